@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Signing.Cli.Commands;
+
+/// <summary>The top-level command groups of the <c>signing</c> CLI.</summary>
+internal static class CommandGroups
+{
+    public static IEnumerable<Command> All()
+    {
+        // One line per feature's command group.
+        yield break;
+    }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs the tools the tests need, runs every test project, and prints
+# "tests: N passed, M failed" counted from the TRX results.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v softhsm2-util >/dev/null 2>&1 || missing+=(softhsm2)
+command -v pkcs11-tool   >/dev/null 2>&1 || missing+=(opensc)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v pdfsig        >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v qpdf          >/dev/null 2>&1 || missing+=(qpdf)
+command -v openssl       >/dev/null 2>&1 || missing+=(openssl)
+[ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || missing+=(fonts-liberation)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "test.sh: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "test.sh: missing test tools: ${missing[*]}" >&2
+    echo "test.sh: run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+results="$PWD/TestResults"
+rm -rf "$results"
+
+dotnet build Signing.sln -nologo -v quiet -clp:ErrorsOnly
+
+status=0
+dotnet test Signing.sln --no-build -nologo \
+  --logger "trx;LogFilePrefix=run" \
+  --results-directory "$results" \
+  --blame-hang-timeout 10m || status=$?
+
+passed=0; failed=0; total=0
+shopt -s nullglob globstar
+for trx in "$results"/**/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$((total + $(get total)))
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed)))
+done
+# Tests that never reported (crashed host, hang) count as failed.
+notrun=$((total - passed - failed))
+[ $notrun -gt 0 ] && failed=$((failed + notrun))
+
+echo "tests: ${passed} passed, ${failed} failed"
+if [ "$passed" -eq 0 ]; then
+  echo "test.sh: no test ran" >&2
+  exit 1
+fi
+if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then
+  exit 1
+fi
