@@ -1,7 +1,23 @@
+using Signing.Api.Features.Accounts;
+using Signing.Api.Features.Audit;
+using Signing.Api.Features.Auth;
+using Signing.Api.Hosting;
+using Signing.Api.Storage;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceHosting();
+builder.Services.AddSigningStorage();
+builder.Services.AddSigningAuthentication();
+
 var app = builder.Build();
-app.MapGet("/health/live", () => Results.Ok());
-app.Run();
+await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
+
+app.UseServiceHosting();
+app.MapAuthEndpoints();
+app.MapAccountEndpoints();
+app.MapAuditEndpoints();
+
+await app.RunAsync();
 
 /// <summary>Entry point, visible to integration tests.</summary>
 public partial class Program;

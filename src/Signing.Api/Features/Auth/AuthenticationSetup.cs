@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Signing.Api.Hosting;
+
+namespace Signing.Api.Features.Auth;
+
+/// <summary>Registers the authentication schemes and the authorisation policies.</summary>
+public static class AuthenticationSetup
+{
+    /// <summary>Chooses among API key, client certificate and cookie per request.</summary>
+    public const string SelectorScheme = "Signing";
+
+    /// <summary>Policy: the principal holds the <c>admin</c> role.</summary>
+    public const string AdminPolicy = "admin";
+
+    /// <summary>Policy: the principal holds the <c>auditor</c> or <c>admin</c> role.</summary>
+    public const string AuditReaderPolicy = "audit-reader";
+
+    /// <summary>Policy: the principal is a calling system with the <c>caller</c> role.</summary>
+    public const string CallerPolicy = "caller";
+
+    /// <summary>Adds authentication and authorisation. Every endpoint requires an authenticated principal unless it opts out.</summary>
+    public static IServiceCollection AddSigningAuthentication(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.Section)
+            .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>>(
+            new ProblemListValidator<AuthOptions>(options => options.Problems()));
+        services.AddSingleton<ClientCertificateValidator>();
+
+        services.AddAuthentication(SelectorScheme)
+            .AddPolicyScheme(SelectorScheme, "API key, client certificate or session", policy =>
+            {
+                policy.ForwardDefaultSelector = context =>
+                    context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+                        ? ApiKeyAuthenticationHandler.SchemeName
+                        : context.Connection.ClientCertificate is not null
+                            ? ClientCertificateAuthenticationHandler.SchemeName
+                            : CookieAuthenticationDefaults.AuthenticationScheme;
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, ClientCertificateAuthenticationHandler>(ClientCertificateAuthenticationHandler.SchemeName, null)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, cookie =>
+            {
+                cookie.Cookie.Name = "signing.session";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.SlidingExpiration = true;
+                // An API answers with status codes, never with redirects to a login page.
+                cookie.Events.OnRedirectToLogin = context => AuthenticationProblems.ChallengeAsync(context.HttpContext, null, cookie.Cookie.Name);
+                cookie.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
+            });
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = auth.Value.SessionIdleTimeout);
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin))
+            .AddPolicy(AuditReaderPolicy, policy => policy.RequireRole(Roles.Auditor, Roles.Admin))
+            .AddPolicy(CallerPolicy, policy => policy.RequireRole(Roles.Caller).RequireClaim(SigningPrincipal.KindClaim, "client"));
+        return services;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
+
+namespace Signing.Api.Features.Auth;
+
+/// <summary>
+/// Decides whether a TLS client certificate may authenticate: within its validity period, chaining
+/// to one of the configured client CAs, and allowed for client authentication.
+/// </summary>
+public sealed class ClientCertificateValidator
+{
+    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
+    private readonly X509Certificate2Collection _authorities;
+    private readonly TimeProvider _clock;
+
+    /// <summary>Loads the configured client CAs.</summary>
+    public ClientCertificateValidator(IOptions<AuthOptions> options, TimeProvider clock)
+    {
+        _clock = clock;
+        _authorities = [];
+        foreach (var path in options.Value.ClientCertificateAuthorities)
+        {
+            _authorities.ImportFromPemFile(path);
+        }
+    }
+
+    /// <summary>Null when the certificate is acceptable, otherwise why it is not.</summary>
+    public string? Check(X509Certificate2 certificate)
+    {
+        var now = _clock.GetUtcNow().UtcDateTime;
+        if (now > certificate.NotAfter.ToUniversalTime())
+        {
+            return $"The client certificate expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z.";
+        }
+
+        if (now < certificate.NotBefore.ToUniversalTime())
+        {
+            return $"The client certificate is not valid before {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z.";
+        }
+
+        if (_authorities.Count == 0)
+        {
+            return "No client certificate authorities are configured (Auth:ClientCertificateAuthorities).";
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(_authorities);
+        chain.ChainPolicy.ExtraStore.AddRange(_authorities);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = now;
+        chain.ChainPolicy.VerificationTimeIgnored = false;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        if (HasExtendedKeyUsage(certificate))
+        {
+            chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
+        }
+
+        if (!chain.Build(certificate))
+        {
+            var statuses = chain.ChainStatus.Select(status => status.Status).Distinct().ToList();
+            if (statuses.Contains(X509ChainStatusFlags.NotValidForUsage))
+            {
+                return "The client certificate is not allowed for client authentication.";
+            }
+
+            return "The client certificate does not chain to a trusted client certificate authority ("
+                + string.Join(", ", statuses) + ").";
+        }
+
+        return null;
+    }
+
+    /// <summary>The SHA-256 thumbprint used to map a certificate to a registered principal.</summary>
+    public static string Thumbprint(X509Certificate2 certificate)
+        => Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
+
+    private static bool HasExtendedKeyUsage(X509Certificate2 certificate)
+        => certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Any();
+}

@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Signing.Api.Hosting;
+
+/// <summary>
+/// Maps exceptions that escape an endpoint to RFC 7807 problem details. Bad input gets its 4xx with a
+/// plain message; anything unexpected gets a 500 that carries a trace id and never a stack trace.
+/// </summary>
+public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    /// <inheritdoc />
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is no one to answer.
+            context.Response.StatusCode = 499;
+            return true;
+        }
+
+        var (status, title, detail) = exception switch
+        {
+            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                => (StatusCodes.Status413PayloadTooLarge, "Payload too large", bad.Message),
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is not valid JSON."),
+            InvalidDataException invalid => (StatusCodes.Status400BadRequest, "Malformed request", invalid.Message),
+            CryptographicException => (StatusCodes.Status422UnprocessableEntity, "Unprocessable cryptographic data", exception.Message),
+            _ => (StatusCodes.Status500InternalServerError, "Internal error", "The server could not complete the request. Quote the trace id when reporting it."),
+        };
+
+        if (status >= 500)
+        {
+            LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
+        }
+
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = null,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,135 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Signing.Api.Features.Auth;
+
+namespace Signing.Api.Hosting;
+
+/// <summary>
+/// Makes POST requests that carry an <c>Idempotency-Key</c> header safe to retry: the first reply is
+/// stored and replayed for the same principal, key and request; a different request under the same
+/// key gets 422, and a retry while the first is still running gets 409.
+/// </summary>
+public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, IOptions<LimitsOptions> limits, IProblemDetailsService problems)
+{
+    /// <summary>The request header.</summary>
+    public const string HeaderName = "Idempotency-Key";
+
+    /// <summary>Set on replayed replies.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    private static readonly string[] ReplayedHeaders = ["Location", "Content-Disposition", "X-Signature-Id", "X-Operation-Id"];
+
+    /// <summary>Runs the middleware.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var principal = context.User.Subject();
+        if (!HttpMethods.IsPost(context.Request.Method)
+            || !context.Request.Headers.TryGetValue(HeaderName, out var keyValues)
+            || principal is null)
+        {
+            await next(context);
+            return;
+        }
+
+        var key = keyValues.ToString();
+        if (key.Length is 0 or > 200)
+        {
+            await WriteProblemAsync(context, StatusCodes.Status400BadRequest, "Idempotency-Key must be 1 to 200 characters.");
+            return;
+        }
+
+        var requestHash = await FingerprintAsync(context.Request, context.RequestAborted);
+        var window = limits.Value.IdempotencyWindow;
+        var (claim, reply) = await store.ClaimAsync(principal, key, requestHash, window, context.RequestAborted);
+        switch (claim)
+        {
+            case IdempotencyStore.Claim.Replay:
+                await ReplayAsync(context, reply!);
+                return;
+            case IdempotencyStore.Claim.InProgress:
+                context.Response.Headers.RetryAfter = "1";
+                await WriteProblemAsync(context, StatusCodes.Status409Conflict, "A request with this Idempotency-Key is still being processed.");
+                return;
+            case IdempotencyStore.Claim.Mismatch:
+                await WriteProblemAsync(context, StatusCodes.Status422UnprocessableEntity,
+                    "This Idempotency-Key was already used for a different request.");
+                return;
+        }
+
+        var original = context.Response.Body;
+        using var recorder = new ReplyRecordingStream(original, limits.Value.MaxIdempotentReplyBytes);
+        context.Response.Body = recorder;
+        var completed = false;
+        try
+        {
+            await next(context);
+            if (context.Response.StatusCode < 500 && !recorder.Overflowed)
+            {
+                var headers = ReplayedHeaders
+                    .Where(name => context.Response.Headers.ContainsKey(name))
+                    .ToDictionary(name => name, name => context.Response.Headers[name].ToString());
+                await store.CompleteAsync(principal, key, new IdempotentReply(
+                    context.Response.StatusCode, context.Response.ContentType,
+                    JsonSerializer.Serialize(headers), recorder.Recorded()), CancellationToken.None);
+                completed = true;
+            }
+        }
+        finally
+        {
+            context.Response.Body = original;
+            if (!completed)
+            {
+                await store.ReleaseAsync(principal, key, CancellationToken.None);
+            }
+        }
+    }
+
+    private static async Task ReplayAsync(HttpContext context, IdempotentReply reply)
+    {
+        context.Response.StatusCode = (int)reply.StatusCode;
+        if (reply.ContentType is not null)
+        {
+            context.Response.ContentType = reply.ContentType;
+        }
+
+        foreach (var (name, value) in JsonSerializer.Deserialize<Dictionary<string, string>>(reply.Headers ?? "{}") ?? [])
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        context.Response.Headers[ReplayedHeader] = "true";
+        if (reply.Body is { Length: > 0 } body)
+        {
+            await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        }
+    }
+
+    private static async Task<string> FingerprintAsync(HttpRequest request, CancellationToken ct)
+    {
+        request.EnableBuffering();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString} {request.ContentType}\n"));
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+        }
+
+        request.Body.Position = 0;
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private Task WriteProblemAsync(HttpContext context, int status, string detail)
+    {
+        context.Response.StatusCode = status;
+        return problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = "Idempotency conflict", Detail = detail },
+        }).AsTask();
+    }
+}

@@ -1,0 +1,90 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Signing.Api.Features.Auth;
+using Signing.Api.Storage;
+
+namespace Signing.Api.Hosting;
+
+/// <summary>Cross-cutting service set-up: errors, limits, health, OpenAPI, logging and shutdown.</summary>
+public static class ServiceHosting
+{
+    /// <summary>Health checks tagged with this run for <c>/health/ready</c>.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Registers the cross-cutting services.</summary>
+    public static WebApplicationBuilder AddServiceHosting(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LimitsOptions>>(new ProblemListValidator<LimitsOptions>(options => options.Problems()));
+        var limits = builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = limits.MaxDocumentBytes;
+            kestrel.AddServerHeader = false;
+            // The client-certificate handler validates chains against our own client CAs and
+            // explains failures; the TLS layer only collects the certificate.
+            kestrel.ConfigureHttpsDefaults(https => https.AllowAnyClientCertificate());
+        });
+        services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = limits.MaxDocumentBytes);
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ApiExceptionHandler>();
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        services.AddOpenApi();
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
+            options.AddPolicy(AuthEndpoints.LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+
+        var keysDirectory = builder.Configuration["DataProtection:KeysDirectory"]
+            ?? Path.Combine(builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data", "keys");
+        // Sessions must survive restarts, and every node must read the others' cookies.
+        services.AddDataProtection().SetApplicationName("signing").PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
+
+        services.Configure<HostOptions>(host => host.ShutdownTimeout =
+            builder.Configuration.GetValue("Hosting:ShutdownTimeout", TimeSpan.FromSeconds(30)));
+        if (builder.Configuration.GetValue("Logging:Json", !builder.Environment.IsDevelopment()))
+        {
+            builder.Logging.AddJsonConsole(json => json.IncludeScopes = true);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Adds the cross-cutting middleware and the health and OpenAPI endpoints.</summary>
+    public static WebApplication UseServiceHosting(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestSizeLimitMiddleware>();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable },
+        }).AllowAnonymous();
+        app.MapOpenApi();
+        return app;
+    }
+}
