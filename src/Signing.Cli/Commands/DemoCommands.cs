@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Signing.Api.Features.Accounts;
+using Signing.Api.Features.Audit;
+using Signing.Api.Features.Auth;
+using Signing.Cli.Storage;
+
+namespace Signing.Cli.Commands;
+
+/// <summary><c>signing demo</c>: the demo agency that <c>./run.sh</c> creates on first run.</summary>
+internal static class DemoCommands
+{
+    /// <summary>The demo agency's identifier code (fictional, in the Decision 20/2020 shape).</summary>
+    public const string AgencyCode = "000.00.99.H42";
+
+    /// <summary>What <c>demo init</c> writes to <c>DIR/demo.json</c> (mode 0600).</summary>
+    public sealed record DemoCredentials(
+        string AgencyId, string AgencyCode, string AgencyName,
+        string OfficialUsername, string OfficialPassword,
+        string ClerkUsername, string ClerkPassword,
+        string AdminUsername, string AdminPassword,
+        string ClientName, string ApiKey);
+
+    public static Command Create()
+    {
+        var database = new CliDatabase();
+        var init = new Command("init", "Create the demo agency, an official, a clerk, an admin and an API key (once); print them");
+        database.AddTo(init);
+        init.SetAction((parse, ct) => CliRun.GuardAsync(async () =>
+        {
+            var credentialsPath = Path.Combine(parse.GetValue(database.DataDirectory)!, "demo.json");
+            var db = await database.OpenAsync(parse, ct);
+            var accounts = new AccountStore(db, TimeProvider.System);
+            DemoCredentials credentials;
+            if (await accounts.FindAgencyByCodeAsync(AgencyCode, ct) is not null)
+            {
+                if (!File.Exists(credentialsPath))
+                {
+                    throw new CliException($"The demo agency exists but {credentialsPath} is missing; create a new API key with 'signing apikey create'.");
+                }
+
+                credentials = JsonSerializer.Deserialize<DemoCredentials>(await File.ReadAllTextAsync(credentialsPath, ct))!;
+            }
+            else
+            {
+                credentials = await SeedAsync(db, accounts, ct);
+                await File.WriteAllTextAsync(credentialsPath, JsonSerializer.Serialize(credentials, new JsonSerializerOptions { WriteIndented = true }), ct);
+                File.SetUnixFileMode(credentialsPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            Console.WriteLine($"Agency:   {credentials.AgencyName} ({credentials.AgencyCode}), id {credentials.AgencyId}");
+            Console.WriteLine($"Official: {credentials.OfficialUsername} / {credentials.OfficialPassword}");
+            Console.WriteLine($"Clerk:    {credentials.ClerkUsername} / {credentials.ClerkPassword}");
+            Console.WriteLine($"Admin:    {credentials.AdminUsername} / {credentials.AdminPassword}");
+            Console.WriteLine($"Client:   {credentials.ClientName}");
+            Console.WriteLine(credentials.ApiKey);
+            return 0;
+        }));
+        return new Command("demo", "Demo data for a first run") { init };
+    }
+
+    private static async Task<DemoCredentials> SeedAsync(Api.Storage.Database db, AccountStore accounts, CancellationToken ct)
+    {
+        var agency = await accounts.CreateAgencyAsync(AgencyCode, "ỦY BAN NHÂN DÂN XÃ HÒA BÌNH (DEMO)", "Tỉnh Phú Thọ", ct);
+        var hasher = new PasswordHasher<User>();
+        var officialPassword = NewPassword();
+        var clerkPassword = NewPassword();
+        var adminPassword = NewPassword();
+        await accounts.CreateUserAsync(agency.Id, "chutich", "Nguyễn Văn An", "Chủ tịch", hasher.HashPassword(null!, officialPassword), [Roles.Official], null, ct);
+        await accounts.CreateUserAsync(agency.Id, "vanthu", "Trần Thị Bình", "Văn thư", hasher.HashPassword(null!, clerkPassword), [Roles.Clerk], null, ct);
+        await accounts.CreateUserAsync(agency.Id, "quantri", "Lê Văn Cường", "Quản trị hệ thống", hasher.HashPassword(null!, adminPassword),
+            [Roles.Admin, Roles.CertAdmin, Roles.Auditor], null, ct);
+        var client = await accounts.CreateClientAsync(agency.Id, "demo-portal", [Roles.Caller], null, ct);
+        var (_, key) = await accounts.CreateApiKeyAsync(client.Id, ct);
+        await new AuditLog(db, TimeProvider.System).AppendAsync(new AuditEntry(
+            $"cli:{Environment.UserName}", agency.Id, "demo.init", agency.Id, AuditOutcome.Success, null), ct);
+        return new DemoCredentials(agency.Id, agency.Code, agency.Name, "chutich", officialPassword, "vanthu", clerkPassword,
+            "quantri", adminPassword, client.Name, key);
+    }
+
+    private static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
+}

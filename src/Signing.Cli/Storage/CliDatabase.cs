@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging.Abstractions;
+using Signing.Api.Storage;
+using Signing.Cli.Commands;
+
+namespace Signing.Cli.Storage;
+
+/// <summary>
+/// The database options every storage-backed command shares. They default to the same environment
+/// variables the API reads (<c>Storage__Provider</c>, <c>Storage__ConnectionString</c>,
+/// <c>Storage__DataDirectory</c>), so the CLI and <c>./run.sh</c> see the same database.
+/// </summary>
+internal sealed class CliDatabase
+{
+    public Option<string> DataDirectory { get; } = new("--data")
+    {
+        Description = "Data directory holding signing.db (default: $Storage__DataDirectory or ./data)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__DataDirectory") ?? "data",
+    };
+
+    public Option<string> Provider { get; } = new("--provider")
+    {
+        Description = "sqlite or postgres (default: $Storage__Provider or sqlite)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__Provider") ?? "sqlite",
+    };
+
+    public Option<string?> ConnectionString { get; } = new("--connection-string")
+    {
+        Description = "Database connection string (default: $Storage__ConnectionString)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__ConnectionString"),
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(DataDirectory);
+        command.Options.Add(Provider);
+        command.Options.Add(ConnectionString);
+    }
+
+    /// <summary>Opens the configured database and brings its schema up to date.</summary>
+    public async Task<Database> OpenAsync(ParseResult parse, CancellationToken ct)
+    {
+        var provider = parse.GetValue(Provider);
+        var options = new StorageOptions
+        {
+            Provider = Enum.TryParse<StorageProvider>(provider, ignoreCase: true, out var parsed)
+                ? parsed
+                : throw new CliException($"--provider must be 'sqlite' or 'postgres', not '{provider}'."),
+            ConnectionString = parse.GetValue(ConnectionString),
+            DataDirectory = parse.GetValue(DataDirectory)!,
+        };
+        var problems = options.Problems();
+        if (problems.Count > 0)
+        {
+            throw new CliException(string.Join(Environment.NewLine, problems));
+        }
+
+        var database = Database.Create(options);
+        await new MigrationRunner(database, NullLogger<MigrationRunner>.Instance).ApplyAsync(ct);
+        return database;
+    }
+}
