@@ -11,6 +11,7 @@ builder.Services.AddSigningAuthentication();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
+await app.Services.GetRequiredService<ConfigurationAudit>().RecordIfChangedAsync(app.Lifetime.ApplicationStopping);
 
 app.UseServiceHosting();
 app.MapAuthEndpoints();

@@ -18,6 +18,7 @@ public static class StorageSetup
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<ConfigurationAudit>();
         services.AddSingleton<IdempotencyStore>();
         services.TryAddSingleton(TimeProvider.System);
         return services;

@@ -124,3 +124,36 @@ public sealed class StartupValidationTests
         Assert.Contains("/nonexistent/ca.pem", error.ToString());
     }
 }
+
+public sealed class ConfigurationAuditTests
+{
+    [Fact]
+    public async Task ChangedSettings_AreAudited_UnchangedAreNot()
+    {
+        var directory = Directory.CreateTempSubdirectory("signing-config-").FullName;
+        try
+        {
+            async Task<int> StartAndCountAsync(string maxBytes)
+            {
+                await using var api = new ApiFactory(new Dictionary<string, string?>
+                {
+                    ["Storage:DataDirectory"] = directory,
+                    ["Limits:MaxDocumentBytes"] = maxBytes,
+                });
+                var audit = api.Services.GetRequiredService<Signing.Api.Features.Audit.AuditLog>();
+                var records = await audit.ReadAsync(null, 0, 1000, default);
+                Assert.DoesNotContain(records, record => record.Details?.Contains("Password", StringComparison.OrdinalIgnoreCase) == true);
+                return records.Count(record => record.Action == "config.change");
+            }
+
+            Assert.Equal(1, await StartAndCountAsync("1048576"));
+            Assert.Equal(1, await StartAndCountAsync("1048576"));
+            Assert.Equal(2, await StartAndCountAsync("2097152"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

@@ -83,6 +83,14 @@ public sealed class AuditLog(Database database, TimeProvider clock)
             sql, new { agencyId, afterSeq, limit = Math.Clamp(limit, 1, 1000) }, cancellationToken: ct))).AsList();
     }
 
+    /// <summary>The details of the newest record with this action, or null.</summary>
+    public async Task<string?> LastDetailsAsync(string action, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT details FROM audit_log WHERE action = @action ORDER BY seq DESC LIMIT 1", new { action }, cancellationToken: ct));
+    }
+
     /// <summary>Walks the whole chain and reports the first break.</summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken ct)
     {
