@@ -1,6 +1,7 @@
 using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
+using Signing.Api.Features.Keys;
 using Signing.Api.Hosting;
 using Signing.Api.Storage;
 
@@ -17,6 +18,7 @@ app.UseServiceHosting();
 app.MapAuthEndpoints();
 app.MapAccountEndpoints();
 app.MapAuditEndpoints();
+app.MapKeyEndpoints();
 
 await app.RunAsync();
 

@@ -19,6 +19,7 @@ public static class StorageSetup
         services.AddSingleton<AccountStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ConfigurationAudit>();
+        services.AddSingleton<Features.Keys.SigningKeyStore>();
         services.AddSingleton<IdempotencyStore>();
         services.TryAddSingleton(TimeProvider.System);
         return services;

@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Audit;
+using Signing.Api.Features.Keys;
 using Signing.Api.Hosting;
 using Signing.Api.Storage;
 
@@ -179,6 +180,30 @@ public abstract class StorageContract : IAsyncLifetime
 
         await store.ReleaseAsync("other", "k", default);
         Assert.Equal(IdempotencyStore.Claim.Started, (await store.ClaimAsync("other", "k", "h3", window, default)).Claim);
+    }
+
+    [Fact]
+    public async Task SigningKeys_RegisterGrantListDisable()
+    {
+        var keys = new SigningKeyStore(Db, TimeProvider.System);
+        var agency = await Accounts.CreateAgencyAsync("000.00.00.H09", "A", null, default);
+        var client = await Accounts.CreateClientAsync(agency.Id, "dms", ["caller"], null, default);
+        using var certificate = Fixtures.TestCertificates.Current("CN=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, O=ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ, C=VN");
+        var key = await keys.CreateAsync(agency.Id, null, KeyPurpose.AgencySeal, KeyLocation.Pkcs11,
+            "pkcs11:token=dev;object=seal;type=private", certificate, null, default);
+
+        Assert.False(await keys.IsGrantedAsync(key.Id, client.Id, default));
+        await keys.GrantAsync(key.Id, client.Id, default);
+        await keys.GrantAsync(key.Id, client.Id, default);
+        Assert.True(await keys.IsGrantedAsync(key.Id, client.Id, default));
+        var listed = Assert.Single(await keys.ListForClientAsync(client.Id, default));
+        Assert.Equal(certificate.RawData, listed.Certificate);
+        Assert.Equal(certificate.Subject, listed.Subject);
+        Assert.Null(listed.UnusableReason(DateTimeOffset.UtcNow));
+
+        Assert.True(await keys.DisableAsync(key.Id, default));
+        Assert.False(await keys.DisableAsync(key.Id, default));
+        Assert.Equal("The key is disabled.", (await keys.FindAsync(key.Id, default))!.UnusableReason(DateTimeOffset.UtcNow));
     }
 
     private async Task AppendAsync(int count)

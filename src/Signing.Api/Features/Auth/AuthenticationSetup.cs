@@ -17,6 +17,9 @@ public static class AuthenticationSetup
     /// <summary>Policy: the principal holds the <c>auditor</c> or <c>admin</c> role.</summary>
     public const string AuditReaderPolicy = "audit-reader";
 
+    /// <summary>Policy: the principal manages the agency's signing keys (<c>admin</c> or <c>cert-admin</c>).</summary>
+    public const string KeyAdminPolicy = "key-admin";
+
     /// <summary>Policy: the principal is a calling system with the <c>caller</c> role.</summary>
     public const string CallerPolicy = "caller";
 
@@ -63,6 +66,7 @@ public static class AuthenticationSetup
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin))
+            .AddPolicy(KeyAdminPolicy, policy => policy.RequireRole(Roles.Admin, Roles.CertAdmin))
             .AddPolicy(AuditReaderPolicy, policy => policy.RequireRole(Roles.Auditor, Roles.Admin))
             .AddPolicy(CallerPolicy, policy => policy.RequireRole(Roles.Caller).RequireClaim(SigningPrincipal.KindClaim, "client"));
         return services;

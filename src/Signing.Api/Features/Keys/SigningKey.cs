@@ -1,0 +1,71 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Signing.Api.Features.Keys;
+
+/// <summary>What a key is for.</summary>
+public static class KeyPurpose
+{
+    /// <summary>The agency's seal (the clerk's signature on outgoing documents).</summary>
+    public const string AgencySeal = "agency-seal";
+
+    /// <summary>A leader's personal signing key.</summary>
+    public const string Official = "official";
+
+    /// <summary>A device, service or software key (GCC form 03).</summary>
+    public const string System = "system";
+
+    /// <summary>Every purpose.</summary>
+    public static IReadOnlyList<string> All { get; } = [AgencySeal, Official, System];
+}
+
+/// <summary>Where the private key lives.</summary>
+public static class KeyLocation
+{
+    /// <summary>On a token or HSM the service reaches through PKCS#11.</summary>
+    public const string Pkcs11 = "pkcs11";
+
+    /// <summary>On an official's USB token, reached only through two-step signing at the desk.</summary>
+    public const string DeskToken = "desk-token";
+
+    /// <summary>Every location.</summary>
+    public static IReadOnlyList<string> All { get; } = [Pkcs11, DeskToken];
+}
+
+/// <summary>A registered signing key: the certificate, where the key lives, and who owns it.</summary>
+public sealed record SigningKey(
+    string Id, string AgencyId, string? OwnerUserId, string Purpose, string Location, string? Pkcs11Uri,
+    byte[] Certificate, string? ChainPem, string Subject, string Thumbprint, long NotBefore, long NotAfter,
+    long? DisabledAt, long CreatedAt)
+{
+    /// <summary>Why this key cannot sign at <paramref name="now"/>, or null when its certificate and status allow it.</summary>
+    public string? UnusableReason(DateTimeOffset now)
+    {
+        var at = now.ToUnixTimeMilliseconds();
+        if (DisabledAt is not null)
+        {
+            return "The key is disabled.";
+        }
+
+        if (at < NotBefore)
+        {
+            return $"The key's certificate is not valid before {DateTimeOffset.FromUnixTimeMilliseconds(NotBefore):yyyy-MM-dd HH:mm:ss}Z.";
+        }
+
+        if (at > NotAfter)
+        {
+            return $"The key's certificate expired on {DateTimeOffset.FromUnixTimeMilliseconds(NotAfter):yyyy-MM-dd HH:mm:ss}Z.";
+        }
+
+        return null;
+    }
+
+    /// <summary>The status shown to people: active, disabled, expired or not-yet-valid.</summary>
+    public string Status(DateTimeOffset now)
+    {
+        var at = now.ToUnixTimeMilliseconds();
+        return DisabledAt is not null ? "disabled" : at > NotAfter ? "expired" : at < NotBefore ? "not-yet-valid" : "active";
+    }
+
+    /// <summary>The signer certificate.</summary>
+    public X509Certificate2 LoadCertificate() => X509CertificateLoader.LoadCertificate(Certificate);
+}
