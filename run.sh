@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Starts the signing service on the embedded defaults: SQLite, a SoftHSM2 dev token and the dev PKI,
+# all created under ./data/ on first run and reused afterwards.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT="$PWD"
+DATA="${SIGNING_DATA:-$ROOT/data}"
+URL="${SIGNING_URL:-http://127.0.0.1:5080}"
+MODULE="${SIGNING_PKCS11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}"
+
+if [ ! -f "$MODULE" ] || ! command -v softhsm2-util >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "run.sh: installing softhsm2"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends softhsm2 >/dev/null
+  else
+    echo "run.sh: SoftHSM2 is missing. Install it with: sudo apt-get install -y softhsm2" >&2
+    exit 1
+  fi
+fi
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "run.sh: the .NET 10 SDK is missing (https://dotnet.microsoft.com/download)." >&2
+  exit 1
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+echo "run.sh: building"
+dotnet build src/Signing.Cli/Signing.Cli.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+CLI="dotnet $ROOT/src/Signing.Cli/bin/Release/net10.0/signing.dll"
+API="$ROOT/src/Signing.Api/bin/Release/net10.0/Signing.Api.dll"
+
+mkdir -p "$DATA/secrets" "$DATA/softhsm/tokens"
+chmod 700 "$DATA/secrets"
+export SOFTHSM2_CONF="$DATA/softhsm/softhsm2.conf"
+export SIGNING_PKCS11_MODULE="$MODULE"
+export Storage__DataDirectory="$DATA"
+
+if [ ! -f "$DATA/.initialised" ]; then
+  echo "run.sh: first run, creating $DATA"
+  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$DATA/softhsm/tokens" > "$SOFTHSM2_CONF"
+  # Dev PINs are random per installation and kept in data/secrets (0600), never in the repository.
+  [ -f "$DATA/secrets/token-pin" ] || (umask 077; head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DATA/secrets/token-pin")
+  [ -f "$DATA/secrets/token-so-pin" ] || (umask 077; head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DATA/secrets/token-so-pin")
+  export SIGNING_PIN_FILE="$DATA/secrets/token-pin"
+  SIGNING_SO_PIN="$(cat "$DATA/secrets/token-so-pin")" SIGNING_PIN="$(cat "$DATA/secrets/token-pin")" \
+    $CLI token init --slot 0 --label dev
+  SIGNING_PIN="$(cat "$DATA/secrets/token-pin")" $CLI devpki init --out "$DATA/pki" --token dev
+  $CLI demo init --data "$DATA" > /dev/null
+  touch "$DATA/.initialised"
+fi
+
+API_KEY="$($CLI demo init --data "$DATA" | tail -1)"
+
+echo "run.sh: starting the API on $URL"
+ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+Signing__TokenPinFile="$DATA/secrets/token-pin" \
+  dotnet "$API" --urls "$URL" &
+API_PID=$!
+trap 'kill -TERM $API_PID 2>/dev/null; wait $API_PID' INT TERM
+
+# curl is not on every fresh machine; bash's /dev/tcp is.
+ready() {
+  local hostport="${URL#http://}"; hostport="${hostport%%/*}"
+  exec 3<>"/dev/tcp/${hostport%%:*}/${hostport##*:}" 2>/dev/null || return 1
+  printf 'GET /health/ready HTTP/1.0\r\nHost: %s\r\n\r\n' "$hostport" >&3
+  local status; read -r _ status _ <&3 || true
+  exec 3>&-
+  [ "$status" = "200" ]
+}
+for _ in $(seq 1 120); do
+  if ready; then break; fi
+  if ! kill -0 $API_PID 2>/dev/null; then echo "run.sh: the API exited during start-up" >&2; exit 1; fi
+  sleep 1
+done
+
+cat <<INFO
+
+  Signing service: $URL   (ready: $URL/health/ready)
+  Demo API key:    $API_KEY
+  Demo people:     see $DATA/demo.json (official 'chutich', clerk 'vanthu', admin 'quantri')
+
+  Try next:
+    curl -s -H "X-Api-Key: $API_KEY" $URL/api/v1/auth/me
+    curl -s -H "X-Api-Key: $API_KEY" $URL/api/v1/keys
+    curl -s -H "X-Api-Key: $API_KEY" $URL/openapi/v1.json | head -c 400
+
+  Stop with Ctrl+C.
+INFO
+wait $API_PID
