@@ -8,6 +8,8 @@ internal static class CommandGroups
     public static IEnumerable<Command> All()
     {
         // One line per feature's command group.
-        yield break;
+        yield return SignCommands.Create();
+        yield return VerifyCommands.Create();
+        yield return DevPkiCommands.Create();
     }
 }

@@ -46,7 +46,7 @@ internal sealed record DevPkiState
             return JsonSerializer.Deserialize<DevPkiState>(File.ReadAllText(path), JsonOptions)
                 ?? throw new InvalidDataException($"{path} is empty");
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new InvalidDataException($"{directory} is not a dev PKI directory (no {FileName}); run 'signing devpki init --out {directory}' first", e);
         }
