@@ -34,6 +34,36 @@ public sealed class DevPkiTests(DevPkiFixture pki)
     }
 
     [Fact]
+    public void ProfileFile_MatchesBuiltInDefault()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Signing.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        Assert.True(dir is not null, "repository root (Signing.sln) not found above the test binaries");
+        var profile = DevPkiProfile.Load(Path.Combine(dir.FullName, "certs-dev", "profile.json"));
+        var builtIn = DevPkiProfile.Default;
+        Assert.Equal(builtIn.Root, profile.Root);
+        Assert.Equal(builtIn.SubCa, profile.SubCa);
+        Assert.Equal(builtIn.Tsa, profile.Tsa);
+        Assert.Equal(builtIn.Ocsp, profile.Ocsp);
+        Assert.Equal(builtIn.KeySize, profile.KeySize);
+        Assert.Equal(builtIn.EndEntityValidityYears, profile.EndEntityValidityYears);
+        Assert.Equal(builtIn.TsaPolicyOid, profile.TsaPolicyOid);
+        Assert.Equal(builtIn.CertificatePolicyOid, profile.CertificatePolicyOid);
+        Assert.Equal(builtIn.Examples, profile.Examples);
+    }
+
+    [Fact]
+    public void ParseSubject_UnknownAttribute_IsRejected()
+    {
+        var error = Assert.Throws<FormatException>(() => DevPkiProfile.ParseSubject("CN=A, XX=b"));
+        Assert.Contains("XX", error.Message);
+    }
+
+    [Fact]
     public void Init_CertificatesVerifyWithOpenSsl()
     {
         OpenSsl.MustSucceed("verify", "-CAfile", pki.RootPem, "-untrusted", pki.CaPem, Path.Combine(pki.Directory, "official.pem"));

@@ -20,6 +20,7 @@ public sealed class OcspTests(DevPkiFixture pki)
         var before = OpenSsl.MustSucceed("ocsp", "-issuer", pki.CaPem, "-cert", certPath, "-url", url, "-CAfile", pki.ChainPem);
         Assert.Contains(": good", before.StdOut);
         Assert.Contains("Response verify OK", before.All);
+        Assert.DoesNotContain("nonce", before.All, StringComparison.OrdinalIgnoreCase);
 
         pki.Authority.Revoke(certificate, X509RevocationReason.AffiliationChanged);
         var after = OpenSsl.MustSucceed("ocsp", "-issuer", pki.CaPem, "-cert", certPath, "-url", url, "-CAfile", pki.ChainPem);
@@ -40,6 +41,20 @@ public sealed class OcspTests(DevPkiFixture pki)
         Assert.Equal(RevocationStatus.Revoked, revoked.Status);
         Assert.Equal(revokedAt, revoked.RevocationTime);
         Assert.Equal(X509RevocationReason.CessationOfOperation, revoked.Reason);
+    }
+
+    [Fact]
+    public async Task OcspClient_SecondQuery_IsServedFromCacheUntilNextUpdate()
+    {
+        var certificate = pki.IssueFresh("OCSP cache");
+        var client = new OcspClient(pki.Http);
+        var first = await client.CheckAsync(certificate, pki.Authority.SubCa, CancellationToken.None);
+        pki.Authority.Revoke(certificate, X509RevocationReason.Superseded);
+        var second = await client.CheckAsync(certificate, pki.Authority.SubCa, CancellationToken.None);
+        Assert.Same(first, second);
+
+        var fresh = await new OcspClient(pki.Http).CheckAsync(certificate, pki.Authority.SubCa, CancellationToken.None);
+        Assert.Equal(RevocationStatus.Revoked, fresh.Status);
     }
 
     [Fact]

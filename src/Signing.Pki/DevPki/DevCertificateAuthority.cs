@@ -92,7 +92,10 @@ public sealed class DevCertificateAuthority : IDisposable
         rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         rootRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(rootRequest.PublicKey, false));
-        var root = rootRequest.CreateSelfSigned(notBefore, now.AddYears(profile.Root.ValidityYears));
+        using var selfSigned = rootRequest.CreateSelfSigned(notBefore, now.AddYears(profile.Root.ValidityYears));
+
+        // Keep keys apart from certificates, as Open() does, so signing paths behave the same either way.
+        var root = X509CertificateLoader.LoadCertificate(selfSigned.RawData);
 
         var caKey = RSA.Create(profile.KeySize);
         var caRequest = new CertificateRequest(DevPkiProfile.ParseSubject(profile.SubCa.Subject), caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

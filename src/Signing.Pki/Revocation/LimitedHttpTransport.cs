@@ -34,7 +34,10 @@ internal static class LimitedHttpTransport
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw new PkiTransportException(url, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                var detail = response.Content.Headers.ContentType?.MediaType == "text/plain"
+                    ? ": " + await ReadShortTextAsync(response, timeoutSource.Token).ConfigureAwait(false)
+                    : "";
+                throw new PkiTransportException(url, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}{detail}");
             }
 
             var contentType = response.Content.Headers.ContentType?.MediaType;
@@ -73,5 +76,14 @@ internal static class LimitedHttpTransport
         {
             throw new PkiTransportException(url, e.Message, e);
         }
+    }
+
+    /// <summary>The first few hundred characters of an error body, for the exception message.</summary>
+    private static async Task<string> ReadShortTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[300];
+        var length = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, length).Trim();
     }
 }
