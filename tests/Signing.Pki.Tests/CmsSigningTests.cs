@@ -93,6 +93,25 @@ public sealed class CmsSigningTests(DevPkiFixture pki)
     }
 
     [Fact]
+    public void TwoStep_ResumedFromStoredAttributes_AssemblesTheSameSignature()
+    {
+        var signer = pki.IssueFresh("Ký tiếp trên nút khác");
+        var stored = CadesSigner.Prepare(SHA256.HashData(Content), Options(signer)).SignedAttributes;
+        using var deskKey = signer.GetRSAPrivateKey()!;
+        var signature = deskKey.SignData(stored, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
+        var resumed = CadesSignatureRequest.FromSignedAttributes(stored, Options(signer));
+        var decoded = new SignedCms(new ContentInfo(Content), detached: true);
+        decoded.Decode(resumed.Assemble(signature));
+        decoded.CheckSignature(verifySignatureOnly: true);
+
+        var other = pki.IssueFresh("Người khác");
+        var error = Assert.Throws<MalformedPkiDataException>(() => CadesSignatureRequest.FromSignedAttributes(stored, Options(other)));
+        Assert.Contains("does not name", error.Message);
+        Assert.Throws<MalformedPkiDataException>(() => CadesSignatureRequest.FromSignedAttributes(stored[..^3], Options(signer)));
+    }
+
+    [Fact]
     public void TwoStep_EcdsaRawSignature_IsConvertedAndAccepted()
     {
         using var ecKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);

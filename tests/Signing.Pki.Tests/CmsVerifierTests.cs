@@ -118,8 +118,7 @@ public sealed class CmsVerifierTests(DevPkiFixture pki)
     {
         var signer = pki.IssueFresh("Có dấu thời gian trước thu hồi");
         var cms = await Sign(signer, null, timestamp: true);
-        await Task.Delay(1100);
-        pki.Authority.Revoke(signer, X509RevocationReason.Superseded);
+        pki.Authority.Revoke(signer, X509RevocationReason.Superseded, new FixedTime(DateTimeOffset.UtcNow.AddMinutes(1)));
 
         var report = await pki.Verifier().VerifyAsync(cms, null, CancellationToken.None);
         Assert.True(report.Indication == Indication.TotalPassed, report.ToJson());

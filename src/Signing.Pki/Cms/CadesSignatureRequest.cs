@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pki.Asn1;
@@ -17,6 +18,50 @@ public sealed class CadesSignatureRequest
     {
         SignedAttributes = signedAttributes;
         _options = options;
+    }
+
+    /// <summary>
+    /// Rebuilds a request from <see cref="SignedAttributes"/> kept between the two steps (e.g. in a database, so any
+    /// stateless API node can finish the signature). The attributes are checked to be a DER SET OF Attribute holding a
+    /// message-digest and an ESS signing-certificate-v2 that names <see cref="CadesSignOptions.Certificate"/>.
+    /// </summary>
+    /// <exception cref="MalformedPkiDataException">The bytes are not such a set of attributes.</exception>
+    public static CadesSignatureRequest FromSignedAttributes(byte[] signedAttributes, CadesSignOptions options)
+    {
+        var found = DerInputGuard.Decode(signedAttributes, "SignedAttributes", der =>
+        {
+            // SignedAttributes ::= SET SIZE (1..MAX) OF Attribute
+            // Attribute ::= SEQUENCE { attrType OBJECT IDENTIFIER, attrValues SET OF AttributeValue }
+            var reader = new AsnReader(der, AsnEncodingRules.DER);
+            var set = reader.ReadSetOf();
+            reader.ThrowIfNotEmpty();
+            var hasDigest = false;
+            var essMatches = false;
+            for (var count = 0; set.HasData; count++)
+            {
+                if (count == 32)
+                {
+                    throw new AsnContentException("more than 32 signed attributes");
+                }
+
+                var attribute = set.ReadSequence();
+                var type = attribute.ReadObjectIdentifier();
+                var values = attribute.ReadSetOf();
+                var first = values.ReadEncodedValue();
+                hasDigest |= type == SignedDataAssembler.MessageDigestAttributeOid;
+                essMatches |= type == EssSigningCertificateV2.Oid && EssSigningCertificateV2.Matches(first, options.Certificate);
+            }
+
+            return (hasDigest, essMatches);
+        });
+        if (!found.hasDigest || !found.essMatches)
+        {
+            throw new MalformedPkiDataException("SignedAttributes", found.hasDigest
+                ? "the signing-certificate-v2 attribute does not name the given certificate"
+                : "no message-digest attribute");
+        }
+
+        return new CadesSignatureRequest(signedAttributes, options);
     }
 
     /// <summary>The DER <c>SET OF Attribute</c> to be signed, exactly as RFC 5652 5.4 prescribes.</summary>
