@@ -13,7 +13,7 @@ public sealed class CmsVerifierTests(DevPkiFixture pki)
 {
     private static readonly byte[] Content = "Tờ trình số 7/TTr-UBND\n"u8.ToArray();
 
-    private byte[] OpenSslSign(bool detached)
+    private byte[] OpenSslSign(bool detached, bool stream = false)
     {
         var contentPath = pki.WorkFile("content.txt", Content);
         var outPath = contentPath + ".p7s";
@@ -22,6 +22,11 @@ public sealed class CmsVerifierTests(DevPkiFixture pki)
         if (!detached)
         {
             args.Add("-nodetach");
+        }
+
+        if (stream)
+        {
+            args.Add("-stream");
         }
 
         OpenSsl.MustSucceed([.. args]);
@@ -52,6 +57,19 @@ public sealed class CmsVerifierTests(DevPkiFixture pki)
         Assert.Equal("Nguyễn Văn An", report.SignerName);
         Assert.NotNull(report.ClaimedSigningTime);
         Assert.Contains(report.Checks, c => c.Name.StartsWith("revocation", StringComparison.Ordinal) && c.Outcome == CheckOutcome.Passed);
+    }
+
+    [Fact]
+    public async Task Verify_OpenSslStreamedBerCms_IsTotalPassed_AndUnterminatedIsFormatFailure()
+    {
+        var cms = OpenSslSign(detached: false, stream: true);
+        Assert.Equal(0x80, cms[1]);
+        var report = await pki.Verifier().VerifyAsync(cms, null, CancellationToken.None);
+        Assert.True(report.Indication == Indication.TotalPassed, report.ToJson());
+
+        var unterminated = await pki.Verifier(online: false).VerifyAsync(cms[..^2], null, CancellationToken.None);
+        Assert.Equal(SubIndication.FormatFailure, unterminated.SubIndication);
+        Assert.Contains("end-of-contents", unterminated.Checks[0].Detail);
     }
 
     [Fact]

@@ -112,6 +112,9 @@ public sealed class HostileInputTests(DevPkiFixture pki)
         Assert.Contains("nesting deeper than 64", nested.Message);
         var huge = Assert.Throws<MalformedPkiDataException>(() => DerInputGuard.Check(Corrupt([], "huge-length"), "X"));
         Assert.Contains("runs past the end", huge.Message);
+        var indefinite = Assert.Throws<MalformedPkiDataException>(() => DerInputGuard.Check([0x30, 0x80, 0x05, 0x00, 0x00, 0x00], "X"));
+        Assert.Contains("not DER", indefinite.Message);
+        DerInputGuard.Check([0x30, 0x80, 0x05, 0x00, 0x00, 0x00], "X", allowIndefiniteLength: true);
         var tooBig = Assert.Throws<MalformedPkiDataException>(() => DerInputGuard.Check(new byte[200], "X", maxLength: 100));
         Assert.Contains("above the limit", tooBig.Message);
     }

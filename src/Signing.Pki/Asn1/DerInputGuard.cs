@@ -15,8 +15,14 @@ internal static class DerInputGuard
     /// <summary>Largest blob accepted by default (CRLs of large CAs reach tens of MB).</summary>
     internal const int DefaultMaxLength = 64 * 1024 * 1024;
 
-    /// <summary>Throws <see cref="MalformedPkiDataException"/> unless <paramref name="data"/> is exactly one well-formed DER value.</summary>
-    internal static void Check(ReadOnlySpan<byte> data, string structure, int maxLength = DefaultMaxLength)
+    /// <summary>Marks an open indefinite-length value on the stack of ends.</summary>
+    private const int Indefinite = -1;
+
+    /// <summary>
+    /// Throws <see cref="MalformedPkiDataException"/> unless <paramref name="data"/> is exactly one well-formed DER value.
+    /// With <paramref name="allowIndefiniteLength"/>, BER indefinite-length constructed values (streamed CMS) are accepted too.
+    /// </summary>
+    internal static void Check(ReadOnlySpan<byte> data, string structure, int maxLength = DefaultMaxLength, bool allowIndefiniteLength = false)
     {
         if (data.IsEmpty)
         {
@@ -28,7 +34,7 @@ internal static class DerInputGuard
             throw new MalformedPkiDataException(structure, $"input is {data.Length} bytes, above the limit of {maxLength}");
         }
 
-        // Ends of the constructed values we are inside; its count is the current depth.
+        // Ends of the constructed values we are inside (Indefinite for BER indefinite length); its count is the depth.
         Span<int> ends = stackalloc int[MaxDepth];
         var depth = 0;
         var offset = 0;
@@ -38,6 +44,14 @@ internal static class DerInputGuard
             while (depth > 0 && offset == ends[depth - 1])
             {
                 depth--;
+            }
+
+            if (depth > 0 && ends[depth - 1] == Indefinite && data[offset..].StartsWith((ReadOnlySpan<byte>)[0x00, 0x00]))
+            {
+                // End-of-contents closes the innermost indefinite-length value.
+                offset += 2;
+                depth--;
+                continue;
             }
 
             if (depth == 0 && topLevelSeen)
@@ -63,28 +77,30 @@ internal static class DerInputGuard
                 throw new MalformedPkiDataException(structure, $"truncated header at offset {offset}", e);
             }
 
+            topLevelSeen = true;
             if (contentLength is null)
             {
-                throw new MalformedPkiDataException(structure, $"indefinite length at offset {offset} is not DER");
+                if (!allowIndefiniteLength || !tag.IsConstructed)
+                {
+                    throw new MalformedPkiDataException(structure, $"indefinite length at offset {offset} is not DER");
+                }
+
+                Push(ref depth, ends, Indefinite, structure, offset);
+                offset += headerLength;
+                continue;
             }
 
             var end = (long)offset + headerLength + contentLength.Value;
-            var limit = depth > 0 ? ends[depth - 1] : data.Length;
+            var limit = EnclosingLimit(ends[..depth], data.Length);
             if (end > limit)
             {
                 throw new MalformedPkiDataException(structure,
                     $"length {contentLength.Value} at offset {offset} runs past the end of its container ({limit - offset - headerLength} bytes available); input truncated or length forged");
             }
 
-            topLevelSeen = true;
             if (tag.IsConstructed && contentLength.Value > 0)
             {
-                if (depth == MaxDepth)
-                {
-                    throw new MalformedPkiDataException(structure, $"nesting deeper than {MaxDepth} levels at offset {offset}");
-                }
-
-                ends[depth++] = (int)end;
+                Push(ref depth, ends, (int)end, structure, offset);
                 offset += headerLength;
             }
             else
@@ -92,12 +108,46 @@ internal static class DerInputGuard
                 offset = (int)end;
             }
         }
+
+        while (depth > 0 && ends[depth - 1] == offset)
+        {
+            depth--;
+        }
+
+        if (depth > 0)
+        {
+            throw new MalformedPkiDataException(structure, "input truncated: an indefinite-length value has no end-of-contents");
+        }
+    }
+
+    private static void Push(ref int depth, Span<int> ends, int end, string structure, int offset)
+    {
+        if (depth == MaxDepth)
+        {
+            throw new MalformedPkiDataException(structure, $"nesting deeper than {MaxDepth} levels at offset {offset}");
+        }
+
+        ends[depth++] = end;
+    }
+
+    /// <summary>The innermost definite end among the open values, or the input length.</summary>
+    private static int EnclosingLimit(ReadOnlySpan<int> openEnds, int inputLength)
+    {
+        for (var i = openEnds.Length - 1; i >= 0; i--)
+        {
+            if (openEnds[i] != Indefinite)
+            {
+                return openEnds[i];
+            }
+        }
+
+        return inputLength;
     }
 
     /// <summary>Runs <paramref name="decode"/> and turns any decoder failure into <see cref="MalformedPkiDataException"/>.</summary>
-    internal static T Decode<T>(ReadOnlyMemory<byte> data, string structure, Func<ReadOnlyMemory<byte>, T> decode, int maxLength = DefaultMaxLength)
+    internal static T Decode<T>(ReadOnlyMemory<byte> data, string structure, Func<ReadOnlyMemory<byte>, T> decode, int maxLength = DefaultMaxLength, bool allowIndefiniteLength = false)
     {
-        Check(data.Span, structure, maxLength);
+        Check(data.Span, structure, maxLength, allowIndefiniteLength);
         try
         {
             return decode(data);

@@ -57,7 +57,7 @@ internal static class CmsDecoding
             }
 
             return signedCms;
-        }, MaxCmsBytes);
+        }, MaxCmsBytes, allowIndefiniteLength: true);
     }
 
     /// <summary>Returns DER, decoding a PEM <c>CMS</c> / <c>PKCS7</c> block if the input is PEM.</summary>
