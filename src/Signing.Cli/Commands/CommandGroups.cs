@@ -11,5 +11,8 @@ internal static class CommandGroups
         yield return ApiKeyCommands.Create();
         yield return AuditCommands.Create();
         yield return DemoCommands.Create();
+        yield return SignCommands.Create();
+        yield return VerifyCommands.Create();
+        yield return DevPkiCommands.Create();
     }
 }

@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
+using Signing.Pki.Revocation;
+using Signing.Pki.Validation;
+
+namespace Signing.Cli.Commands;
+
+/// <summary><c>signing verify …</c>: validate signatures and print an EN 319 102-1 style report.</summary>
+internal static class VerifyCommands
+{
+    /// <summary>Exit code when the verifier could not run at all (unreadable file, bad trust file).</summary>
+    internal const int CouldNotRun = 3;
+
+    public static Command Create()
+    {
+        var verify = new Command("verify", "Verify signatures. Exit code: 0 TOTAL_PASSED, 1 TOTAL_FAILED, 2 INDETERMINATE, 3 could not run.");
+        verify.Subcommands.Add(CreateCms());
+        return verify;
+    }
+
+    internal static int ExitCode(Indication indication) => indication switch
+    {
+        Indication.TotalPassed => 0,
+        Indication.TotalFailed => 1,
+        _ => 2,
+    };
+
+    private static Command CreateCms()
+    {
+        var signature = new Argument<FileInfo>("SIG") { Description = "CMS signature, DER or PEM." };
+        var content = new Option<FileInfo?>("--content") { Description = "The signed file, for a detached signature." };
+        var trust = new Option<FileInfo?>("--trust") { Description = "PEM file of trusted root certificates (e.g. DIR/root.pem of the dev PKI)." };
+        var offline = new Option<bool>("--offline") { Description = "Do not fetch OCSP/CRL; revocation is reported as not checked." };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+
+        var command = new Command("cms", "Validate a CMS / CAdES signature.");
+        command.Arguments.Add(signature);
+        command.Options.Add(content);
+        command.Options.Add(trust);
+        command.Options.Add(offline);
+        command.Options.Add(json);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var stdout = parseResult.InvocationConfiguration.Output;
+            var stderr = parseResult.InvocationConfiguration.Error;
+            byte[] cms;
+            byte[]? contentBytes = null;
+            var anchors = new X509Certificate2Collection();
+            try
+            {
+                cms = await File.ReadAllBytesAsync(parseResult.GetRequiredValue(signature).FullName, cancellationToken);
+                if (parseResult.GetValue(content) is { } contentFile)
+                {
+                    contentBytes = await File.ReadAllBytesAsync(contentFile.FullName, cancellationToken);
+                }
+
+                if (parseResult.GetValue(trust) is { } trustFile)
+                {
+                    anchors.ImportFromPemFile(trustFile.FullName);
+                    if (anchors.Count == 0)
+                    {
+                        await stderr.WriteLineAsync($"signing verify cms: {trustFile.FullName} holds no certificate");
+                        return CouldNotRun;
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                await stderr.WriteLineAsync($"signing verify cms: {e.Message}");
+                return CouldNotRun;
+            }
+
+            using var http = new HttpClient();
+            var revocation = parseResult.GetValue(offline) ? null : RevocationChecker.Create(http);
+            var verifier = new CmsSignatureVerifier(new CertificatePathValidator(anchors, revocation));
+            var report = await verifier.VerifyAsync(cms, contentBytes, cancellationToken);
+            if (parseResult.GetValue(json))
+            {
+                await stdout.WriteLineAsync(report.ToJson());
+            }
+            else
+            {
+                await WriteTextAsync(stdout, report, anchors.Count == 0);
+            }
+
+            return ExitCode(report.Indication);
+        });
+        return command;
+    }
+
+    private static async Task WriteTextAsync(TextWriter output, ValidationReport report, bool noTrust)
+    {
+        var indication = System.Text.Json.JsonSerializer.Serialize(report.Indication).Trim('"');
+        var sub = report.SubIndication is { } s ? " / " + System.Text.Json.JsonSerializer.Serialize(s).Trim('"') : "";
+        await output.WriteLineAsync($"{indication}{sub}");
+        var explanation = report.SubIndicationExplanation ?? report.IndicationExplanation;
+        await output.WriteLineAsync($"  vi: {explanation.Vi}");
+        await output.WriteLineAsync($"  en: {explanation.En}");
+        if (report.SignerSubject is not null)
+        {
+            await output.WriteLineAsync($"signer:         {report.SignerSubject}");
+        }
+
+        if (report.ClaimedSigningTime is { } claimed)
+        {
+            await output.WriteLineAsync($"signing time:   {claimed:O} (claimed)");
+        }
+
+        if (report.TimestampTime is { } stamped)
+        {
+            await output.WriteLineAsync($"timestamp time: {stamped:O}");
+        }
+
+        foreach (var check in report.Checks)
+        {
+            var outcome = System.Text.Json.JsonSerializer.Serialize(check.Outcome).Trim('"');
+            await output.WriteLineAsync($"  [{outcome,-13}] {check.Name}: {check.Detail}");
+        }
+
+        if (noTrust)
+        {
+            await output.WriteLineAsync("note: no --trust given, so no certificate chain can be trusted.");
+        }
+    }
+}

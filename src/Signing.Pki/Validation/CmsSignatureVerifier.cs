@@ -1,0 +1,251 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
+using Signing.Pki.Asn1;
+using Signing.Pki.Cms;
+using Signing.Pki.Revocation;
+using Signing.Pki.Timestamping;
+
+namespace Signing.Pki.Validation;
+
+/// <summary>
+/// Validates a CMS / CAdES signature (its first SignerInfo) and returns an EN 319 102-1 style
+/// <see cref="ValidationReport"/>. Expected outcomes, including malformed input, are reported, not thrown.
+/// </summary>
+public sealed class CmsSignatureVerifier
+{
+    private readonly CertificatePathValidator _pathValidator;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates a verifier that validates signer and TSA paths with <paramref name="pathValidator"/>.</summary>
+    public CmsSignatureVerifier(CertificatePathValidator pathValidator, TimeProvider? time = null)
+    {
+        _pathValidator = pathValidator;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Validates <paramref name="cms"/> (DER or PEM); pass <paramref name="detachedContent"/> for a detached signature.</summary>
+    public async Task<ValidationReport> VerifyAsync(ReadOnlyMemory<byte> cms, byte[]? detachedContent, CancellationToken cancellationToken)
+    {
+        var checks = new List<ValidationCheck>();
+        SignedCms signedCms;
+        bool enveloping;
+        try
+        {
+            signedCms = CmsDecoding.Decode(cms, detachedContent);
+            enveloping = CmsDecoding.HasEncapsulatedContent(CmsDecoding.Unpem(cms));
+        }
+        catch (MalformedPkiDataException e)
+        {
+            checks.Add(new("format", CheckOutcome.Failed, e.Message));
+            return new ValidationReport { Indication = Indication.TotalFailed, SubIndication = SubIndication.FormatFailure, Checks = checks };
+        }
+
+        checks.Add(new("format", CheckOutcome.Passed, $"CMS SignedData with {signedCms.SignerInfos.Count} signer(s); the first is validated"));
+        var signerInfo = signedCms.SignerInfos[0];
+        var certificate = signerInfo.Certificate;
+        if (certificate is null)
+        {
+            checks.Add(new("signing-certificate", CheckOutcome.Indeterminate, "the signer's certificate is not in the CMS"));
+            return Report(Indication.Indeterminate, SubIndication.NoSigningCertificateFound, null, checks);
+        }
+
+        var baseReport = new ValidationReport
+        {
+            Indication = Indication.Indeterminate,
+            SignerName = certificate.GetNameInfo(X509NameType.SimpleName, false),
+            SignerSubject = certificate.Subject,
+            SignerCertificate = Convert.ToBase64String(certificate.RawData),
+            ClaimedSigningTime = signerInfo.SignedAttributes.Cast<CryptographicAttributeObject>()
+                .SelectMany(a => a.Values.Cast<AsnEncodedData>())
+                .OfType<Pkcs9SigningTime>()
+                .Select(t => (DateTimeOffset?)new DateTimeOffset(t.SigningTime.ToUniversalTime(), TimeSpan.Zero))
+                .FirstOrDefault(),
+        };
+
+        if (detachedContent is null && !enveloping)
+        {
+            checks.Add(new("signed-data", CheckOutcome.Indeterminate, "detached signature and no content given"));
+            return Report(Indication.Indeterminate, SubIndication.SignedDataNotFound, baseReport, checks);
+        }
+
+        var ess = FindSignedAttribute(signerInfo, EssSigningCertificateV2.Oid);
+        if (ess is null)
+        {
+            checks.Add(new("signing-certificate-v2", CheckOutcome.Skipped, "no ESS signing-certificate-v2 attribute (not CAdES)"));
+        }
+        else if (!TryMatchEss(ess, certificate))
+        {
+            checks.Add(new("signing-certificate-v2", CheckOutcome.Failed, "the ESS signing-certificate-v2 hash does not match the signer's certificate"));
+            return Report(Indication.Indeterminate, SubIndication.NoSigningCertificateFound, baseReport, checks);
+        }
+        else
+        {
+            checks.Add(new("signing-certificate-v2", CheckOutcome.Passed, "ESS signing-certificate-v2 matches the signer's certificate"));
+        }
+
+        var messageDigest = signerInfo.SignedAttributes.Cast<CryptographicAttributeObject>()
+            .SelectMany(a => a.Values.Cast<AsnEncodedData>()).OfType<Pkcs9MessageDigest>().FirstOrDefault();
+        if (messageDigest is not null)
+        {
+            var content = signedCms.ContentInfo.Content;
+            if (!SignatureAlgorithms.TryDigestFromOid(signerInfo.DigestAlgorithm.Value ?? "", out var digestAlgorithm))
+            {
+                checks.Add(new("message-digest", CheckOutcome.Failed, $"unsupported digest algorithm {signerInfo.DigestAlgorithm.Value}"));
+                return Report(Indication.TotalFailed, SubIndication.FormatFailure, baseReport, checks);
+            }
+
+            var actual = CryptographicOperations.HashData(digestAlgorithm, content);
+            if (!CryptographicOperations.FixedTimeEquals(actual, messageDigest.MessageDigest))
+            {
+                checks.Add(new("message-digest", CheckOutcome.Failed, $"{digestAlgorithm.Name} of the {content.Length}-byte content is {Convert.ToHexString(actual)}, the signed message-digest is {Convert.ToHexString(messageDigest.MessageDigest)}"));
+                return Report(Indication.TotalFailed, SubIndication.HashFailure, baseReport, checks);
+            }
+
+            checks.Add(new("message-digest", CheckOutcome.Passed, $"{digestAlgorithm.Name} of the content matches"));
+        }
+
+        try
+        {
+            signerInfo.CheckSignature(new X509Certificate2Collection(), verifySignatureOnly: true);
+            checks.Add(new("signature-value", CheckOutcome.Passed, $"signature verifies with the key of '{certificate.Subject}'"));
+        }
+        catch (CryptographicException e)
+        {
+            checks.Add(new("signature-value", CheckOutcome.Failed, e.Message));
+            return Report(Indication.TotalFailed, messageDigest is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, baseReport, checks);
+        }
+
+        var timestampTime = await CheckTimestampAsync(signerInfo, signedCms.Certificates, checks, cancellationToken).ConfigureAwait(false);
+        baseReport = baseReport with { TimestampTime = timestampTime };
+        return await CheckCertificateAsync(certificate, signedCms.Certificates, baseReport, checks, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ValidationReport> CheckCertificateAsync(
+        X509Certificate2 certificate,
+        X509Certificate2Collection embedded,
+        ValidationReport baseReport,
+        List<ValidationCheck> checks,
+        CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var path = await _pathValidator.ValidateAsync(certificate, embedded, now, cancellationToken).ConfigureAwait(false);
+        switch (path.Status)
+        {
+            case PathStatus.NoChain:
+                checks.Add(new("certificate-chain", CheckOutcome.Indeterminate, path.Detail));
+                return Report(Indication.Indeterminate, SubIndication.NoCertificateChainFound, baseReport, checks);
+            case PathStatus.ChainInvalid:
+                checks.Add(new("certificate-chain", CheckOutcome.Failed, path.Detail));
+                return Report(Indication.Indeterminate, SubIndication.ChainConstraintsFailure, baseReport, checks);
+        }
+
+        checks.Add(new("certificate-chain", CheckOutcome.Passed, path.Detail));
+
+        // The best proof of when the signature existed: a valid timestamp, else the signer's own claim.
+        var poe = baseReport.TimestampTime;
+        var signingTime = poe ?? baseReport.ClaimedSigningTime;
+        if (signingTime is { } claimed && claimed < certificate.NotBefore)
+        {
+            checks.Add(new("validity-period", CheckOutcome.Failed, $"signed at {claimed:O}, before the certificate's notBefore {certificate.NotBefore:O}"));
+            return Report(Indication.TotalFailed, SubIndication.NotYetValid, baseReport, checks);
+        }
+
+        if (path.OutOfValidity.Count > 0)
+        {
+            var provenInside = poe is { } p && path.Chain.All(c => p >= c.NotBefore && p <= c.NotAfter);
+            if (!provenInside)
+            {
+                checks.Add(new("validity-period", CheckOutcome.Indeterminate, $"'{path.OutOfValidity[0].Subject}' is not valid now and no timestamp proves the signature existed while it was"));
+                return Report(Indication.Indeterminate, SubIndication.OutOfBoundsNoPoe, baseReport, checks);
+            }
+
+            checks.Add(new("validity-period", CheckOutcome.Passed, $"expired now, but the timestamp at {poe:O} lies inside every certificate's validity"));
+        }
+        else
+        {
+            checks.Add(new("validity-period", CheckOutcome.Passed, "every certificate in the chain is valid now"));
+        }
+
+        if (!_pathValidator.ChecksRevocation)
+        {
+            checks.Add(new("revocation", CheckOutcome.Skipped, "revocation not checked (offline)"));
+            return Report(Indication.TotalPassed, null, baseReport, checks);
+        }
+
+        SubIndication? indeterminate = null;
+        foreach (var (checkedCertificate, result) in path.Revocations)
+        {
+            var name = $"revocation: {checkedCertificate.GetNameInfo(X509NameType.SimpleName, false)}";
+            var isSigner = ReferenceEquals(checkedCertificate, path.Chain[0]);
+            switch (result.Status)
+            {
+                case RevocationStatus.Good:
+                    checks.Add(new(name, CheckOutcome.Passed, $"good per {result.Source} (thisUpdate {result.ThisUpdate:O})"));
+                    break;
+                case RevocationStatus.Revoked when poe is { } proven && proven < result.RevocationTime:
+                    checks.Add(new(name, CheckOutcome.Passed, $"revoked at {result.RevocationTime:O} ({result.Reason}) per {result.Source}, but the timestamp proves the signature existed at {proven:O}"));
+                    break;
+                case RevocationStatus.Revoked when signingTime is { } at && at >= result.RevocationTime:
+                    checks.Add(new(name, CheckOutcome.Failed, $"revoked at {result.RevocationTime:O} ({result.Reason}) per {result.Source}, before the signing time {at:O}"));
+                    return Report(Indication.TotalFailed, SubIndication.Revoked, baseReport, checks);
+                case RevocationStatus.Revoked:
+                    checks.Add(new(name, CheckOutcome.Indeterminate, $"revoked at {result.RevocationTime:O} ({result.Reason}) per {result.Source}; no proof the signature existed before"));
+                    indeterminate ??= isSigner ? SubIndication.RevokedNoPoe : SubIndication.RevokedCaNoPoe;
+                    break;
+                default:
+                    checks.Add(new(name, CheckOutcome.Indeterminate, $"no usable answer: {result.Problem}"));
+                    indeterminate ??= SubIndication.TryLater;
+                    break;
+            }
+        }
+
+        return indeterminate is { } sub
+            ? Report(Indication.Indeterminate, sub, baseReport, checks)
+            : Report(Indication.TotalPassed, null, baseReport, checks);
+    }
+
+    private async Task<DateTimeOffset?> CheckTimestampAsync(SignerInfo signerInfo, X509Certificate2Collection cmsCertificates, List<ValidationCheck> checks, CancellationToken cancellationToken)
+    {
+        var attribute = signerInfo.UnsignedAttributes.Cast<CryptographicAttributeObject>()
+            .FirstOrDefault(a => a.Oid.Value == CadesSigner.SignatureTimeStampOid);
+        if (attribute is null || attribute.Values.Count == 0)
+        {
+            checks.Add(new("signature-timestamp", CheckOutcome.Skipped, "no signature timestamp (CAdES-B)"));
+            return null;
+        }
+
+        if (!Rfc3161TimestampToken.TryDecode(attribute.Values[0].RawData, out var token, out _))
+        {
+            checks.Add(new("signature-timestamp", CheckOutcome.Failed, "the signature-time-stamp attribute is not a time-stamp token"));
+            return null;
+        }
+
+        var hashAlgorithm = SignatureAlgorithms.TryDigestFromOid(token.TokenInfo.HashAlgorithmId.Value ?? "", out var h) ? h : HashAlgorithmName.SHA256;
+        var hash = CryptographicOperations.HashData(hashAlgorithm, signerInfo.GetSignature());
+        var validation = await TimestampTokenValidator.ValidateAsync(token, hash, hashAlgorithm, _pathValidator, cancellationToken, cmsCertificates).ConfigureAwait(false);
+        checks.Add(new("signature-timestamp", validation.IsValid ? CheckOutcome.Passed : CheckOutcome.Failed, validation.Detail));
+        return validation.IsValid ? validation.GenTime : null;
+    }
+
+    private static byte[]? FindSignedAttribute(SignerInfo signerInfo, string oid) =>
+        signerInfo.SignedAttributes.Cast<CryptographicAttributeObject>()
+            .Where(a => a.Oid.Value == oid && a.Values.Count > 0)
+            .Select(a => a.Values[0].RawData)
+            .FirstOrDefault();
+
+    private static bool TryMatchEss(byte[] attributeValue, X509Certificate2 certificate)
+    {
+        try
+        {
+            return EssSigningCertificateV2.Matches(attributeValue, certificate);
+        }
+        catch (Exception e) when (e is System.Formats.Asn1.AsnContentException or CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static ValidationReport Report(Indication indication, SubIndication? subIndication, ValidationReport? baseReport, List<ValidationCheck> checks) =>
+        (baseReport ?? new ValidationReport { Indication = indication }) with { Indication = indication, SubIndication = subIndication, Checks = checks };
+}
