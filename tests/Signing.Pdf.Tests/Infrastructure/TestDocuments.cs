@@ -16,6 +16,11 @@ internal static class TestDocuments
     {
         EnsureFontResolver();
         using var document = new PdfDocument();
+
+        // PDFsharp's compressed content streams draw qpdf warnings ("input stream is complete but output may
+        // still be valid"); uncompressed output keeps the input clean so qpdf --check judges only what we append.
+        document.Options.CompressContentStreams = false;
+        document.Options.NoCompression = true;
         document.Info.Title = "Công văn thử nghiệm";
         for (var i = 0; i < pages; i++)
         {
