@@ -1,4 +1,3 @@
-using System.Globalization;
 using Signing.Pdf.Internal;
 
 namespace Signing.Pdf;
@@ -234,11 +233,16 @@ public sealed partial class PdfReader
             ranges.Add((0, size));
         }
 
+        if (ranges.Count > maxObjectNumber || ranges.Any(r => r.First + r.Count > maxObjectNumber + 1))
+        {
+            throw new PdfFormatException($"{context}: /Index reaches past the object limit of {maxObjectNumber + 1}");
+        }
+
         var data = StreamDecoder.Decode(stream, Limits.MaxStructureStreamBytes, context);
         var totalRows = ranges.Sum(r => r.Count);
-        if (ranges.Any(r => r.First + r.Count > maxObjectNumber + 1) || (rowWidth > 0 && totalRows > data.Length / rowWidth))
+        if (rowWidth > 0 && totalRows > data.Length / rowWidth)
         {
-            throw new PdfFormatException($"{context}: /Index covers {totalRows} entries but the data holds {(rowWidth == 0 ? 0 : data.Length / rowWidth)} (or exceeds the object limit)");
+            throw new PdfFormatException($"{context}: /Index covers {totalRows} entries but the data holds {data.Length / rowWidth}");
         }
 
         var sectionEntries = new Dictionary<int, XrefEntry>();
@@ -301,7 +305,7 @@ public sealed partial class PdfReader
         for (var i = newestFirst.Count - 1; i >= 0; i--)
         {
             var section = newestFirst[i];
-            var end = FindEndOfRevision(section.EndOfSection);
+            var end = FindEndOfRevision(section.EndOfSection, newest: i == 0);
 
             // A linearised file's first-page section sits before the main one yet is newer in the chain:
             // both belong to one revision, which ends at the later %%EOF.
@@ -317,7 +321,11 @@ public sealed partial class PdfReader
         return result;
     }
 
-    private long FindEndOfRevision(long endOfSection)
+    /// <summary>
+    /// The byte after the first %%EOF following a section. Writers that omit %%EOF exist; rather than refuse the file,
+    /// such a revision is taken to end where its section ends (or at the end of the file for the newest).
+    /// </summary>
+    private long FindEndOfRevision(long endOfSection, bool newest)
     {
         var window = (int)Math.Min(EofSearchWindow, Length - endOfSection);
         input.Seek(endOfSection);
@@ -325,8 +333,7 @@ public sealed partial class PdfReader
         var at = bytes.AsSpan().IndexOf("%%EOF"u8);
         if (at < 0)
         {
-            throw new PdfFormatException(string.Create(CultureInfo.InvariantCulture,
-                $"No %%EOF within {window} bytes after the cross-reference section ending at byte offset {endOfSection}"));
+            return newest ? Length : endOfSection;
         }
 
         return endOfSection + at + 5;

@@ -10,6 +10,7 @@ namespace Signing.Pdf;
 /// </summary>
 public sealed partial class PdfReader
 {
+    private const int MaxCachedStreamBytes = 64 * 1024;
     private readonly ByteInput input;
     private readonly ObjectParser parser;
     private readonly Dictionary<int, XrefEntry> entries = [];
@@ -19,6 +20,7 @@ public sealed partial class PdfReader
     private readonly Stack<int> resolving = new();
     private readonly int maxObjectNumber;
     private List<PdfRevision> revisions = [];
+    private long objectStreamBytes;
 
     private PdfReader(Stream stream, PdfReaderLimits limits)
     {
@@ -212,6 +214,12 @@ public sealed partial class PdfReader
 
     private void AddToCache(int objectNumber, PdfObject value)
     {
+        // Large streams are re-read on demand rather than pinned, so walking a big file keeps memory flat.
+        if (value is PdfStream { EncodedData.Length: > MaxCachedStreamBytes })
+        {
+            return;
+        }
+
         if (cache.Count >= Limits.ObjectCacheSize && cacheOrder.TryDequeue(out var oldest))
         {
             cache.Remove(oldest);
@@ -328,10 +336,15 @@ public sealed partial class PdfReader
         }
 
         parsed = ParsedObjectStream.Load(streamNumber, stream, Limits);
-        if (objectStreams.Count >= 8)
+
+        // Keep decoded object streams within one structure-stream budget in total.
+        if (objectStreamBytes + parsed.DecodedLength > Limits.MaxStructureStreamBytes)
         {
             objectStreams.Clear();
+            objectStreamBytes = 0;
         }
+
+        objectStreamBytes += parsed.DecodedLength;
 
         objectStreams[streamNumber] = parsed;
         return parsed;

@@ -86,4 +86,25 @@ public class PdfReaderTests
         var page = reader.ResolveDictionary(reader.GetPageReferences()[0], "page");
         Assert.Equal("Page", Assert.IsType<PdfName>(page["Type"]).Value);
     }
+
+    [Fact]
+    public void MissingFinalEof_IsTolerated_RevisionEndsAtFileEnd()
+    {
+        var bytes = ClassicPdfBuilder.SimpleDocument();
+        var withoutEof = bytes[..^"%%EOF\n".Length];
+        var reader = PdfReader.Open(new MemoryStream(withoutEof));
+
+        Assert.Equal(withoutEof.Length, Assert.Single(reader.Revisions).EndOffset);
+    }
+
+    [Fact]
+    public void QpdfXrefStream_UsesPngPredictor_AndDecodes()
+    {
+        var bytes = ExternalTool.Qpdf(ClassicPdfBuilder.SimpleDocument(), "--object-streams=generate");
+        var reader = PdfReader.Open(new MemoryStream(bytes));
+
+        Assert.Equal(PdfXrefKind.Stream, reader.LastXrefKind);
+        Assert.IsType<PdfDictionary>(reader.Trailer["DecodeParms"]);
+        Assert.Equal(12, Assert.IsType<PdfInteger>(((PdfDictionary)reader.Trailer["DecodeParms"]!)["Predictor"]).Value);
+    }
 }

@@ -18,6 +18,8 @@ internal sealed class ParsedObjectStream
 
     public int Count => header.Length;
 
+    public long DecodedLength => data.LongLength;
+
     public static ParsedObjectStream Load(int streamNumber, PdfStream stream, PdfReaderLimits limits)
     {
         var context = $"object stream {streamNumber}";

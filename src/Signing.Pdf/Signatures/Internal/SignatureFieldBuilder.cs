@@ -19,7 +19,7 @@ internal static class SignatureFieldBuilder
         }
 
         var pageReference = pages[0];
-        var catalog = (PdfDictionary)writer.Resolve(reader.CatalogReference)!;
+        var catalog = reader.ResolveDictionary(writer.GetObject(reader.CatalogReference), "the catalog");
         var acroFormValue = catalog["AcroForm"];
         var acroForm = writer.Resolve(acroFormValue) is PdfDictionary existing ? existing.Clone() : new PdfDictionary();
         var fields = writer.Resolve(acroForm["Fields"]) as PdfArray;
