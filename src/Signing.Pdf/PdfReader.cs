@@ -289,7 +289,7 @@ public sealed partial class PdfReader
         var length = Resolve(dictionary["Length"]) is PdfInteger lengthValue
             ? lengthValue.Value
             : throw new PdfFormatException($"Object {number}: stream /Length is missing or not an integer (at byte offset {offset})");
-        if (length < 0 || length > Length - dataStart || length > Limits.MaxStreamBytes)
+        if (length < 0 || length > Length - dataStart || length > Limits.MaxStreamBytes || length > Array.MaxLength)
         {
             throw new PdfFormatException(string.Create(CultureInfo.InvariantCulture,
                 $"Object {number}: stream /Length {length} at byte offset {dataStart} is negative, runs past the end of the file (length {Length}) or exceeds the limit of {Limits.MaxStreamBytes} bytes"));

@@ -4,13 +4,14 @@ namespace Signing.Pdf.Tests;
 
 public class PdfIncrementalWriterTests
 {
-    public static TheoryData<string> Inputs => ["classic", "qpdf-object-streams", "qpdf-qdf", "hybrid", "pdfsharp"];
+    public static TheoryData<string> Inputs => ["classic", "qpdf-object-streams", "qpdf-qdf", "qpdf-linearized", "hybrid", "pdfsharp"];
 
     internal static byte[] Input(string kind) => kind switch
     {
         "classic" => ClassicPdfBuilder.SimpleDocument(pages: 2),
         "qpdf-object-streams" => ExternalTool.Qpdf(ClassicPdfBuilder.SimpleDocument(pages: 2), "--object-streams=generate", "--newline-before-endstream"),
         "qpdf-qdf" => ExternalTool.Qpdf(ClassicPdfBuilder.SimpleDocument(pages: 2), "--qdf"),
+        "qpdf-linearized" => ExternalTool.Qpdf(ClassicPdfBuilder.SimpleDocument(pages: 3), "--linearize"),
         "hybrid" => TestDocuments.Hybrid(),
         "pdfsharp" => TestDocuments.FromPdfSharp(pages: 2),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
