@@ -59,8 +59,9 @@ internal static class StreamDecoder
                 output.Write(chunk, 0, read);
             }
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
+            // zlib reports some corruptions as ZLibException, an IOException, rather than InvalidDataException.
             throw new PdfFormatException($"{context}: corrupt FlateDecode data: {ex.Message}", ex);
         }
 
