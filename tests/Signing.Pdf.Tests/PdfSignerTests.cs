@@ -71,6 +71,15 @@ public class PdfSignerTests
 
         var reader = PdfReader.Open(new MemoryStream(document));
         var fields = Assert.IsType<PdfArray>(reader.Resolve(reader.ResolveDictionary(reader.Catalog["AcroForm"], "AcroForm")["Fields"]));
+
+        // Each signature covers exactly its own revision: what a validator will compare against Revisions.
+        for (var i = 0; i < reasons.Length; i++)
+        {
+            var signature = reader.ResolveDictionary(reader.ResolveDictionary(fields[i], "field")["V"], "signature");
+            var byteRange = Assert.IsType<PdfArray>(signature["ByteRange"]).Items.Select(n => ((PdfInteger)n).Value).ToArray();
+            Assert.Equal(reader.Revisions[i + 1].EndOffset + 1, byteRange[2] + byteRange[3]);
+        }
+
         Assert.Equal(["Signature1", "Signature2", "Signature3"], fields.Items.Select(f => ((PdfString)reader.ResolveDictionary(f, "field")["T"]!).ToText()));
         Assert.Equal(4, reader.Revisions.Count);
     }

@@ -57,6 +57,27 @@ public class SignatureFieldTests
     }
 
     [Fact]
+    public async Task DirectAcroFormInCatalog_KeepsItsEntriesAndFields()
+    {
+        var original = new ClassicPdfBuilder()
+            .Add(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 5 0 R >> >> >> >>")
+            .Add(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+            .Add(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [6 0 R] >>")
+            .Add(4, ClassicPdfBuilder.StreamBody(string.Empty, "BT ET"u8.ToArray()))
+            .Add(5, Font)
+            .Add(6, "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Signature1) /Rect [100 700 300 720] /P 3 0 R >>")
+            .Build();
+
+        var (_, reader, _) = await SignAndVerifyAsync(original);
+
+        var acroForm = reader.ResolveDictionary(reader.Catalog["AcroForm"], "AcroForm");
+        Assert.Equal("/Helv 0 Tf 0 g", Assert.IsType<PdfString>(acroForm["DA"]).ToText());
+        var fields = Assert.IsType<PdfArray>(acroForm["Fields"]);
+        Assert.Equal(new PdfReference(6, 0), fields[0]);
+        Assert.Equal("Signature2", Assert.IsType<PdfString>(reader.ResolveDictionary(fields[1], "field")["T"]).ToText());
+    }
+
+    [Fact]
     public async Task IndirectAnnotsArray_IsUpdated_PageUntouched()
     {
         var original = new ClassicPdfBuilder()
