@@ -132,12 +132,55 @@ public class SignatureFieldTests
     }
 
     [Fact]
+    public async Task PrePlacedEmptySignatureField_IsFilled_NoNewWidget()
+    {
+        var original = new ClassicPdfBuilder()
+            .Add(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R >>")
+            .Add(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+            .Add(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [5 0 R] >>")
+            .Add(4, ClassicPdfBuilder.StreamBody(string.Empty, "BT ET"u8.ToArray()))
+            .Add(5, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (ChuKyLanhDao) /Rect [350 100 550 180] /F 4 /P 3 0 R >>")
+            .Add(6, "<< /Fields [5 0 R] >>")
+            .Build();
+
+        var signed = await PdfSignerTests.SignAsync(original, Options with { FieldName = "ChuKyLanhDao" });
+        using var directory = new TempDirectory();
+        var path = directory.File("signed.pdf");
+        await File.WriteAllBytesAsync(path, signed);
+        SignedPdfAssert.AllSignaturesValid(path, 1);
+        SignedPdfAssert.QpdfClean(path);
+
+        var reader = PdfReader.Open(new MemoryStream(signed));
+        Assert.Equal([new PdfReference(5, 0)], Annotations(reader).Items);
+        Assert.Single(Assert.IsType<PdfArray>(reader.ResolveDictionary(new PdfReference(6, 0), "AcroForm")["Fields"]).Items);
+        var field = reader.ResolveDictionary(new PdfReference(5, 0), "field");
+        Assert.Equal("ETSI.CAdES.detached", Assert.IsType<PdfName>(reader.ResolveDictionary(field["V"], "signature")["SubFilter"]).Value);
+        Assert.Equal(3, Assert.IsType<PdfInteger>(reader.ResolveDictionary(new PdfReference(6, 0), "AcroForm")["SigFlags"]).Value);
+    }
+
+    [Fact]
+    public async Task RequestedFieldName_OfATextField_IsRefused()
+    {
+        var original = new ClassicPdfBuilder()
+            .Add(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] >> >>")
+            .Add(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+            .Add(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [5 0 R] >>")
+            .Add(5, "<< /Type /Annot /Subtype /Widget /FT /Tx /T (SoVanBan) /Rect [0 0 10 10] /P 3 0 R >>")
+            .Build();
+        using var output = new MemoryStream();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => PdfSigner.PrepareAsync(new MemoryStream(original), output, Options with { FieldName = "SoVanBan" }));
+        Assert.Contains("not a signature field", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RequestedFieldName_AlreadyTaken_IsRefused()
     {
         var once = await PdfSignerTests.SignAsync(ClassicPdfBuilder.SimpleDocument(), Options with { FieldName = "ChuKyLanhDao" });
         using var output = new MemoryStream();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(
             () => PdfSigner.PrepareAsync(new MemoryStream(once), output, Options with { FieldName = "ChuKyLanhDao" }));
-        Assert.Contains("ChuKyLanhDao", error.Message, StringComparison.Ordinal);
+        Assert.Equal("The signature field 'ChuKyLanhDao' is already signed", error.Message);
     }
 }

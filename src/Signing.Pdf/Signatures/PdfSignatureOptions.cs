@@ -11,7 +11,10 @@ public sealed record PdfSignatureOptions
     /// <summary>The signature format (/Type and /SubFilter).</summary>
     public PdfSignatureFormat Format { get; init; } = PdfSignatureFormat.CadesDetached;
 
-    /// <summary>The field name (/T); null picks an unused name "SignatureN".</summary>
+    /// <summary>
+    /// The field name (/T). An existing unsigned signature field with this name (a template's pre-placed field) is filled;
+    /// otherwise a new invisible field is added to page 1. Null picks an unused name "SignatureN".
+    /// </summary>
     public string? FieldName { get; init; }
 
     /// <summary>The signing time written as /M; null writes the current time. PAdES relies on the CMS signing time, /M is informative.</summary>

@@ -42,7 +42,7 @@ public static class PdfSigner
         var byteRangePlaceholder = new PdfPlaceholder(Encoding.ASCII.GetBytes("[0 0 0 0".PadRight(ByteRangeWidth - 1) + "]"));
         var contentsPlaceholder = new PdfPlaceholder(Encoding.ASCII.GetBytes("<" + new string('0', 2 * options.ContentsCapacity) + ">"));
         var signatureReference = writer.AddObject(SignatureDictionary(options, byteRangePlaceholder, contentsPlaceholder));
-        var fieldName = SignatureFieldBuilder.AddInvisibleField(writer, signatureReference, options.FieldName);
+        var fieldName = SignatureFieldBuilder.Attach(writer, signatureReference, options.FieldName);
 
         var written = await writer.WriteToAsync(output, cancellationToken).ConfigureAwait(false);
         var contentsOffset = written.PlaceholderOffsets[contentsPlaceholder];

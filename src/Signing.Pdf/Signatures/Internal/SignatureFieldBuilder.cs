@@ -9,9 +9,27 @@ internal static class SignatureFieldBuilder
     // Print (4) + Locked (128): the widget prints and cannot be moved or deleted in a viewer.
     private const int WidgetFlags = 132;
 
-    public static string AddInvisibleField(PdfIncrementalWriter writer, PdfReference signatureValue, string? requestedName)
+    /// <summary>
+    /// Points a field at the signature dictionary: an existing empty signature field named <paramref name="requestedName"/>
+    /// (a template's pre-placed field), otherwise a new invisible field on page 1. Returns the field name.
+    /// </summary>
+    public static string Attach(PdfIncrementalWriter writer, PdfReference signatureValue, string? requestedName)
     {
         var reader = writer.Reader;
+        var catalog = reader.ResolveDictionary(writer.GetObject(reader.CatalogReference), "the catalog");
+        var acroFormValue = catalog["AcroForm"];
+        var acroForm = writer.Resolve(acroFormValue) is PdfDictionary existing ? existing.Clone() : new PdfDictionary();
+        var fields = writer.Resolve(acroForm["Fields"]) as PdfArray;
+        var emptyField = requestedName is null ? null : FindEmptySignatureField(writer, fields, requestedName);
+        if (emptyField is not null)
+        {
+            var filled = reader.ResolveDictionary(writer.GetObject(emptyField), $"field object {emptyField.ObjectNumber}").Clone();
+            filled["V"] = signatureValue;
+            writer.SetObject(emptyField, filled);
+            SetSignatureFlags(writer, catalog, acroFormValue, acroForm);
+            return requestedName!;
+        }
+
         var pages = reader.GetPageReferences();
         if (pages.Count == 0)
         {
@@ -19,10 +37,6 @@ internal static class SignatureFieldBuilder
         }
 
         var pageReference = pages[0];
-        var catalog = reader.ResolveDictionary(writer.GetObject(reader.CatalogReference), "the catalog");
-        var acroFormValue = catalog["AcroForm"];
-        var acroForm = writer.Resolve(acroFormValue) is PdfDictionary existing ? existing.Clone() : new PdfDictionary();
-        var fields = writer.Resolve(acroForm["Fields"]) as PdfArray;
         var fieldName = ChooseName(writer, fields, requestedName);
 
         var widget = new PdfDictionary
@@ -51,6 +65,12 @@ internal static class SignatureFieldBuilder
             acroForm["Fields"] = newFields;
         }
 
+        SetSignatureFlags(writer, catalog, acroFormValue, acroForm);
+        return fieldName;
+    }
+
+    private static void SetSignatureFlags(PdfIncrementalWriter writer, PdfDictionary catalog, PdfObject? acroFormValue, PdfDictionary acroForm)
+    {
         // SignaturesExist (1) + AppendOnly (2): viewers must save further changes incrementally.
         acroForm["SigFlags"] = new PdfInteger(3);
         if (acroFormValue is PdfReference acroFormReference)
@@ -61,10 +81,34 @@ internal static class SignatureFieldBuilder
         {
             var newCatalog = catalog.Clone();
             newCatalog["AcroForm"] = writer.AddObject(acroForm);
-            writer.SetObject(reader.CatalogReference, newCatalog);
+            writer.SetObject(writer.Reader.CatalogReference, newCatalog);
+        }
+    }
+
+    /// <summary>The top-level field named <paramref name="name"/> when it is an unsigned signature field; null when there is no such field.</summary>
+    private static PdfReference? FindEmptySignatureField(PdfIncrementalWriter writer, PdfArray? fields, string name)
+    {
+        foreach (var item in fields?.Items ?? [])
+        {
+            if (item is not PdfReference reference
+                || writer.Resolve(reference) is not PdfDictionary field
+                || field["T"] is not PdfString title
+                || title.ToText() != name)
+            {
+                continue;
+            }
+
+            if (field["FT"] is not PdfName { Value: "Sig" })
+            {
+                throw new InvalidOperationException($"The document already has a field named '{name}' and it is not a signature field");
+            }
+
+            return field.ContainsKey("V")
+                ? throw new InvalidOperationException($"The signature field '{name}' is already signed")
+                : reference;
         }
 
-        return fieldName;
+        return null;
     }
 
     private static void AddToPageAnnotations(PdfIncrementalWriter writer, PdfReference pageReference, PdfReference widgetReference)
