@@ -1,0 +1,437 @@
+using System.Globalization;
+using System.Text;
+
+namespace Signing.Pdf.Internal;
+
+/// <summary>Lexer and recursive-descent parser for PDF objects (ISO 32000-1 §7.2–7.3) with bounded depth and token size.</summary>
+internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, string context)
+{
+    private const int MaxKeywordLength = 64;
+
+    public ByteInput Input => input;
+
+    public static bool IsWhitespace(int c) => c is 0 or 9 or 10 or 12 or 13 or 32;
+
+    public static bool IsDelimiter(int c) => c is '(' or ')' or '<' or '>' or '[' or ']' or '{' or '}' or '/' or '%';
+
+    private static bool IsRegular(int c) => c >= 0 && !IsWhitespace(c) && !IsDelimiter(c);
+
+    public void SkipWhitespace()
+    {
+        while (true)
+        {
+            var c = input.Peek();
+            if (IsWhitespace(c))
+            {
+                input.Read();
+            }
+            else if (c == '%')
+            {
+                // A comment runs to the end of the line; the loop is bounded by the file length.
+                while (c is not (-1 or 10 or 13))
+                {
+                    input.Read();
+                    c = input.Peek();
+                }
+            }
+            else
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads a keyword or other run of regular characters; empty when the next byte is a delimiter.</summary>
+    public string ReadKeyword()
+    {
+        SkipWhitespace();
+        var builder = new StringBuilder();
+        while (IsRegular(input.Peek()))
+        {
+            if (builder.Length >= MaxKeywordLength)
+            {
+                Fail("Token longer than " + MaxKeywordLength + " characters");
+            }
+
+            builder.Append((char)input.Read());
+        }
+
+        return builder.ToString();
+    }
+
+    public void ExpectKeyword(string keyword)
+    {
+        var start = input.Position;
+        var actual = ReadKeyword();
+        if (actual != keyword)
+        {
+            PdfFormatException.ThrowAt(start, $"{context}: expected '{keyword}' but found '{Printable(actual)}'");
+        }
+    }
+
+    /// <summary>Reads a non-negative integer token, as used in xref sections and object headers.</summary>
+    public long ReadNonNegativeInteger(string what)
+    {
+        SkipWhitespace();
+        var start = input.Position;
+        var token = ReadKeyword();
+        if (token.Length == 0 || token.Length > 18 || !token.All(char.IsAsciiDigit))
+        {
+            PdfFormatException.ThrowAt(start, $"{context}: expected {what} (a non-negative integer) but found '{Printable(token)}'");
+        }
+
+        return long.Parse(token, CultureInfo.InvariantCulture);
+    }
+
+    public PdfObject ParseObject(int depth = 0)
+    {
+        if (depth > limits.MaxNestingDepth)
+        {
+            Fail($"{context}: arrays and dictionaries nested deeper than {limits.MaxNestingDepth}");
+        }
+
+        SkipWhitespace();
+        var start = input.Position;
+        var c = input.Peek();
+        switch (c)
+        {
+            case -1:
+                PdfFormatException.ThrowAt(start, context + ": unexpected end of file while reading an object");
+                break;
+            case '[':
+                input.Read();
+                return ParseArray(depth);
+            case '<':
+                input.Read();
+                if (input.Peek() == '<')
+                {
+                    input.Read();
+                    return ParseDictionaryBody(depth);
+                }
+
+                return ParseHexString();
+            case '(':
+                input.Read();
+                return ParseLiteralString();
+            case '/':
+                input.Read();
+                return ParseName();
+        }
+
+        if (c is '+' or '-' or '.' || (c >= '0' && c <= '9'))
+        {
+            return ParseNumberOrReference();
+        }
+
+        var keyword = ReadKeyword();
+        return keyword switch
+        {
+            "true" => PdfBoolean.True,
+            "false" => PdfBoolean.False,
+            "null" => PdfNull.Instance,
+            "" => FailAt<PdfObject>(start, $"{context}: unexpected character '{Printable(((char)input.Read()).ToString())}'"),
+            _ => FailAt<PdfObject>(start, $"{context}: unexpected token '{Printable(keyword)}'"),
+        };
+    }
+
+    private PdfArray ParseArray(int depth)
+    {
+        var items = new List<PdfObject>();
+        while (true)
+        {
+            SkipWhitespace();
+            var c = input.Peek();
+            if (c == ']')
+            {
+                input.Read();
+                return new PdfArray(items);
+            }
+
+            if (c == -1)
+            {
+                Fail(context + ": unterminated array");
+            }
+
+            items.Add(ParseObject(depth + 1));
+        }
+    }
+
+    private PdfDictionary ParseDictionaryBody(int depth)
+    {
+        var dictionary = new PdfDictionary();
+        while (true)
+        {
+            SkipWhitespace();
+            var start = input.Position;
+            var c = input.Read();
+            if (c == '>')
+            {
+                if (input.Read() != '>')
+                {
+                    PdfFormatException.ThrowAt(start, context + ": expected '>>' to close a dictionary");
+                }
+
+                return dictionary;
+            }
+
+            if (c != '/')
+            {
+                PdfFormatException.ThrowAt(start, context + (c == -1 ? ": unterminated dictionary" : ": dictionary key is not a name"));
+            }
+
+            var key = ParseName();
+            SkipWhitespace();
+            if (input.Peek() == '>')
+            {
+                PdfFormatException.ThrowAt(input.Position, $"{context}: dictionary key {key} has no value");
+            }
+
+            var value = ParseObject(depth + 1);
+
+            // ISO 32000-1 §7.3.7: a null value is equivalent to an absent entry.
+            if (value is not PdfNull)
+            {
+                dictionary[key] = value;
+            }
+        }
+    }
+
+    private PdfString ParseHexString()
+    {
+        var bytes = new List<byte>();
+        var high = -1;
+        while (true)
+        {
+            var c = input.Read();
+            if (c == '>')
+            {
+                break;
+            }
+
+            if (IsWhitespace(c))
+            {
+                continue;
+            }
+
+            var nibble = HexValue(c);
+            if (nibble < 0)
+            {
+                Fail(context + (c == -1 ? ": unterminated hexadecimal string" : ": invalid character in hexadecimal string"));
+            }
+
+            if (high < 0)
+            {
+                high = nibble;
+            }
+            else
+            {
+                bytes.Add((byte)((high << 4) | nibble));
+                high = -1;
+                CheckTokenLength(bytes.Count);
+            }
+        }
+
+        if (high >= 0)
+        {
+            bytes.Add((byte)(high << 4));
+        }
+
+        return new PdfString([.. bytes], isHex: true);
+    }
+
+    private PdfString ParseLiteralString()
+    {
+        var bytes = new List<byte>();
+        var nesting = 1;
+        while (true)
+        {
+            var c = input.Read();
+            switch (c)
+            {
+                case -1:
+                    Fail(context + ": unterminated literal string");
+                    break;
+                case '(':
+                    nesting++;
+                    bytes.Add((byte)c);
+                    break;
+                case ')':
+                    if (--nesting == 0)
+                    {
+                        return new PdfString([.. bytes]);
+                    }
+
+                    bytes.Add((byte)c);
+                    break;
+                case '\\':
+                    ReadEscape(bytes);
+                    break;
+                case '\r':
+                    // §7.3.4.2: an unescaped end-of-line in a literal string reads as a single line feed.
+                    if (input.Peek() == '\n')
+                    {
+                        input.Read();
+                    }
+
+                    bytes.Add((byte)'\n');
+                    break;
+                default:
+                    bytes.Add((byte)c);
+                    break;
+            }
+
+            CheckTokenLength(bytes.Count);
+        }
+    }
+
+    private void ReadEscape(List<byte> bytes)
+    {
+        var c = input.Read();
+        switch (c)
+        {
+            case 'n': bytes.Add((byte)'\n'); break;
+            case 'r': bytes.Add((byte)'\r'); break;
+            case 't': bytes.Add((byte)'\t'); break;
+            case 'b': bytes.Add((byte)'\b'); break;
+            case 'f': bytes.Add((byte)'\f'); break;
+            case '(' or ')' or '\\': bytes.Add((byte)c); break;
+            case '\r':
+                if (input.Peek() == '\n')
+                {
+                    input.Read();
+                }
+
+                break;
+            case '\n':
+                break;
+            case >= '0' and <= '7':
+                var value = c - '0';
+                for (var i = 0; i < 2 && input.Peek() is >= '0' and <= '7'; i++)
+                {
+                    value = (value * 8) + (input.Read() - '0');
+                }
+
+                bytes.Add((byte)value);
+                break;
+            case -1:
+                Fail(context + ": unterminated literal string");
+                break;
+            default:
+                // §7.3.4.2: a backslash before any other character is ignored.
+                bytes.Add((byte)c);
+                break;
+        }
+    }
+
+    private PdfName ParseName()
+    {
+        var bytes = new List<byte>();
+        while (IsRegular(input.Peek()))
+        {
+            var c = input.Read();
+            if (c == '#')
+            {
+                var high = HexValue(input.Peek());
+                if (high >= 0)
+                {
+                    input.Read();
+                    var low = HexValue(input.Read());
+                    if (low < 0)
+                    {
+                        Fail(context + ": invalid #xx escape in a name");
+                    }
+
+                    c = (high << 4) | low;
+                }
+            }
+
+            bytes.Add((byte)c);
+            CheckTokenLength(bytes.Count);
+        }
+
+        return new PdfName(Encoding.Latin1.GetString([.. bytes]));
+    }
+
+    private PdfObject ParseNumberOrReference()
+    {
+        var start = input.Position;
+        var token = ReadKeyword();
+        if (token.All(char.IsAsciiDigit) && token.Length is > 0 and <= 18)
+        {
+            var value = long.Parse(token, CultureInfo.InvariantCulture);
+            if (value <= int.MaxValue && TryReadReferenceTail(out var generation))
+            {
+                return new PdfReference((int)value, generation);
+            }
+
+            return new PdfInteger(value);
+        }
+
+        if (long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            return new PdfInteger(integer);
+        }
+
+        if (double.TryParse(token, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var real)
+            && double.IsFinite(real))
+        {
+            return new PdfReal(real);
+        }
+
+        return FailAt<PdfObject>(start, $"{context}: malformed number '{Printable(token)}'");
+    }
+
+    private bool TryReadReferenceTail(out int generation)
+    {
+        var rewind = input.Position;
+        generation = 0;
+        SkipWhitespace();
+        var generationToken = ReadKeyword();
+        if (generationToken.Length is > 0 and <= 5 && generationToken.All(char.IsAsciiDigit))
+        {
+            SkipWhitespace();
+            if (input.Peek() == 'R')
+            {
+                input.Read();
+                if (!IsRegular(input.Peek()))
+                {
+                    generation = int.Parse(generationToken, CultureInfo.InvariantCulture);
+                    return true;
+                }
+            }
+        }
+
+        input.Seek(rewind);
+        return false;
+    }
+
+    private void CheckTokenLength(int length)
+    {
+        if (length > limits.MaxTokenBytes)
+        {
+            Fail($"{context}: string or name longer than {limits.MaxTokenBytes} bytes");
+        }
+    }
+
+    private static int HexValue(int c) => c switch
+    {
+        >= '0' and <= '9' => c - '0',
+        >= 'a' and <= 'f' => c - 'a' + 10,
+        >= 'A' and <= 'F' => c - 'A' + 10,
+        _ => -1,
+    };
+
+    internal static string Printable(string token)
+    {
+        var shortened = token.Length > 32 ? token[..32] + "..." : token;
+        return new string([.. shortened.Select(ch => ch is >= ' ' and < (char)0x7F ? ch : '?')]);
+    }
+
+    private void Fail(string message) => PdfFormatException.ThrowAt(input.Position, message);
+
+    private static T FailAt<T>(long offset, string message)
+    {
+        PdfFormatException.ThrowAt(offset, message);
+        return default!;
+    }
+}

@@ -1,0 +1,352 @@
+using System.Globalization;
+using Signing.Pdf.Internal;
+
+namespace Signing.Pdf;
+
+/// <summary>
+/// Reads a PDF on demand from a seekable stream: cross-reference tables and streams, hybrid files, object streams and
+/// /Prev chains. Objects are parsed when asked for and kept in a small cache. The reader does not own the stream.
+/// Not thread-safe.
+/// </summary>
+public sealed partial class PdfReader
+{
+    private const int MaxCachedStreamBytes = 64 * 1024;
+    private readonly ByteInput input;
+    private readonly ObjectParser parser;
+    private readonly Dictionary<int, XrefEntry> entries = [];
+    private readonly Dictionary<int, PdfObject> cache = [];
+    private readonly Queue<int> cacheOrder = new();
+    private readonly Dictionary<int, ParsedObjectStream> objectStreams = [];
+    private readonly Stack<int> resolving = new();
+    private readonly int maxObjectNumber;
+    private List<PdfRevision> revisions = [];
+    private long objectStreamBytes;
+
+    private PdfReader(Stream stream, PdfReaderLimits limits)
+    {
+        Limits = limits;
+        Source = stream;
+        input = new ByteInput(stream);
+        parser = new ObjectParser(input, limits, "PDF");
+        maxObjectNumber = limits.EffectiveMaxObjectNumber(input.Length);
+        Trailer = new PdfDictionary();
+    }
+
+    /// <summary>The limits in force.</summary>
+    public PdfReaderLimits Limits { get; }
+
+    /// <summary>The length of the file in bytes.</summary>
+    public long Length => input.Length;
+
+    /// <summary>The newest trailer (for a cross-reference stream, its dictionary).</summary>
+    public PdfDictionary Trailer { get; private set; }
+
+    /// <summary>The revisions, oldest first; the last one is the current document.</summary>
+    public IReadOnlyList<PdfRevision> Revisions => revisions;
+
+    /// <summary>The offset the final <c>startxref</c> points to.</summary>
+    public long StartXref { get; private set; }
+
+    /// <summary>The kind of the newest cross-reference section.</summary>
+    public PdfXrefKind LastXrefKind { get; private set; }
+
+    /// <summary>One more than the highest object number in use (at least the trailer's /Size).</summary>
+    public int Size { get; private set; }
+
+    /// <summary>The document catalog (/Root).</summary>
+    public PdfDictionary Catalog => ResolveDictionary(Trailer["Root"], "trailer /Root");
+
+    /// <summary>A reference to the catalog.</summary>
+    public PdfReference CatalogReference =>
+        Trailer["Root"] as PdfReference ?? throw new PdfFormatException("The trailer /Root is not an indirect reference");
+
+    /// <summary>References to every object the cross-reference sections list as in use, in object-number order.</summary>
+    public IEnumerable<PdfReference> ObjectReferences =>
+        entries.Where(e => e.Value.Kind != XrefEntryKind.Free)
+            .OrderBy(e => e.Key)
+            .Select(e => new PdfReference(e.Key, e.Value.Kind == XrefEntryKind.InUse ? e.Value.Generation : 0));
+
+    internal Stream Source { get; }
+
+    /// <summary>Opens a PDF. Throws <see cref="PdfFormatException"/> for a malformed file and <see cref="PdfEncryptedException"/> for an encrypted one.</summary>
+    /// <param name="stream">A readable, seekable stream; it stays open and owned by the caller.</param>
+    /// <param name="limits">Bounds on input-driven sizes; <see cref="PdfReaderLimits.Default"/> when null.</param>
+    public static PdfReader Open(Stream stream, PdfReaderLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var reader = new PdfReader(stream, limits ?? PdfReaderLimits.Default);
+        try
+        {
+            reader.Load();
+        }
+        catch (IOException ex)
+        {
+            throw new PdfFormatException("I/O error while reading the PDF structure: " + ex.Message, ex);
+        }
+
+        return reader;
+    }
+
+    /// <summary>Reads an indirect object; a free or missing object reads as <see cref="PdfNull"/> (ISO 32000-1 §7.3.10).</summary>
+    /// <param name="reference">The reference.</param>
+    public PdfObject GetObject(PdfReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (cache.TryGetValue(reference.ObjectNumber, out var cached))
+        {
+            return cached;
+        }
+
+        if (!entries.TryGetValue(reference.ObjectNumber, out var entry) || entry.Kind == XrefEntryKind.Free)
+        {
+            return PdfNull.Instance;
+        }
+
+        if (resolving.Contains(reference.ObjectNumber))
+        {
+            throw new PdfFormatException($"Reference cycle while resolving object {reference.ObjectNumber} (chain: {string.Join(" -> ", resolving.Reverse())} -> {reference.ObjectNumber})");
+        }
+
+        if (resolving.Count >= Limits.MaxNestingDepth)
+        {
+            throw new PdfFormatException($"Resolving object {reference.ObjectNumber} needs more than {Limits.MaxNestingDepth} nested object reads");
+        }
+
+        resolving.Push(reference.ObjectNumber);
+        PdfObject result;
+        try
+        {
+            result = entry.Kind == XrefEntryKind.InUse
+                ? ReadIndirectObject(reference.ObjectNumber, entry)
+                : ReadCompressedObject(reference.ObjectNumber, entry);
+        }
+        catch (IOException ex)
+        {
+            throw new PdfFormatException($"I/O error while reading object {reference.ObjectNumber}: {ex.Message}", ex);
+        }
+        finally
+        {
+            resolving.Pop();
+        }
+
+        AddToCache(reference.ObjectNumber, result);
+        return result;
+    }
+
+    /// <summary>Follows an indirect reference; other objects are returned as they are.</summary>
+    /// <param name="value">The object or reference.</param>
+    public PdfObject? Resolve(PdfObject? value) => value is PdfReference reference ? GetObject(reference) : value;
+
+    /// <summary>Resolves a value that must be a dictionary (or a stream, whose dictionary is returned).</summary>
+    /// <param name="value">The object or reference.</param>
+    /// <param name="what">What the value is, for the error message.</param>
+    public PdfDictionary ResolveDictionary(PdfObject? value, string what) => Resolve(value) switch
+    {
+        PdfDictionary dictionary => dictionary,
+        PdfStream stream => stream.Dictionary,
+        null => throw new PdfFormatException($"{what} is missing"),
+        var other => throw new PdfFormatException($"{what} is not a dictionary ({Describe(value)} is {other.GetType().Name})"),
+    };
+
+    /// <summary>Decodes a stream's data (FlateDecode with PNG predictors; other filters are reported as unsupported).</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="maxDecodedBytes">Ceiling on the decoded size; <see cref="PdfReaderLimits.MaxStreamBytes"/> when null.</param>
+    public byte[] DecodeStream(PdfStream stream, long? maxDecodedBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return StreamDecoder.Decode(stream, maxDecodedBytes ?? Limits.MaxStreamBytes, "stream");
+    }
+
+    /// <summary>The pages in document order, walking the page tree with bounded depth and count.</summary>
+    public IReadOnlyList<PdfReference> GetPageReferences()
+    {
+        var pages = new List<PdfReference>();
+        var visited = new HashSet<PdfReference>();
+        var root = Catalog["Pages"] as PdfReference ?? throw new PdfFormatException("The catalog /Pages is not an indirect reference");
+        var pending = new Stack<(PdfReference Node, int Depth)>();
+        pending.Push((root, 0));
+        while (pending.Count > 0)
+        {
+            var (node, depth) = pending.Pop();
+            if (!visited.Add(node))
+            {
+                throw new PdfFormatException($"The page tree visits object {node.ObjectNumber} twice (a loop or shared node)");
+            }
+
+            if (depth > Limits.MaxNestingDepth)
+            {
+                throw new PdfFormatException($"The page tree is deeper than {Limits.MaxNestingDepth} levels at object {node.ObjectNumber}");
+            }
+
+            var dictionary = ResolveDictionary(node, $"page tree node {node.ObjectNumber}");
+            var type = (dictionary["Type"] as PdfName)?.Value;
+            if (type == "Page" || (type is null && dictionary["Kids"] is null))
+            {
+                if (pages.Count >= Limits.MaxPages)
+                {
+                    throw new PdfFormatException($"The document has more than {Limits.MaxPages} pages");
+                }
+
+                pages.Add(node);
+                continue;
+            }
+
+            if (Resolve(dictionary["Kids"]) is not PdfArray kids)
+            {
+                throw new PdfFormatException($"Page tree node {node.ObjectNumber} has no /Kids array");
+            }
+
+            for (var i = kids.Count - 1; i >= 0; i--)
+            {
+                if (kids[i] is not PdfReference kid)
+                {
+                    throw new PdfFormatException($"Page tree node {node.ObjectNumber} has a /Kids entry that is not an indirect reference");
+                }
+
+                pending.Push((kid, depth + 1));
+            }
+        }
+
+        return pages;
+    }
+
+    private static string Describe(PdfObject? value) => value is PdfReference reference ? "object " + reference.ObjectNumber : "the value";
+
+    private void AddToCache(int objectNumber, PdfObject value)
+    {
+        // Large streams are re-read on demand rather than pinned, so walking a big file keeps memory flat.
+        if (value is PdfStream { EncodedData.Length: > MaxCachedStreamBytes })
+        {
+            return;
+        }
+
+        if (cache.Count >= Limits.ObjectCacheSize && cacheOrder.TryDequeue(out var oldest))
+        {
+            cache.Remove(oldest);
+        }
+
+        if (cache.TryAdd(objectNumber, value))
+        {
+            cacheOrder.Enqueue(objectNumber);
+        }
+    }
+
+    private PdfObject ReadIndirectObject(int objectNumber, XrefEntry entry)
+    {
+        if (entry.Offset < 0 || entry.Offset >= Length)
+        {
+            throw new PdfFormatException($"Object {objectNumber}: offset {entry.Offset} is outside the file (length {Length})");
+        }
+
+        var (number, generation, value) = ParseIndirectObjectAt(entry.Offset);
+        if (number != objectNumber || generation != entry.Generation)
+        {
+            throw new PdfFormatException(string.Create(CultureInfo.InvariantCulture,
+                $"Object {objectNumber}: the cross-reference offset {entry.Offset} holds object {number} {generation} instead"));
+        }
+
+        return value;
+    }
+
+    /// <summary>Parses "n g obj … endobj" at an offset, including stream data.</summary>
+    private (int Number, int Generation, PdfObject Value) ParseIndirectObjectAt(long offset)
+    {
+        input.Seek(offset);
+        var number = parser.ReadNonNegativeInteger("an object number");
+        var generation = parser.ReadNonNegativeInteger("a generation number");
+        if (number > maxObjectNumber || generation > 65535)
+        {
+            PdfFormatException.ThrowAt(offset, $"Object header {number} {generation} is out of range");
+        }
+
+        parser.ExpectKeyword("obj");
+        var value = parser.ParseObject();
+        if (value is not PdfDictionary dictionary)
+        {
+            return ((int)number, (int)generation, value);
+        }
+
+        parser.SkipWhitespace();
+        var afterDictionary = input.Position;
+        if (parser.ReadKeyword() != "stream")
+        {
+            input.Seek(afterDictionary);
+            return ((int)number, (int)generation, value);
+        }
+
+        // §7.3.8.1: "stream" is followed by CRLF or LF; a lone CR is tolerated.
+        if (input.Peek() == '\r')
+        {
+            input.Read();
+        }
+
+        if (input.Peek() == '\n')
+        {
+            input.Read();
+        }
+
+        var dataStart = input.Position;
+        var length = Resolve(dictionary["Length"]) is PdfInteger lengthValue
+            ? lengthValue.Value
+            : throw new PdfFormatException($"Object {number}: stream /Length is missing or not an integer (at byte offset {offset})");
+        if (length < 0 || length > Length - dataStart || length > Limits.MaxStreamBytes || length > Array.MaxLength)
+        {
+            throw new PdfFormatException(string.Create(CultureInfo.InvariantCulture,
+                $"Object {number}: stream /Length {length} at byte offset {dataStart} is negative, runs past the end of the file (length {Length}) or exceeds the limit of {Limits.MaxStreamBytes} bytes"));
+        }
+
+        input.Seek(dataStart);
+        var data = input.ReadBytes((int)length);
+        var endPosition = input.Position;
+        if (parser.ReadKeyword() != "endstream")
+        {
+            PdfFormatException.ThrowAt(endPosition, $"Object {number}: 'endstream' not found after /Length {length} bytes of stream data");
+        }
+
+        return ((int)number, (int)generation, new PdfStream(dictionary, data));
+    }
+
+    private PdfObject ReadCompressedObject(int objectNumber, XrefEntry entry)
+    {
+        var objectStream = GetObjectStream(entry.ObjectStreamNumber);
+        if (entry.IndexInStream < 0 || entry.IndexInStream >= objectStream.Count)
+        {
+            throw new PdfFormatException($"Object {objectNumber}: index {entry.IndexInStream} is beyond the {objectStream.Count} objects of object stream {entry.ObjectStreamNumber}");
+        }
+
+        return objectStream.Parse(objectNumber, entry.IndexInStream, Limits);
+    }
+
+    private ParsedObjectStream GetObjectStream(int streamNumber)
+    {
+        if (objectStreams.TryGetValue(streamNumber, out var parsed))
+        {
+            return parsed;
+        }
+
+        if (!entries.TryGetValue(streamNumber, out var entry) || entry.Kind != XrefEntryKind.InUse)
+        {
+            throw new PdfFormatException($"Object stream {streamNumber} is not an uncompressed object in the cross-reference table"
+                + (entry.Kind == XrefEntryKind.Compressed ? " (it is itself stored in an object stream)" : string.Empty));
+        }
+
+        if (GetObject(new PdfReference(streamNumber, entry.Generation)) is not PdfStream stream)
+        {
+            throw new PdfFormatException($"Object {streamNumber} is used as an object stream but is not a stream");
+        }
+
+        parsed = ParsedObjectStream.Load(streamNumber, stream, Limits);
+
+        // Keep decoded object streams within one structure-stream budget in total.
+        if (objectStreamBytes + parsed.DecodedLength > Limits.MaxStructureStreamBytes)
+        {
+            objectStreams.Clear();
+            objectStreamBytes = 0;
+        }
+
+        objectStreamBytes += parsed.DecodedLength;
+
+        objectStreams[streamNumber] = parsed;
+        return parsed;
+    }
+}
