@@ -1,6 +1,7 @@
 using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
+using Signing.Api.Features.DevPki;
 using Signing.Api.Features.Keys;
 using Signing.Api.Hosting;
 using Signing.Api.Storage;
@@ -19,6 +20,7 @@ app.MapAuthEndpoints();
 app.MapAccountEndpoints();
 app.MapAuditEndpoints();
 app.MapKeyEndpoints();
+app.MapDevPkiEndpoints();
 
 await app.RunAsync();
 
