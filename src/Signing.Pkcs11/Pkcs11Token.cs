@@ -165,9 +165,7 @@ public sealed partial class Pkcs11Token
                 "pass allowFinalTry: true to spend that last try deliberately.");
         }
 
-        var session = state.Pool.Rent(_options.SessionWaitTimeout);
-        var rv = _module.Native.C_Login(session, Cku.USER, pin);
-        state.Pool.Return(session);
+        var rv = _module.Native.C_Login(state.Pool.Anchor, Cku.USER, pin);
         if (rv is Ckr.OK or Ckr.USER_ALREADY_LOGGED_IN)
         {
             state.LoggedIn = true;
@@ -258,10 +256,21 @@ public sealed partial class Pkcs11Token
         var capacity = Math.Max(1, _options.MaxSessions);
         if (info.MaxRwSessionCount is { } tokenMax)
         {
-            capacity = (int)Math.Min((ulong)capacity, Math.Max(1UL, tokenMax));
+            // One session of the token's allowance is the pool's login anchor.
+            capacity = (int)Math.Min((ulong)capacity, Math.Max(1UL, tokenMax - 1));
         }
 
         var state = new TokenState(generation, slot, new SessionPool(_module, slot, capacity, generation));
+        using (_module.EnterCall())
+        {
+            if (_module.Generation != generation)
+            {
+                throw new Pkcs11TokenException(Pkcs11ErrorKind.TokenUnavailable, $"The module of token {Display} restarted while connecting; retry.");
+            }
+
+            _ = state.Pool.Anchor;
+        }
+
         if (_pin is not null)
         {
             try

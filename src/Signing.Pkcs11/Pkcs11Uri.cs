@@ -51,7 +51,7 @@ public sealed record Pkcs11Uri
         return text is not null && TryParseCore(text, out uri, out _);
     }
 
-    /// <summary>The URI with every value percent-encoded except RFC 3986 unreserved characters.</summary>
+    /// <summary>The URI with text values percent-encoded except RFC 3986 unreserved characters, and every byte of <c>id</c> encoded.</summary>
     public override string ToString()
     {
         var parts = new List<string>();
@@ -62,7 +62,8 @@ public sealed record Pkcs11Uri
         Add("object", Object);
         if (Id is not null)
         {
-            parts.Add("id=" + PercentEncode(Id));
+            // CKA_ID is binary: every byte is encoded, as in RFC 7512's examples.
+            parts.Add("id=" + string.Concat(Id.Select(b => "%" + b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture))));
         }
 
         Add("type", Type);

@@ -12,6 +12,7 @@ internal sealed class SessionPool
     private readonly SemaphoreSlim _available;
     private readonly ConcurrentStack<ulong> _idle = new();
     private volatile bool _abandoned;
+    private ulong? _anchor;
 
     public SessionPool(Pkcs11Module module, ulong slotId, int capacity, int generation)
     {
@@ -27,6 +28,29 @@ internal sealed class SessionPool
     public int Capacity { get; }
 
     public int Generation { get; }
+
+    // A session that is never rented and lives as long as the pool. PKCS#11 ends the login
+    // when an application's last session on a token closes, so without it discarding one
+    // faulty session could silently log the whole process out.
+    public ulong Anchor
+    {
+        get
+        {
+            if (_anchor is { } anchor)
+            {
+                return anchor;
+            }
+
+            var rv = _module.Native.C_OpenSession(SlotId, Ckf.RW_SESSION | Ckf.SERIAL_SESSION, out var session);
+            if (rv != Ckr.OK)
+            {
+                Pkcs11Exception.Throw("C_OpenSession", rv);
+            }
+
+            _anchor = session;
+            return session;
+        }
+    }
 
     public ulong Rent(TimeSpan wait)
     {
@@ -81,6 +105,12 @@ internal sealed class SessionPool
     public void Abandon()
     {
         _abandoned = true;
+        if (_anchor is { } anchor)
+        {
+            _anchor = null;
+            CloseIfCurrent(anchor);
+        }
+
         while (_idle.TryPop(out var session))
         {
             CloseIfCurrent(session);

@@ -29,8 +29,8 @@ public sealed class SoftHsmToken : IDisposable
     {
     }
 
-    /// <summary>A token with the given label and PINs.</summary>
-    public SoftHsmToken(string label, string userPin, string soPin)
+    // xunit wants a single public constructor on a fixture; other labels and PINs go through Create.
+    private SoftHsmToken(string label, string userPin, string soPin)
     {
         ModulePath = Environment.GetEnvironmentVariable("SIGNING_PKCS11_MODULE") is { Length: > 0 } configured ? configured : DefaultModulePath;
         if (!File.Exists(ModulePath))
@@ -63,7 +63,7 @@ public sealed class SoftHsmToken : IDisposable
                 .AppendLine("log.level = ERROR")
                 .AppendLine("slots.removable = false")
                 .ToString());
-            Environment.SetEnvironmentVariable("SOFTHSM2_CONF", ConfPath);
+            SetProcessEnvironment("SOFTHSM2_CONF", ConfPath);
 
             Module = Pkcs11Module.Load(ModulePath);
             // If this process loaded the module before (an earlier fixture, or a caller still
@@ -81,6 +81,9 @@ public sealed class SoftHsmToken : IDisposable
             throw;
         }
     }
+
+    /// <summary>A token with the given label and PINs.</summary>
+    public static SoftHsmToken Create(string label, string userPin, string soPin) => new(label, userPin, soPin);
 
     /// <summary>The PKCS#11 module path.</summary>
     public string ModulePath { get; }
@@ -116,6 +119,19 @@ public sealed class SoftHsmToken : IDisposable
         ["SIGNING_PKCS11_MODULE"] = ModulePath,
     };
 
+    // Environment.SetEnvironmentVariable only changes .NET's copy of the environment on Unix;
+    // SoftHSM2 calls getenv() in C_Initialize, so the C library's environment must change too.
+    // Without this the tests would write to the system token store /var/lib/softhsm/tokens.
+    private static void SetProcessEnvironment(string name, string? value)
+    {
+        Environment.SetEnvironmentVariable(name, value);
+        var rc = value is null ? NativeEnvironment.unsetenv(name) : NativeEnvironment.setenv(name, value, 1);
+        if (rc != 0)
+        {
+            throw new InvalidOperationException($"setenv/unsetenv({name}) failed in the C library.");
+        }
+    }
+
     /// <summary>Initialises one more token in SoftHSM2's free slot; returns its directory in the store.</summary>
     public string InitializeToken(string label, string userPin, string soPin)
     {
@@ -144,7 +160,7 @@ public sealed class SoftHsmToken : IDisposable
             System.IO.Directory.Delete(Directory, recursive: true);
         }
 
-        Environment.SetEnvironmentVariable("SOFTHSM2_CONF", null);
+        SetProcessEnvironment("SOFTHSM2_CONF", null);
         lock (ActiveLock)
         {
             if (active == this)
@@ -153,4 +169,13 @@ public sealed class SoftHsmToken : IDisposable
             }
         }
     }
+}
+
+internal static class NativeEnvironment
+{
+    [System.Runtime.InteropServices.DllImport("libc", CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
+    internal static extern int setenv(string name, string value, int overwrite);
+
+    [System.Runtime.InteropServices.DllImport("libc", CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
+    internal static extern int unsetenv(string name);
 }
