@@ -125,5 +125,5 @@ public sealed record Pkcs11TokenOptions
     public bool ReinitializeModuleOnRecovery { get; init; } = true;
 
     /// <summary>After a failed recovery, calls fail fast for this long before the next attempt.</summary>
-    public TimeSpan RecoveryRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RecoveryRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

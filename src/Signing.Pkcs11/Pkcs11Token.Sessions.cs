@@ -74,6 +74,14 @@ public sealed partial class Pkcs11Token
         {
             Invalidate(state, reinitializeModule: true);
         }
+        else if (e.Kind == Pkcs11ErrorKind.KeyNotFound && e.Function == "C_SignInit")
+        {
+            // A key handle that worked before is dead. Either the key was deleted, or the
+            // token's store changed under the module (SoftHSM2 reports a moved-away token
+            // directory this way). Reconnect with a module restart; the next call then tells
+            // "token no longer present" from "no such key".
+            Invalidate(state, reinitializeModule: true);
+        }
         else if (e.Kind == Pkcs11ErrorKind.NotLoggedIn)
         {
             // The login vanished (all sessions were closed): reconnect and log in again.

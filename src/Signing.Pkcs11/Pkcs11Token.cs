@@ -237,20 +237,38 @@ public sealed partial class Pkcs11Token
     // their token store and slots in C_Initialize.
     private TokenState Connect()
     {
+        var reinitialized = false;
         var faulted = Volatile.Read(ref _faultedGeneration);
         if (_options.ReinitializeModuleOnRecovery && faulted == _module.Generation)
         {
             _module.Reinitialize(faulted);
+            reinitialized = true;
         }
 
         Volatile.Write(ref _faultedGeneration, -1);
         int generation;
         ulong slot;
         Pkcs11TokenInfo info;
-        using (_module.EnterCall())
+        while (true)
         {
-            generation = _module.Generation;
-            (slot, info) = FindSlot();
+            using (_module.EnterCall())
+            {
+                generation = _module.Generation;
+                try
+                {
+                    (slot, info) = FindSlot();
+                    break;
+                }
+                catch (Pkcs11TokenException e) when (e.Kind == Pkcs11ErrorKind.TokenUnavailable
+                                                     && _options.ReinitializeModuleOnRecovery && !reinitialized)
+                {
+                    // A token that was here before and is gone from the slot list may be back
+                    // in a form the module only notices in C_Initialize (re-inserted, store restored).
+                }
+            }
+
+            _module.Reinitialize(generation);
+            reinitialized = true;
         }
 
         var capacity = Math.Max(1, _options.MaxSessions);
