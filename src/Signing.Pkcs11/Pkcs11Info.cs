@@ -19,11 +19,23 @@ public enum Pkcs11TokenFlags : ulong
     /// <summary>CKF_USER_PIN_INITIALIZED.</summary>
     UserPinInitialized = 0x8,
 
+    /// <summary>CKF_RESTORE_KEY_NOT_NEEDED.</summary>
+    RestoreKeyNotNeeded = 0x20,
+
+    /// <summary>CKF_CLOCK_ON_TOKEN.</summary>
+    ClockOnToken = 0x40,
+
     /// <summary>CKF_PROTECTED_AUTHENTICATION_PATH: the PIN is entered on a pad, not passed by the caller.</summary>
     ProtectedAuthenticationPath = 0x100,
 
+    /// <summary>CKF_DUAL_CRYPTO_OPERATIONS.</summary>
+    DualCryptoOperations = 0x200,
+
     /// <summary>CKF_TOKEN_INITIALIZED.</summary>
     TokenInitialized = 0x400,
+
+    /// <summary>CKF_SECONDARY_AUTHENTICATION.</summary>
+    SecondaryAuthentication = 0x800,
 
     /// <summary>CKF_USER_PIN_COUNT_LOW: at least one wrong user PIN since the last success.</summary>
     UserPinCountLow = 0x10000,

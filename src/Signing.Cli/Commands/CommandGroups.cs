@@ -8,6 +8,9 @@ internal static class CommandGroups
     public static IEnumerable<Command> All()
     {
         // One line per feature's command group.
-        yield break;
+        yield return TokenCommands.Create();
+        yield return KeyCommands.Create();
+        yield return CertCommands.Create();
+        yield return BenchCommands.Create();
     }
 }
