@@ -47,4 +47,34 @@ public sealed class ConcurrencyTests(SoftHsmToken hsm)
         Assert.Equal(0, invalid);
         Assert.InRange(key.Token.SessionCapacity, 1, new Pkcs11TokenOptions().MaxSessions);
     }
+
+    [Fact]
+    public void SessionPool_NeverHandsOneSessionToTwoThreads()
+    {
+        var token = TestKeys.LoggedInToken(hsm);
+        var state = token.EnsureState();
+        var anchor = state.Pool.Anchor; // the login session is never rented out
+        var inUse = new ConcurrentDictionary<ulong, int>();
+        var clashes = 0;
+        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                using var call = hsm.Module.EnterCall();
+                var session = state.Pool.Rent(TimeSpan.FromSeconds(30));
+                if (!inUse.TryAdd(session, t) || session == anchor)
+                {
+                    Interlocked.Increment(ref clashes);
+                }
+
+                Thread.SpinWait(50);
+                inUse.TryRemove(session, out _);
+                state.Pool.Return(session);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Equal(0, clashes);
+    }
 }

@@ -62,4 +62,31 @@ public sealed class RecoveryTests(SoftHsmToken hsm)
         var shared = TestKeys.Get(hsm, Pkcs11KeyAlgorithm.Rsa2048);
         Assert.Equal(256, shared.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, new byte[256]));
     }
+
+    [Fact]
+    public void SessionHandleInvalid_DropsPool_NextCallReconnectsAndLogsInAgain()
+    {
+        var key = TestKeys.Get(hsm, Pkcs11KeyAlgorithm.Rsa2048);
+        var hash = SHA256.HashData("y"u8);
+        var signature = new byte[key.SignatureSize];
+        key.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, signature);
+
+        // Close the session on top of the idle stack behind the pool's back.
+        var state = key.Token.EnsureState();
+        using (hsm.Module.EnterCall())
+        {
+            var session = state.Pool.Rent(TimeSpan.FromSeconds(5));
+            Assert.Equal(0UL, hsm.Module.Native.C_CloseSession(session));
+            state.Pool.Return(session);
+        }
+
+        var e = Assert.Throws<Pkcs11Exception>(() => key.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, signature));
+        Assert.True(e.IsTransient);
+        Assert.StartsWith("C_SignInit returned CKR_SESSION_HANDLE_INVALID", e.Message, StringComparison.Ordinal);
+
+        var generation = hsm.Module.Generation;
+        Assert.Equal(key.SignatureSize, key.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, signature));
+        Assert.True(hsm.Module.Generation > generation, "recovery restarts the module");
+        Assert.True(key.Token.IsLoggedIn);
+    }
 }

@@ -57,7 +57,7 @@ internal static class CertCommands
         var bytes = File.ReadAllBytes(file.FullName);
         try
         {
-            return bytes.AsSpan().StartsWith("-----BEGIN"u8)
+            return bytes.AsSpan().IndexOf("-----BEGIN CERTIFICATE-----"u8) >= 0
                 ? X509Certificate2.CreateFromPem(System.Text.Encoding.ASCII.GetString(bytes))
                 : X509CertificateLoader.LoadCertificate(bytes);
         }

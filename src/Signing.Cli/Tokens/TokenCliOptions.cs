@@ -127,7 +127,4 @@ internal static class TokenCommandAction
             return Task.FromResult(1);
         }
     }
-
-    /// <summary>Opens the module and the token named by label, for commands that take --token.</summary>
-    public static Pkcs11Token OpenToken(Pkcs11Module module, string label) => module.OpenToken(label);
 }

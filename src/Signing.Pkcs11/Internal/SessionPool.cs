@@ -89,6 +89,11 @@ internal sealed class SessionPool
         else
         {
             _idle.Push(session);
+            if (_abandoned)
+            {
+                // Abandon ran between the check and the push: drain what it could not see.
+                DrainIdle();
+            }
         }
 
         _available.Release();
@@ -111,6 +116,11 @@ internal sealed class SessionPool
             CloseIfCurrent(anchor);
         }
 
+        DrainIdle();
+    }
+
+    private void DrainIdle()
+    {
         while (_idle.TryPop(out var session))
         {
             CloseIfCurrent(session);
