@@ -127,7 +127,7 @@ public sealed partial class Pkcs11Token
                 {
                     if (!CryptographicOperations.FixedTimeEquals(_pin, pin))
                     {
-                        throw new Pkcs11TokenException(Pkcs11ErrorKind.Other,
+                        throw new Pkcs11TokenException(Pkcs11ErrorKind.InvalidArgument,
                             $"Token {Display} is already logged in by this process with a different PIN; call Logout first.");
                     }
 
@@ -151,6 +151,12 @@ public sealed partial class Pkcs11Token
     private void LoginLocked(TokenState state, byte[] pin)
     {
         using var call = _module.EnterCall();
+        if (state.Generation != _module.Generation)
+        {
+            throw new Pkcs11TokenException(Pkcs11ErrorKind.TokenUnavailable,
+                $"The module of token {Display} restarted during login; no login was attempted, retry.");
+        }
+
         var info = _module.ReadTokenInfo(state.SlotId);
         if (info.UserPinLocked)
         {
