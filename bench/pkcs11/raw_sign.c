@@ -28,7 +28,7 @@ static const unsigned char digest_info[51] = {
     0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
     1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 
-struct worker { pthread_t thread; long count; };
+struct worker { pthread_t thread; volatile long count; char pad[64]; };
 
 static void die(const char *what, CK_RV rv)
 {
@@ -124,14 +124,22 @@ int main(int argc, char **argv)
 
     struct worker workers[MAX_THREADS];
     memset(workers, 0, sizeof workers);
-    double start = now();
     for (int i = 0; i < threads; i++) pthread_create(&workers[i].thread, NULL, sign_loop, &workers[i]);
+
+    /* Same protocol as `signing bench pkcs11`: warm up, then sample the counters. */
+    double warmup = seconds / 5 < 1.0 ? seconds / 5 : 1.0;
+    struct timespec warm = {(time_t)warmup, (long)((warmup - (time_t)warmup) * 1e9)};
+    nanosleep(&warm, NULL);
+    long before = 0, after = 0;
+    for (int i = 0; i < threads; i++) before += workers[i].count;
+    double start = now();
     struct timespec pause = {(time_t)seconds, (long)((seconds - (time_t)seconds) * 1e9)};
     nanosleep(&pause, NULL);
-    stop = 1;
-    long total = 0;
-    for (int i = 0; i < threads; i++) { pthread_join(workers[i].thread, NULL); total += workers[i].count; }
+    for (int i = 0; i < threads; i++) after += workers[i].count;
     double elapsed = now() - start;
+    stop = 1;
+    for (int i = 0; i < threads; i++) pthread_join(workers[i].thread, NULL);
+    long total = after - before;
 
     p11->C_Logout(login);
     p11->C_CloseSession(login);

@@ -48,37 +48,58 @@ internal static class BenchCommands
             }
 
             var hash = SHA256.HashData("signing bench pkcs11"u8);
-            var signature = new byte[tokenKey.SignatureSize];
-            tokenKey.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, signature); // warm-up: session, handle, JIT
 
-            long total = 0;
-            using var start = new Barrier(threadCount + 1);
+            // Each thread counts into its own cache line; the main thread samples the counters
+            // after a warm-up (sessions opened, code at its final JIT tier) and at the end.
+            const int stride = 16;
+            var counts = new long[threadCount * stride];
             var stop = 0;
-            var workers = Enumerable.Range(0, threadCount).Select(_ => new Thread(() =>
+            var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+            var workers = Enumerable.Range(0, threadCount).Select(index => new Thread(() =>
             {
                 var buffer = new byte[tokenKey.SignatureSize];
-                long count = 0;
-                start.SignalAndWait();
-                while (Volatile.Read(ref stop) == 0)
+                try
                 {
-                    tokenKey.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, buffer);
-                    count++;
+                    while (Volatile.Read(ref stop) == 0)
+                    {
+                        tokenKey.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, buffer);
+                        Volatile.Write(ref counts[index * stride], counts[index * stride] + 1);
+                    }
                 }
-
-                Interlocked.Add(ref total, count);
+                catch (Exception e) when (e is Pkcs11Exception or Pkcs11TokenException)
+                {
+                    failures.Enqueue(e);
+                }
             }) { IsBackground = true }).ToList();
             workers.ForEach(w => w.Start());
 
-            start.SignalAndWait();
+            ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(Math.Min(1.0, duration / 5)));
+            var before = Sum();
             var clock = Stopwatch.StartNew();
             ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(duration));
+            var total = Sum() - before;
+            clock.Stop();
             Volatile.Write(ref stop, 1);
             workers.ForEach(w => w.Join());
-            clock.Stop();
+            if (failures.TryDequeue(out var failure))
+            {
+                throw failure;
+            }
 
             output.WriteLine($"pkcs11 sign/s: {total / clock.Elapsed.TotalSeconds:0}");
             output.WriteLine($"signatures: {total} threads: {threadCount} seconds: {clock.Elapsed.TotalSeconds:0.00}");
             return 0;
+
+            long Sum()
+            {
+                long sum = 0;
+                for (var i = 0; i < threadCount; i++)
+                {
+                    sum += Volatile.Read(ref counts[i * stride]);
+                }
+
+                return sum;
+            }
         }));
         return command;
     }
