@@ -10,7 +10,8 @@ namespace Signing.Pkcs11.Tests;
 [Collection(SoftHsmCollection.Name)]
 public sealed class RecoveryTests(SoftHsmToken hsm)
 {
-    private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(300);
+    // Long enough that the fail-fast call below cannot outlive it even on a loaded machine.
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(3);
 
     [Fact]
     public void TokenDirectoryMovedAway_FailsClearly_ThenRecoversWhenBack()
@@ -50,7 +51,7 @@ public sealed class RecoveryTests(SoftHsmToken hsm)
             Directory.Move(away, directory);
         }
 
-        Thread.Sleep(RetryInterval * 2);
+        Thread.Sleep(RetryInterval + TimeSpan.FromMilliseconds(500));
         Assert.Equal(key.SignatureSize, key.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, signature));
         using var publicKey = RSA.Create(key.ExportRsaPublicParameters());
         Assert.True(publicKey.VerifyHash(hash, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
