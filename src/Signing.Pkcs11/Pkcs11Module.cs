@@ -22,13 +22,15 @@ public sealed unsafe class Pkcs11Module : IDisposable
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<(string? Label, string? Serial), Pkcs11Token> _tokens = [];
     private readonly Lock _tokensLock = new();
+    private readonly string _identity;
     private int _references;
     private int _generation;
     private bool _initialized;
 
-    private Pkcs11Module(string libraryPath, NativeCryptoki native)
+    private Pkcs11Module(string libraryPath, string identity, NativeCryptoki native)
     {
         LibraryPath = libraryPath;
+        _identity = identity;
         Native = native;
     }
 
@@ -58,16 +60,18 @@ public sealed unsafe class Pkcs11Module : IDisposable
                 $"PKCS#11 module '{fullPath}' does not exist (for SoftHSM2 install the Debian package softhsm2).");
         }
 
+        // Two paths (a symlink and its target) to one library would share one C_Initialize state.
+        var identity = new FileInfo(fullPath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? fullPath;
         lock (LoadedLock)
         {
-            if (Loaded.TryGetValue(fullPath, out var existing))
+            if (Loaded.TryGetValue(identity, out var existing))
             {
                 existing._references++;
                 return existing;
             }
 
             var native = NativeCryptoki.Load(fullPath);
-            var module = new Pkcs11Module(fullPath, native);
+            var module = new Pkcs11Module(fullPath, identity, native);
             try
             {
                 module.InitializeNative();
@@ -79,7 +83,7 @@ public sealed unsafe class Pkcs11Module : IDisposable
             }
 
             module._references = 1;
-            Loaded.Add(fullPath, module);
+            Loaded.Add(identity, module);
             return module;
         }
     }
@@ -236,7 +240,7 @@ public sealed unsafe class Pkcs11Module : IDisposable
                 return;
             }
 
-            Loaded.Remove(LibraryPath);
+            Loaded.Remove(_identity);
         }
 
         lock (_tokensLock)

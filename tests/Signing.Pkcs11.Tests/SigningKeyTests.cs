@@ -72,4 +72,12 @@ public sealed class SigningKeyTests(SoftHsmToken hsm)
         Assert.Equal(Pkcs11ErrorKind.ModuleLoadFailed, e.Kind);
         Assert.Contains("does not exist", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Load_BySymlinkAndByTarget_SharesOneInitialisedInstance()
+    {
+        var target = new FileInfo(hsm.ModulePath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? hsm.ModulePath;
+        using var again = Pkcs11Module.Load(target);
+        Assert.Same(hsm.Module, again);
+    }
 }
