@@ -14,5 +14,9 @@ internal static class CommandGroups
         yield return SignCommands.Create();
         yield return VerifyCommands.Create();
         yield return DevPkiCommands.Create();
+        yield return TokenCommands.Create();
+        yield return KeyCommands.Create();
+        yield return CertCommands.Create();
+        yield return BenchCommands.Create();
     }
 }
