@@ -44,7 +44,7 @@ if [ ! -f "$DATA/.initialised" ]; then
   export SIGNING_PIN_FILE="$DATA/secrets/token-pin"
   SIGNING_SO_PIN="$(cat "$DATA/secrets/token-so-pin")" SIGNING_PIN="$(cat "$DATA/secrets/token-pin")" \
     $CLI token init --slot 0 --label dev
-  SIGNING_PIN="$(cat "$DATA/secrets/token-pin")" $CLI devpki init --out "$DATA/pki" --token dev
+  SIGNING_PIN="$(cat "$DATA/secrets/token-pin")" $CLI devpki init --out "$DATA/pki" --token dev --base-url "$URL/dev-pki"
   $CLI demo init --data "$DATA" > /dev/null
   touch "$DATA/.initialised"
 fi
@@ -53,7 +53,7 @@ API_KEY="$($CLI demo init --data "$DATA" | tail -1)"
 
 echo "run.sh: starting the API on $URL"
 ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
-Signing__TokenPinFile="$DATA/secrets/token-pin" \
+DevPki__Directory="$DATA/pki" \
   dotnet "$API" --urls "$URL" &
 API_PID=$!
 trap 'kill -TERM $API_PID 2>/dev/null; wait $API_PID' INT TERM
@@ -61,7 +61,7 @@ trap 'kill -TERM $API_PID 2>/dev/null; wait $API_PID' INT TERM
 # curl is not on every fresh machine; bash's /dev/tcp is.
 ready() {
   local hostport="${URL#http://}"; hostport="${hostport%%/*}"
-  exec 3<>"/dev/tcp/${hostport%%:*}/${hostport##*:}" 2>/dev/null || return 1
+  { exec 3<>"/dev/tcp/${hostport%%:*}/${hostport##*:}"; } 2>/dev/null || return 1
   printf 'GET /health/ready HTTP/1.0\r\nHost: %s\r\n\r\n' "$hostport" >&3
   local status; read -r _ status _ <&3 || true
   exec 3>&-

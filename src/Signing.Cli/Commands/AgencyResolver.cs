@@ -2,6 +2,8 @@ using Dapper;
 using Signing.Api.Features.Accounts;
 using Signing.Api.Storage;
 
+using Signing.Cli.Tokens;
+
 namespace Signing.Cli.Commands;
 
 /// <summary>Finds the agency a CLI command acts for.</summary>
@@ -11,7 +13,7 @@ internal static class AgencyResolver
     {
         if (code is not null)
         {
-            return await accounts.FindAgencyByCodeAsync(code, ct) ?? throw new CliException($"No agency has the code '{code}'.");
+            return await accounts.FindAgencyByCodeAsync(code, ct) ?? throw new CliUsageException($"No agency has the code '{code}'.");
         }
 
         await using var connection = await database.OpenAsync(ct);
@@ -19,8 +21,8 @@ internal static class AgencyResolver
         return codes.Count switch
         {
             1 => (await accounts.FindAgencyByCodeAsync(codes[0], ct))!,
-            0 => throw new CliException("The database has no agency yet. Run ./run.sh once (it creates the demo agency) or pass --agency."),
-            _ => throw new CliException($"Several agencies exist ({string.Join(", ", codes)}); choose one with --agency."),
+            0 => throw new CliUsageException("The database has no agency yet. Run ./run.sh once (it creates the demo agency) or pass --agency."),
+            _ => throw new CliUsageException($"Several agencies exist ({string.Join(", ", codes)}); choose one with --agency."),
         };
     }
 }

@@ -1,5 +1,7 @@
 using System.Data.Common;
 
+using Signing.Cli.Tokens;
+
 namespace Signing.Cli.Commands;
 
 /// <summary>Runs a command body and turns expected failures into a message and exit code 2.</summary>
@@ -11,7 +13,7 @@ internal static class CliRun
         {
             return await body();
         }
-        catch (CliException exception)
+        catch (CliUsageException exception)
         {
             await Console.Error.WriteLineAsync($"error: {exception.Message}");
             return 2;
@@ -32,7 +34,7 @@ internal static class CliRun
         }
         catch (ArgumentException exception)
         {
-            throw new CliException(exception.Message);
+            throw new CliUsageException(exception.Message);
         }
     }
 }

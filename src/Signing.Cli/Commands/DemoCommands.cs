@@ -7,6 +7,8 @@ using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
 using Signing.Cli.Storage;
 
+using Signing.Cli.Tokens;
+
 namespace Signing.Cli.Commands;
 
 /// <summary><c>signing demo</c>: the demo agency that <c>./run.sh</c> creates on first run.</summary>
@@ -38,7 +40,7 @@ internal static class DemoCommands
             {
                 if (!File.Exists(credentialsPath))
                 {
-                    throw new CliException($"The demo agency exists but {credentialsPath} is missing; create a new API key with 'signing apikey create'.");
+                    throw new CliUsageException($"The demo agency exists but {credentialsPath} is missing; create a new API key with 'signing apikey create'.");
                 }
 
                 credentials = JsonSerializer.Deserialize<DemoCredentials>(await File.ReadAllTextAsync(credentialsPath, ct))!;

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Signing.Cli.Tokens;
+using Signing.Pkcs11;
 using Signing.Pki;
 using Signing.Pki.DevPki;
 
@@ -47,10 +49,16 @@ internal static class DevPkiCommands
             DefaultValueFactory = _ => new Uri(DefaultBaseUrl),
             CustomParser = SignCommands.ParseHttpUrl,
         };
+        var token = new Option<string?>("--token")
+        {
+            Description = "Token label: also generate each example's key on this token (non-extractable) and store its certificate there.",
+        };
         var command = new Command("init", "Generate root, sub-CA, TSA, OCSP and example certificates (RSA-2048/SHA-256) into --out.");
         command.Options.Add(output);
         command.Options.Add(profile);
         command.Options.Add(baseUrl);
+        command.Options.Add(token);
+        var tokenOptions = new TokenCliOptions().AddTo(command, withPin: true);
         command.SetAction(async (parseResult, _) =>
         {
             var dir = parseResult.GetRequiredValue(output).FullName;
@@ -62,16 +70,50 @@ internal static class DevPkiCommands
                 await stdout.WriteLineAsync($"dev PKI created in {dir}");
                 await stdout.WriteLineAsync($"  root: {authority.Root.Subject}  ({Path.Combine(dir, "root.pem")})");
                 await stdout.WriteLineAsync($"  CA:   {authority.SubCa.Subject}  ({Path.Combine(dir, "ca.pem")})");
+                if (parseResult.GetValue(token) is { } tokenLabel)
+                {
+                    foreach (var (name, uri) in IssueOnToken(authority, chosen, tokenLabel, tokenOptions, parseResult))
+                    {
+                        await stdout.WriteLineAsync($"  {name} key on token: {uri}  (certificate {Path.Combine(dir, name + ".token.pem")})");
+                    }
+                }
+
                 await stdout.WriteLineAsync($"  serve it with: signing devpki serve --dir {dir} --port {authority.BaseUrl.Port}");
                 return 0;
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException
+                or CliUsageException or CryptographicException)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync($"signing devpki init: {e.Message}");
                 return 1;
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Generates each example's key pair on the token, has the dev CA certify it from a CSR signed on the
+    /// token, and stores the certificate next to the key (same CKA_ID). The private keys never leave the token.
+    /// </summary>
+    private static List<(string Name, string Uri)> IssueOnToken(
+        DevCertificateAuthority authority, DevPkiProfile profile, string tokenLabel, TokenCliOptions options, ParseResult parseResult)
+    {
+        using var module = Pkcs11Module.Load(options.GetModule(parseResult));
+        var token = KeyCommands.LoggedIn(module, tokenLabel, options, parseResult);
+        var issued = new List<(string, string)>();
+        foreach (var example in profile.Examples)
+        {
+            var generated = token.GenerateKeyPair(Pkcs11KeyAlgorithm.Rsa2048, example.Name);
+            var key = token.OpenPrivateKey(generated.Uri);
+            using var rsa = (RSA)key.CreateAsymmetricAlgorithm();
+            var request = new CertificateRequest(DevPkiProfile.ParseSubject(example.Subject), rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = authority.IssueFromCsr(request.CreateSigningRequest());
+            token.ImportCertificate(certificate, generated.Id, example.Name);
+            File.WriteAllText(Path.Combine(authority.Directory, example.Name + ".token.pem"), certificate.ExportCertificatePem());
+            issued.Add((example.Name, generated.Uri.ToString()));
+        }
+
+        return issued;
     }
 
     private static Command CreateServe()

@@ -34,14 +34,14 @@ internal static class SignCommands
     {
         var input = new Argument<FileInfo>("IN") { Description = "File to sign." };
         var output = new Argument<FileInfo>("OUT") { Description = "Where to write the DER CMS signature (.p7s)." };
-        var key = new Option<string>("--key") { Description = "Signing key: PEM file with key + certificate(s), or PKCS#12 file (password in SIGNING_KEY_PASSWORD).", Required = true };
+        var key = new KeyOptions();
         var detached = new Option<bool>("--detached") { Description = "Leave the content out of the CMS (the file is hashed as a stream)." };
         var tsa = new Option<Uri?>("--tsa") { Description = "RFC 3161 TSA URL; adds a signature timestamp (CAdES-T).", CustomParser = ParseHttpUrl };
 
         var command = new Command("cms", "Create a CAdES (CMS) signature: content-type, message-digest, signing-certificate-v2, signing-time.");
         command.Arguments.Add(input);
         command.Arguments.Add(output);
-        command.Options.Add(key);
+        key.AddTo(command);
         command.Options.Add(detached);
         command.Options.Add(tsa);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -53,7 +53,7 @@ internal static class SignCommands
             var tsaUrl = parseResult.GetValue(tsa);
             try
             {
-                using var signingKey = SigningKeyResolver.Resolve(parseResult.GetRequiredValue(key));
+                using var signingKey = key.Resolve(parseResult);
                 using var http = new HttpClient();
                 var options = new CadesSignOptions
                 {
@@ -79,7 +79,7 @@ internal static class SignCommands
                 await stdout.WriteLineAsync($"signed {inFile.Name} as '{signingKey.Certificate.Subject}' -> {outFile.FullName} ({cms.Length} bytes{(tsaUrl is null ? "" : ", timestamped")})");
                 return 0;
             }
-            catch (Exception e) when (e is KeyResolutionException or IOException or UnauthorizedAccessException or PkiTransportException or TimestampAuthorityException or System.Security.Cryptography.CryptographicException)
+            catch (Exception e) when (e is KeyResolutionException or Signing.Cli.Tokens.CliUsageException or IOException or UnauthorizedAccessException or PkiTransportException or TimestampAuthorityException or System.Security.Cryptography.CryptographicException)
             {
                 await stderr.WriteLineAsync($"signing sign cms: {e.Message}");
                 return 1;

@@ -1,14 +1,23 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Signing.Pkcs11;
 
 namespace Signing.Cli.Keys;
 
 /// <summary>A private key with its certificate and the CA certificates to embed.</summary>
-internal sealed record SigningKey(AsymmetricAlgorithm PrivateKey, X509Certificate2 Certificate, X509Certificate2Collection Chain) : IDisposable
+internal sealed record SigningKey(
+    AsymmetricAlgorithm PrivateKey, X509Certificate2 Certificate, X509Certificate2Collection Chain, IDisposable? Token = null) : IDisposable
 {
-    public void Dispose() => PrivateKey.Dispose();
+    public void Dispose()
+    {
+        PrivateKey.Dispose();
+        Token?.Dispose();
+    }
 }
+
+/// <summary>Where a token key is reached: the PKCS#11 module and the user PIN (cleared after use).</summary>
+internal sealed record TokenAccess(string ModulePath, char[] Pin);
 
 /// <summary>The <c>--key</c> value could not be turned into a signing key.</summary>
 internal sealed class KeyResolutionException(string message, Exception? inner = null) : Exception(message, inner);
@@ -29,11 +38,11 @@ internal static class SigningKeyResolver
     /// (password from <c>SIGNING_KEY_PASSWORD</c>).
     /// </summary>
     /// <exception cref="KeyResolutionException">The reference cannot be used; the message says why.</exception>
-    internal static SigningKey Resolve(string keyReference)
+    internal static SigningKey Resolve(string keyReference, Func<TokenAccess> tokenAccess, string? chainFile = null)
     {
         if (keyReference.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase))
         {
-            throw new KeyResolutionException($"PKCS#11 keys are not wired in this build ('{keyReference}'); pass a PEM or PKCS#12 file instead.");
+            return FromToken(keyReference, tokenAccess(), chainFile);
         }
 
         var file = new FileInfo(keyReference);
@@ -58,6 +67,42 @@ internal static class SigningKeyResolver
         catch (CryptographicException e)
         {
             throw new KeyResolutionException($"Key file '{keyReference}' cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static SigningKey FromToken(string uri, TokenAccess access, string? chainFile)
+    {
+        Pkcs11SigningKey? tokenKey = null;
+        try
+        {
+            tokenKey = Pkcs11SigningKey.Open(access.ModulePath, uri, access.Pin);
+            if (tokenKey.Certificate is null)
+            {
+                throw new KeyResolutionException(
+                    $"The token holds no certificate for '{uri}' (same CKA_ID); store one with 'signing cert import --key URI --cert FILE'.");
+            }
+
+            var chain = new X509Certificate2Collection();
+            if (chainFile is not null)
+            {
+                chain.ImportFromPemFile(chainFile);
+            }
+
+            return new SigningKey(tokenKey.PrivateKey, tokenKey.Certificate, chain, tokenKey);
+        }
+        catch (Exception exception) when (exception is CryptographicException or ArgumentException or FormatException)
+        {
+            tokenKey?.Dispose();
+            throw new KeyResolutionException($"Token key '{uri}' cannot be used: {exception.Message}", exception);
+        }
+        catch
+        {
+            tokenKey?.Dispose();
+            throw;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(access.Pin.AsSpan()));
         }
     }
 

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Signing.Api.Storage;
 using Signing.Cli.Commands;
 
+using Signing.Cli.Tokens;
+
 namespace Signing.Cli.Storage;
 
 /// <summary>
@@ -45,14 +47,14 @@ internal sealed class CliDatabase
         {
             Provider = Enum.TryParse<StorageProvider>(provider, ignoreCase: true, out var parsed)
                 ? parsed
-                : throw new CliException($"--provider must be 'sqlite' or 'postgres', not '{provider}'."),
+                : throw new CliUsageException($"--provider must be 'sqlite' or 'postgres', not '{provider}'."),
             ConnectionString = parse.GetValue(ConnectionString),
             DataDirectory = parse.GetValue(DataDirectory)!,
         };
         var problems = options.Problems();
         if (problems.Count > 0)
         {
-            throw new CliException(string.Join(Environment.NewLine, problems));
+            throw new CliUsageException(string.Join(Environment.NewLine, problems));
         }
 
         var database = Database.Create(options);
