@@ -1,1 +1,4 @@
-Console.WriteLine("benchmarks: see README");
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project bench/Signing.Bench -- --filter '*'
+BenchmarkSwitcher.FromAssembly(typeof(Signing.Bench.PdfBenchmarks).Assembly).Run(args);
