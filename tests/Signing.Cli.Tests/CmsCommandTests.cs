@@ -104,12 +104,38 @@ public sealed class CmsCommandTests(DevPkiCliFixture pki)
     }
 
     [Fact]
-    public async Task SignCms_Pkcs11Uri_ExplainsItIsNotWired()
+    public async Task SignCms_TokenKeyWithoutPin_FailsClearly()
     {
         var doc = WriteContent();
         var result = await Cli.RunAsync("sign", "cms", doc, doc + ".p7s", "--key", "pkcs11:token=GCC;object=ky-so");
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("PKCS#11 keys are not wired in this build", result.Error);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("SIGNING_PIN", result.Error);
+    }
+
+    [Fact]
+    public async Task SignCms_WithATokenKey_IsAcceptedByOpenSsl()
+    {
+        using var store = new TokenTestStore();
+        store.InitializeToken("cms");
+        var generated = store.Signing(["key", "generate", "--token", "cms", "--label", "signer", "--algorithm", "rsa2048"]);
+        Assert.True(generated.ExitCode == 0, generated.StdErr);
+        var uri = generated.StdOut.Trim();
+        var csr = store.FilePath("signer.csr");
+        var request = store.Signing(["key", "csr", "--key", uri, "--subject", "CN=Nguyễn Văn An,O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH,C=VN", "--out", csr]);
+        Assert.True(request.ExitCode == 0, request.StdErr);
+        var certificate = store.FilePath("signer.pem");
+        var issued = await Cli.RunAsync("devpki", "issue", "--dir", pki.Dir, "--csr", csr, "--out", certificate);
+        Assert.True(issued.ExitCode == 0, issued.Error);
+        var imported = store.Signing(["cert", "import", "--key", uri, "--cert", certificate]);
+        Assert.True(imported.ExitCode == 0, imported.StdErr);
+
+        var doc = WriteContent();
+        var signature = doc + ".token.p7s";
+        var sign = store.Signing(["sign", "cms", doc, signature, "--key", uri, "--chain", pki.Path_("ca.pem"), "--detached"]);
+        Assert.True(sign.ExitCode == 0, sign.StdErr);
+        var (code, output) = Cli.OpenSsl("cms", "-verify", "-inform", "DER", "-in", signature, "-binary", "-content", doc,
+            "-CAfile", pki.Path_("root.pem"), "-purpose", "any", "-out", doc + ".out");
+        Assert.True(code == 0, output);
     }
 
     [Fact]

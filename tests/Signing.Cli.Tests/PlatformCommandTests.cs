@@ -17,13 +17,24 @@ public sealed class PlatformCommandTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    [Fact]
-    public async Task DemoInit_CreatesOnce_AndKeepsCredentialsPrivate()
+    private sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
-        var first = await CliProcess.RunAsync(_directory, null, "demo", "init", "--data", Data);
+        public string LastLine => Stdout.TrimEnd().Split('\n')[^1].Trim();
+    }
+
+    private static Result Run(IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
+    {
+        var (exitCode, stdout, stderr) = TokenTestStore.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "signing.dll"), .. arguments], environment);
+        return new Result(exitCode, stdout, stderr);
+    }
+
+    [Fact]
+    public void DemoInit_CreatesOnce_AndKeepsCredentialsPrivate()
+    {
+        var first = Run(null, "demo", "init", "--data", Data);
         Assert.Equal(0, first.ExitCode);
         Assert.StartsWith("sk_", first.LastLine);
-        var second = await CliProcess.RunAsync(_directory, null, "demo", "init", "--data", Data);
+        var second = Run(null, "demo", "init", "--data", Data);
         Assert.Equal(0, second.ExitCode);
         Assert.Equal(first.Stdout, second.Stdout);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(Data, "demo.json")));
@@ -32,8 +43,8 @@ public sealed class PlatformCommandTests : IDisposable
     [Fact]
     public async Task ApiKeyCreate_PrintsAWorkingKeyAloneOnTheLastLine()
     {
-        await CliProcess.RunAsync(_directory, null, "demo", "init", "--data", Data);
-        var result = await CliProcess.RunAsync(_directory, new Dictionary<string, string> { ["Storage__DataDirectory"] = Data },
+        Run(null, "demo", "init", "--data", Data);
+        var result = Run(new Dictionary<string, string?> { ["Storage__DataDirectory"] = Data },
             "apikey", "create", "--client", "qlvb-tinh", "--roles", "caller");
         Assert.Equal(0, result.ExitCode);
         var key = result.LastLine;
@@ -48,10 +59,10 @@ public sealed class PlatformCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ApiKeyCreate_WithUnknownRole_FailsClearly()
+    public void ApiKeyCreate_WithUnknownRole_FailsClearly()
     {
-        await CliProcess.RunAsync(_directory, null, "demo", "init", "--data", Data);
-        var result = await CliProcess.RunAsync(_directory, null, "apikey", "create", "--client", "x", "--roles", "king", "--data", Data);
+        Run(null, "demo", "init", "--data", Data);
+        var result = Run(null, "apikey", "create", "--client", "x", "--roles", "king", "--data", Data);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Unknown role(s): king", result.Stderr);
     }
@@ -59,9 +70,9 @@ public sealed class PlatformCommandTests : IDisposable
     [Fact]
     public async Task AuditVerify_DetectsAnEditedRow()
     {
-        await CliProcess.RunAsync(_directory, null, "demo", "init", "--data", Data);
-        await CliProcess.RunAsync(_directory, null, "apikey", "create", "--client", "dms", "--data", Data);
-        var intact = await CliProcess.RunAsync(_directory, null, "audit", "verify", "--data", Data);
+        Run(null, "demo", "init", "--data", Data);
+        Run(null, "apikey", "create", "--client", "dms", "--data", Data);
+        var intact = Run(null, "audit", "verify", "--data", Data);
         Assert.Equal(0, intact.ExitCode);
         Assert.Contains("intact, 2 records", intact.Stdout);
 
@@ -71,7 +82,7 @@ public sealed class PlatformCommandTests : IDisposable
             await connection.ExecuteAsync("UPDATE audit_log SET target = 'something-else' WHERE seq = 1");
         }
 
-        var broken = await CliProcess.RunAsync(_directory, null, "audit", "verify", "--data", Data);
+        var broken = Run(null, "audit", "verify", "--data", Data);
         Assert.Equal(1, broken.ExitCode);
         Assert.Contains("BROKEN at record 1", broken.Stdout);
     }

@@ -25,6 +25,8 @@ internal static class DemoCommands
         string AdminUsername, string AdminPassword,
         string ClientName, string ApiKey);
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     public static Command Create()
     {
         var database = new CliDatabase();
@@ -43,12 +45,12 @@ internal static class DemoCommands
                     throw new CliUsageException($"The demo agency exists but {credentialsPath} is missing; create a new API key with 'signing apikey create'.");
                 }
 
-                credentials = JsonSerializer.Deserialize<DemoCredentials>(await File.ReadAllTextAsync(credentialsPath, ct))!;
+                credentials = JsonSerializer.Deserialize<DemoCredentials>(await File.ReadAllTextAsync(credentialsPath, ct), Json)!;
             }
             else
             {
                 credentials = await SeedAsync(db, accounts, ct);
-                await File.WriteAllTextAsync(credentialsPath, JsonSerializer.Serialize(credentials, new JsonSerializerOptions { WriteIndented = true }), ct);
+                await File.WriteAllTextAsync(credentialsPath, JsonSerializer.Serialize(credentials, Json), ct);
                 File.SetUnixFileMode(credentialsPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
 
