@@ -28,11 +28,17 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
             JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is not valid JSON."),
             InvalidDataException invalid => (StatusCodes.Status400BadRequest, "Malformed request", invalid.Message),
-            CryptographicException => (StatusCodes.Status422UnprocessableEntity, "Unprocessable cryptographic data", exception.Message),
+            // Token errors name modules, labels and PIN states: callers get a generic answer, operators the log.
+            Signing.Pkcs11.Pkcs11Exception or Signing.Pkcs11.Pkcs11TokenException
+                => (StatusCodes.Status503ServiceUnavailable, "Signing device unavailable", "The signing device could not be used; try again later."),
+            Signing.Pki.MalformedPkiDataException => (StatusCodes.Status422UnprocessableEntity, "Unprocessable cryptographic data", exception.Message),
+            CryptographicException => (StatusCodes.Status422UnprocessableEntity, "Unprocessable cryptographic data", "The cryptographic data could not be processed."),
+            System.Data.Common.DbException db when IsUniqueViolation(db)
+                => (StatusCodes.Status409Conflict, "Conflict", "A record with the same unique value already exists."),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "The server could not complete the request. Quote the trace id when reporting it."),
         };
 
-        if (status >= 500)
+        if (status >= 500 || exception is Signing.Pkcs11.Pkcs11Exception or Signing.Pkcs11.Pkcs11TokenException)
         {
             LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
         }
@@ -45,6 +51,13 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
+
+    private static bool IsUniqueViolation(System.Data.Common.DbException exception) => exception switch
+    {
+        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.Message.Contains("UNIQUE", StringComparison.Ordinal),
+        _ => false,
+    };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

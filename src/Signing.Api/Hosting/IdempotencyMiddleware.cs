@@ -43,7 +43,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
 
         var requestHash = await FingerprintAsync(context.Request, context.RequestAborted);
         var window = limits.Value.IdempotencyWindow;
-        var (claim, reply) = await store.ClaimAsync(principal, key, requestHash, window, context.RequestAborted);
+        var (claim, reply) = await store.ClaimAsync(principal, key, requestHash, window, limits.Value.IdempotencyLease, context.RequestAborted);
         switch (claim)
         {
             case IdempotencyStore.Claim.Replay:
@@ -66,7 +66,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         try
         {
             await next(context);
-            if (context.Response.StatusCode < 500 && !recorder.Overflowed)
+            // A reply marked no-store (it carries a secret, such as a new API key) is never kept.
+            var noStore = context.Response.Headers.CacheControl.ToString().Contains("no-store", StringComparison.OrdinalIgnoreCase);
+            if (context.Response.StatusCode < 500 && !recorder.Overflowed && !noStore)
             {
                 var headers = ReplayedHeaders
                     .Where(name => context.Response.Headers.ContainsKey(name))

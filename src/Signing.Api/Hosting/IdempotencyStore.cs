@@ -28,14 +28,38 @@ public sealed class IdempotencyStore(Database database, TimeProvider clock)
     private sealed record Row(string RequestHash, long? StatusCode, string? ContentType, string? Headers, byte[]? Body, long CreatedAt);
 
     /// <summary>Claims the key for this request, or says why not.</summary>
+    /// <param name="principal">Who sends the request.</param>
+    /// <param name="key">The client's Idempotency-Key.</param>
+    /// <param name="requestHash">The request's fingerprint.</param>
+    /// <param name="window">How long a finished reply is replayed.</param>
+    /// <param name="lease">How long an unfinished claim blocks retries; after that the first attempt is presumed dead.</param>
+    /// <param name="ct">Cancellation.</param>
     public async Task<(Claim Claim, IdempotentReply? Reply)> ClaimAsync(
-        string principal, string key, string requestHash, TimeSpan window, CancellationToken ct)
+        string principal, string key, string requestHash, TimeSpan window, TimeSpan lease, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var result = await TryClaimAsync(connection, principal, key, requestHash, window, lease, ct);
+            if (result is not null)
+            {
+                return result.Value;
+            }
+        }
+
+        // The record keeps appearing and vanishing under us: another attempt is racing this one.
+        return (Claim.InProgress, null);
+    }
+
+    private async Task<(Claim Claim, IdempotentReply? Reply)?> TryClaimAsync(
+        System.Data.Common.DbConnection connection, string principal, string key, string requestHash, TimeSpan window, TimeSpan lease, CancellationToken ct)
+    {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM idempotency_records WHERE principal = @principal AND idem_key = @key AND created_at < @oldest",
-            new { principal, key, oldest = now - (long)window.TotalMilliseconds }, cancellationToken: ct));
+            "DELETE FROM idempotency_records WHERE principal = @principal AND idem_key = @key " +
+            "AND (created_at < @oldest OR (status_code IS NULL AND created_at < @leaseExpired))",
+            new { principal, key, oldest = now - (long)window.TotalMilliseconds, leaseExpired = now - (long)lease.TotalMilliseconds },
+            cancellationToken: ct));
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO idempotency_records (principal, idem_key, request_hash, created_at) VALUES (@principal, @key, @requestHash, @now) " +
             "ON CONFLICT DO NOTHING",
@@ -51,8 +75,8 @@ public sealed class IdempotencyStore(Database database, TimeProvider clock)
             new { principal, key }, cancellationToken: ct));
         if (row is null)
         {
-            // Completed and cleaned up between our insert and read: treat as a fresh attempt.
-            return await ClaimAsync(principal, key, requestHash, window, ct);
+            // Released or expired between our insert and read: try again.
+            return null;
         }
 
         if (row.RequestHash != requestHash)

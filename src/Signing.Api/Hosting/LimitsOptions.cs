@@ -12,8 +12,14 @@ public sealed class LimitsOptions
     /// <summary>How long a stored idempotent reply is replayed for.</summary>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>The largest reply that is kept for idempotent replay; larger replies are not replayable.</summary>
-    public long MaxIdempotentReplyBytes { get; set; } = 128L * 1024 * 1024;
+    /// <summary>How long an unfinished request holds its Idempotency-Key before a retry may take over (a crashed node's claim).</summary>
+    public TimeSpan IdempotencyLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The largest reply kept for idempotent replay (it is buffered in memory and stored); larger replies are not replayable,
+    /// and a retry runs again.
+    /// </summary>
+    public long MaxIdempotentReplyBytes { get; set; } = 32L * 1024 * 1024;
 
     /// <summary>Returns a list of problems with this configuration, empty when it is usable.</summary>
     public IReadOnlyList<string> Problems()
@@ -27,6 +33,16 @@ public sealed class LimitsOptions
         if (IdempotencyWindow <= TimeSpan.Zero)
         {
             problems.Add("Limits:IdempotencyWindow must be positive.");
+        }
+
+        if (IdempotencyLease <= TimeSpan.Zero || IdempotencyLease > IdempotencyWindow)
+        {
+            problems.Add("Limits:IdempotencyLease must be positive and no longer than Limits:IdempotencyWindow.");
+        }
+
+        if (MaxIdempotentReplyBytes is < 0 or > 1024L * 1024 * 1024)
+        {
+            problems.Add("Limits:MaxIdempotentReplyBytes must be between 0 and 1 GiB.");
         }
 
         return problems;

@@ -71,6 +71,13 @@ internal static unsafe class OutputBuffer
         }
 
         Pkcs11Module.Check(call.Function, rv);
+        if (length.Value > (nuint)destination.Length)
+        {
+            // A module that claims more output than the buffer holds is broken; never slice past what it wrote.
+            throw new Pkcs11TokenException(Pkcs11ErrorKind.Other,
+                $"{call.Function} reported {length.Value} bytes of output for a {destination.Length}-byte buffer.");
+        }
+
         return (int)length.Value;
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Tests.Fixtures;
 
 namespace Signing.Api.Tests.Http;
@@ -85,6 +87,47 @@ public sealed class AuthenticationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/auth/me")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("UPDATE users SET disabled_at = 1 WHERE username = 'official-a'")]
+    [InlineData("UPDATE users SET roles = 'clerk' WHERE username = 'official-a'")]
+    public async Task Session_EndsAtOnce_WhenTheAccountIsDisabledOrItsRolesChange(string change)
+    {
+        using var client = await _api.SignedInAsync(_api.A.Official);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/auth/me")).StatusCode);
+        var database = _api.Services.GetRequiredService<Signing.Api.Storage.Database>();
+        await using (var connection = await database.OpenAsync(default))
+        {
+            await connection.ExecuteAsync(change);
+        }
+
+        await (await client.GetAsync("/api/v1/auth/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task NewApiKey_IsNeverKeptForIdempotentReplay()
+    {
+        using var admin = await _api.SignedInAsync(_api.A.Admin);
+        async Task<HttpResponseMessage> CreateAsync()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/clients/{_api.A.Caller.Id}/api-keys");
+            request.Headers.Add("Idempotency-Key", "key-rotation-7");
+            return await admin.SendAsync(request);
+        }
+
+        var first = await CreateAsync();
+        Assert.Equal("no-store", first.Headers.CacheControl?.ToString());
+        var key = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        var database = _api.Services.GetRequiredService<Signing.Api.Storage.Database>();
+        await using (var connection = await database.OpenAsync(default))
+        {
+            var bodies = await connection.QueryAsync<byte[]?>("SELECT body FROM idempotency_records");
+            Assert.DoesNotContain(bodies, body => body is not null && System.Text.Encoding.UTF8.GetString(body).Contains(key, StringComparison.Ordinal));
+        }
+
+        var retry = await CreateAsync();
+        Assert.False(retry.Headers.Contains("Idempotent-Replayed"));
+    }
+
     [Fact]
     public async Task WrongPassword_Gets401_AndIsAuditedWithoutThePassword()
     {
@@ -99,5 +142,9 @@ public sealed class AuthenticationTests : IAsyncLifetime
         Assert.Contains("\"outcome\":\"denied\"", page);
         Assert.DoesNotContain("Sai-mat-khau-123", page);
         Assert.DoesNotContain(ApiFactory.Password, page);
+        // A failed login for an unknown username belongs to no agency and records no typed text.
+        var all = await _api.Services.GetRequiredService<Signing.Api.Features.Audit.AuditLog>().ReadAsync(null, 0, 1000, default);
+        Assert.Contains(all, record => record.Actor == "user:unknown" && record.Outcome == "denied");
+        Assert.DoesNotContain(all, record => (record.Actor + record.Details + record.Target).Contains("nobody", StringComparison.Ordinal));
     }
 }

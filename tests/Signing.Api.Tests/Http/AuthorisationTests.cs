@@ -63,6 +63,20 @@ public sealed class AuthorisationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACertificateRegisteredInOneAgency_CannotBeClaimedByAnother()
+    {
+        using var certificate = TestCertificates.Current("CN=Nguyễn Văn An, C=VN");
+        var pem = certificate.ExportCertificatePem();
+        using var adminA = await _api.SignedInAsync(_api.A.Admin);
+        var own = await adminA.PostAsJsonAsync($"/api/v1/agencies/{_api.A.Agency.Id}/users",
+            new { username = "an-cert", displayName = "Nguyễn Văn An", roles = "official", certificatePem = pem });
+        Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        using var adminB = await _api.SignedInAsync(_api.B.Admin);
+        var stolen = await adminB.PostAsJsonAsync($"/api/v1/agencies/{_api.B.Agency.Id}/clients", new { name = "impostor", certificatePem = pem });
+        await stolen.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task InvalidUser_GetsValidationProblem()
     {
         using var admin = await _api.SignedInAsync(_api.A.Admin);

@@ -167,19 +167,19 @@ public abstract class StorageContract : IAsyncLifetime
     {
         var store = new IdempotencyStore(Db, TimeProvider.System);
         var window = TimeSpan.FromHours(1);
-        Assert.Equal(IdempotencyStore.Claim.Started, (await store.ClaimAsync("p", "k", "h1", window, default)).Claim);
-        Assert.Equal(IdempotencyStore.Claim.InProgress, (await store.ClaimAsync("p", "k", "h1", window, default)).Claim);
-        Assert.Equal(IdempotencyStore.Claim.Mismatch, (await store.ClaimAsync("p", "k", "h2", window, default)).Claim);
-        Assert.Equal(IdempotencyStore.Claim.Started, (await store.ClaimAsync("other", "k", "h1", window, default)).Claim);
+        Assert.Equal(IdempotencyStore.Claim.Started, (await store.ClaimAsync("p", "k", "h1", window, window, default)).Claim);
+        Assert.Equal(IdempotencyStore.Claim.InProgress, (await store.ClaimAsync("p", "k", "h1", window, window, default)).Claim);
+        Assert.Equal(IdempotencyStore.Claim.Mismatch, (await store.ClaimAsync("p", "k", "h2", window, window, default)).Claim);
+        Assert.Equal(IdempotencyStore.Claim.Started, (await store.ClaimAsync("other", "k", "h1", window, window, default)).Claim);
 
         await store.CompleteAsync("p", "k", new IdempotentReply(201, "application/json", "{}", [1, 2, 3]), default);
-        var (claim, reply) = await store.ClaimAsync("p", "k", "h1", window, default);
+        var (claim, reply) = await store.ClaimAsync("p", "k", "h1", window, window, default);
         Assert.Equal(IdempotencyStore.Claim.Replay, claim);
         Assert.Equal(201, reply!.StatusCode);
         Assert.Equal(new byte[] { 1, 2, 3 }, reply.Body);
 
         await store.ReleaseAsync("other", "k", default);
-        Assert.Equal(IdempotencyStore.Claim.Started, (await store.ClaimAsync("other", "k", "h3", window, default)).Claim);
+        Assert.Equal(IdempotencyStore.Claim.Started, (await store.ClaimAsync("other", "k", "h3", window, window, default)).Claim);
     }
 
     [Fact]
@@ -204,6 +204,29 @@ public abstract class StorageContract : IAsyncLifetime
         Assert.True(await keys.DisableAsync(key.Id, default));
         Assert.False(await keys.DisableAsync(key.Id, default));
         Assert.Equal("The key is disabled.", (await keys.FindAsync(key.Id, default))!.UnusableReason(DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
+    public async Task Idempotency_AnAbandonedClaim_IsTakenOverAfterItsLease()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var store = new IdempotencyStore(Db, clock);
+        var window = TimeSpan.FromHours(24);
+        var lease = TimeSpan.FromMinutes(10);
+        Assert.Equal(IdempotencyStore.Claim.Started, (await store.ClaimAsync("p", "crashed", "h", window, lease, default)).Claim);
+        clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(IdempotencyStore.Claim.InProgress, (await store.ClaimAsync("p", "crashed", "h", window, lease, default)).Claim);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(IdempotencyStore.Claim.Started, (await store.ClaimAsync("p", "crashed", "h", window, lease, default)).Claim);
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        private DateTimeOffset _now = now;
+
+        public void Advance(TimeSpan by) => _now += by;
+
+        public override DateTimeOffset GetUtcNow() => _now;
     }
 
     private async Task AppendAsync(int count)

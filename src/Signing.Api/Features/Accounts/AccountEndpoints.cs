@@ -71,7 +71,7 @@ public static class AccountEndpoints
         return TypedResults.Ok(users.Select(View).ToList());
     }
 
-    private static async Task<Results<Created<UserView>, ForbidHttpResult, ValidationProblem, Conflict<string>>> CreateUserAsync(
+    private static async Task<Results<Created<UserView>, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> CreateUserAsync(
         string agencyId, CreateUserRequest request, HttpContext context, AccountStore accounts, AuditLog audit, CancellationToken ct)
     {
         if (!context.User.BelongsTo(agencyId))
@@ -113,7 +113,12 @@ public static class AccountEndpoints
 
         if (await accounts.FindUserByUsernameAsync(request.Username, ct) is not null)
         {
-            return TypedResults.Conflict($"The username '{request.Username}' is taken.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: $"The username '{request.Username}' is taken.");
+        }
+
+        if (thumbprint is not null && await accounts.IsCertificateRegisteredAsync(thumbprint, ct))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "This certificate is already registered to a person or a client.");
         }
 
         var hash = request.Password is null ? null : new PasswordHasher<User>().HashPassword(null!, request.Password);
@@ -133,7 +138,7 @@ public static class AccountEndpoints
         return TypedResults.Ok((await accounts.ListClientsAsync(agencyId, ct)).Select(View).ToList());
     }
 
-    private static async Task<Results<Created<ClientView>, ForbidHttpResult, ValidationProblem, Conflict<string>>> CreateClientAsync(
+    private static async Task<Results<Created<ClientView>, ForbidHttpResult, ValidationProblem, ProblemHttpResult>> CreateClientAsync(
         string agencyId, CreateClientRequest request, HttpContext context, AccountStore accounts, AuditLog audit, CancellationToken ct)
     {
         if (!context.User.BelongsTo(agencyId))
@@ -165,7 +170,12 @@ public static class AccountEndpoints
 
         if (await accounts.FindClientByNameAsync(request.Name, ct) is not null)
         {
-            return TypedResults.Conflict($"A client named '{request.Name}' exists.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: $"A client named '{request.Name}' exists.");
+        }
+
+        if (thumbprint is not null && await accounts.IsCertificateRegisteredAsync(thumbprint, ct))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "This certificate is already registered to a person or a client.");
         }
 
         var created = await accounts.CreateClientAsync(agencyId, request.Name, roles, thumbprint, ct);
@@ -198,6 +208,8 @@ public static class AccountEndpoints
         }
 
         var (record, key) = await accounts.CreateApiKeyAsync(clientId, ct);
+        // The key is in this reply only: no cache and no idempotency store may keep it.
+        context.Response.Headers.CacheControl = "no-store";
         await audit.AppendAsync(context.AuditEntry("account.apikey.create", $"{clientId}/{record.Id}", AuditOutcome.Success), ct);
         return TypedResults.Created($"/api/v1/clients/{clientId}/api-keys/{record.Id}", new NewApiKey(record.Id, clientId, record.Prefix, key));
     }

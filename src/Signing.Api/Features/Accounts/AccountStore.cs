@@ -91,6 +91,10 @@ public sealed class AccountStore(Database database, TimeProvider clock)
     public Task<Client?> FindClientByCertificateAsync(string thumbprint, CancellationToken ct)
         => QuerySingleAsync<Client>($"SELECT {ClientColumns} FROM clients WHERE cert_thumbprint = @thumbprint", new { thumbprint }, ct);
 
+    /// <summary>Whether a certificate already authenticates a person or a client, in any agency.</summary>
+    public async Task<bool> IsCertificateRegisteredAsync(string thumbprint, CancellationToken ct)
+        => await FindUserByCertificateAsync(thumbprint, ct) is not null || await FindClientByCertificateAsync(thumbprint, ct) is not null;
+
     /// <summary>Lists an agency's calling systems.</summary>
     public Task<IReadOnlyList<Client>> ListClientsAsync(string agencyId, CancellationToken ct)
         => QueryAsync<Client>($"SELECT {ClientColumns} FROM clients WHERE agency_id = @agencyId ORDER BY name", new { agencyId }, ct);

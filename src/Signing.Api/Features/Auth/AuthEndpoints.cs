@@ -54,8 +54,9 @@ public static class AuthEndpoints
 
         if (user is null || verdict == PasswordVerificationResult.Failed || user.DisabledAt is not null)
         {
+            // Only a known username is recorded: people sometimes type their password into the username field.
             await audit.AppendAsync(new AuditEntry(
-                $"user:{Truncate(request.Username)}", user?.AgencyId, "auth.login", null, AuditOutcome.Denied,
+                user is null ? "user:unknown" : $"user:{user.Username}", user?.AgencyId, "auth.login", null, AuditOutcome.Denied,
                 context.Connection.RemoteIpAddress?.ToString(), "password"), ct);
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
                 detail: "The username or password is incorrect, or the account is disabled.");
@@ -87,13 +88,13 @@ public static class AuthEndpoints
     private static async Task SignInAsync(HttpContext context, User user, string method, AuditLog audit, CancellationToken ct)
     {
         var principal = SigningPrincipal.ForUser(user, CookieAuthenticationDefaults.AuthenticationScheme);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionValidator.SignedInAtClaim,
+            context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
         await audit.AppendAsync(new AuditEntry(
             $"user:{user.Username}", user.AgencyId, "auth.login", user.Id, AuditOutcome.Success,
             context.Connection.RemoteIpAddress?.ToString(), method), ct);
     }
-
-    private static string Truncate(string? value) => value is null ? "" : value.Length <= 64 ? value : value[..64];
 
     private static readonly User UnknownUser = new("", "", "", "", null, null, "", null, null, 0);
     private static readonly string UnknownUserHash = new PasswordHasher<User>().HashPassword(UnknownUser, Guid.NewGuid().ToString());

@@ -15,6 +15,9 @@ public sealed class AuthOptions
     /// <summary>How long a person's cookie session lasts without activity.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>The longest a person's session lasts, however active, before they must sign in again.</summary>
+    public TimeSpan SessionAbsoluteLifetime { get; set; } = TimeSpan.FromHours(12);
+
     /// <summary>Returns a list of problems with this configuration, empty when it is usable.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -30,6 +33,11 @@ public sealed class AuthOptions
         if (SessionIdleTimeout <= TimeSpan.Zero)
         {
             problems.Add("Auth:SessionIdleTimeout must be positive.");
+        }
+
+        if (SessionAbsoluteLifetime < SessionIdleTimeout)
+        {
+            problems.Add("Auth:SessionAbsoluteLifetime must be at least Auth:SessionIdleTimeout.");
         }
 
         return problems;

@@ -50,8 +50,8 @@ public static class AuthenticationSetup
                 cookie.Cookie.Name = "signing.session";
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
-                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 cookie.SlidingExpiration = true;
+                cookie.Events.OnValidatePrincipal = SessionValidator.ValidateAsync;
                 // An API answers with status codes, never with redirects to a login page.
                 cookie.Events.OnRedirectToLogin = context => AuthenticationProblems.ChallengeAsync(context.HttpContext, null, cookie.Cookie.Name);
                 cookie.Events.OnRedirectToAccessDenied = context =>
@@ -61,7 +61,12 @@ public static class AuthenticationSetup
                 };
             });
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
-            .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = auth.Value.SessionIdleTimeout);
+            .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>, IHostEnvironment>((cookie, auth, environment) =>
+            {
+                cookie.ExpireTimeSpan = auth.Value.SessionIdleTimeout;
+                // Only the local development run serves people over plain HTTP.
+                cookie.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            });
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

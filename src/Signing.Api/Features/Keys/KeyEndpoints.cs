@@ -53,7 +53,7 @@ public static class KeyEndpoints
         return TypedResults.Ok(visible.Select(key => View(key, now)).ToList());
     }
 
-    private static async Task<Results<Created<KeyView>, ValidationProblem, Conflict<string>>> RegisterAsync(
+    private static async Task<Results<Created<KeyView>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         RegisterKeyRequest request, HttpContext context, SigningKeyStore keys, AccountStore accounts, AuditLog audit,
         TimeProvider clock, CancellationToken ct)
     {
@@ -106,7 +106,7 @@ public static class KeyEndpoints
         {
             if (await keys.FindByThumbprintAsync(ClientCertificateValidator.Thumbprint(certificate!), ct) is not null)
             {
-                return TypedResults.Conflict("A key with this certificate is already registered.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "A key with this certificate is already registered.");
             }
 
             var key = await keys.CreateAsync(agencyId, request.Purpose == KeyPurpose.Official ? request.OwnerUserId : null,
