@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Auth;
 using Signing.Api.Tests.Fixtures;
+using Signing.Pki.DevPki;
 
 namespace Signing.Api.Tests.Http;
 
@@ -19,14 +20,20 @@ public sealed class ClientCertificateTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("signing-mtls-").FullName;
     private X509Certificate2 _clientCa = null!;
+    private DevCertificateAuthority _devPki = null!;
+    private DevPkiHttpServer _devPkiServer = null!;
     private ApiFactory _api = null!;
     private Uri _baseAddress = null!;
 
     public async Task InitializeAsync()
     {
+        // Certificates from the dev PKI carry CRL and OCSP pointers to a live responder; the plain test CA's carry none.
+        var port = FreePort();
+        _devPki = DevCertificateAuthority.Initialize(Path.Combine(_directory, "pki"), DevPkiProfile.Default, new Uri($"http://127.0.0.1:{port}"));
+        _devPkiServer = DevPkiHttpServer.Start(new DevPkiResponder(_devPki), port);
         _clientCa = CreateCa("CN=Client CA (TEST), O=Ban Cơ yếu Chính phủ, C=VN");
         var caPath = Path.Combine(_directory, "client-ca.pem");
-        await File.WriteAllTextAsync(caPath, _clientCa.ExportCertificatePem());
+        await File.WriteAllTextAsync(caPath, string.Join("\n", _clientCa.ExportCertificatePem(), _devPki.Root.ExportCertificatePem(), _devPki.SubCa.ExportCertificatePem()));
         _api = new ApiFactory(new Dictionary<string, string?> { ["Auth:ClientCertificateAuthorities:0"] = caPath });
         using var serverKey = RSA.Create(2048);
         var serverRequest = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -45,13 +52,15 @@ public sealed class ClientCertificateTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _api.DisposeAsync();
+        await _devPkiServer.DisposeAsync();
+        _devPki.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 
     [Fact]
     public async Task RegisteredClientCertificate_Authenticates()
     {
-        using var certificate = Issue(_clientCa, "CN=portal-mtls, O=ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ, C=VN", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        using var certificate = IssueFromDevPki("CN=portal-mtls, O=ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ, C=VN");
         await RegisterClientAsync(certificate);
         using var client = Client(certificate);
         var me = await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me");
@@ -92,8 +101,7 @@ public sealed class ClientCertificateTests : IAsyncLifetime
     [Fact]
     public async Task PersonCertificate_SignsInWithACookie()
     {
-        using var certificate = Issue(_clientCa, "CN=Trần Thị Bình, OU=Văn phòng, O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, C=VN",
-            DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        using var certificate = IssueFromDevPki("CN=Trần Thị Bình, OU=Văn phòng, O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, C=VN");
         var accounts = _api.Services.GetRequiredService<AccountStore>();
         await accounts.CreateUserAsync(_api.A.Agency.Id, "tranthibinh", "Trần Thị Bình", "Phó Chủ tịch", null, ["official"],
             ClientCertificateValidator.Thumbprint(certificate), default);
@@ -101,6 +109,42 @@ public sealed class ClientCertificateTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/v1/auth/login/certificate", null)).StatusCode);
         var me = await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me");
         Assert.Equal("tranthibinh", me.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task RevokedCertificate_Gets401SayingRevoked()
+    {
+        using var certificate = IssueFromDevPki("CN=retired-official, O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, C=VN");
+        _devPki.Revoke(certificate, X509RevocationReason.CessationOfOperation);
+        await RegisterClientAsync(certificate);
+        using var client = Client(certificate);
+        var problem = await (await client.GetAsync("/api/v1/auth/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("was revoked", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task CertificateWithoutRevocationInformation_IsRefused()
+    {
+        using var certificate = Issue(_clientCa, "CN=no-pointers", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        await RegisterClientAsync(certificate);
+        using var client = Client(certificate);
+        var problem = await (await client.GetAsync("/api/v1/auth/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("revocation status could not be determined", problem.GetProperty("detail").GetString());
+    }
+
+    private X509Certificate2 IssueFromDevPki(string subject)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var issued = _devPki.IssueFromCsr(request.CreateSigningRequest());
+        return issued.CopyWithPrivateKey(key);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task RegisterClientAsync(X509Certificate2 certificate)

@@ -157,3 +157,23 @@ public sealed class ConfigurationAuditTests
         }
     }
 }
+
+public sealed class ClientCaValidationTests
+{
+    [Fact]
+    public async Task ClientCaFileWithoutCertificates_FailsAtStart()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(path, "not a certificate");
+            await using var api = new ApiFactory(new Dictionary<string, string?> { ["Auth:ClientCertificateAuthorities:0"] = path });
+            var error = Assert.ThrowsAny<Exception>(() => api.CreateClient());
+            Assert.Contains("holds no PEM certificate", error.ToString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,5 +1,15 @@
 namespace Signing.Api.Features.Auth;
 
+/// <summary>How client certificates are checked for revocation.</summary>
+public enum ClientCertificateRevocationMode
+{
+    /// <summary>OCSP first, then CRL, for every certificate in the chain; an unknown status refuses the login.</summary>
+    Online,
+
+    /// <summary>No revocation check (for closed networks that remove revoked principals by other means).</summary>
+    None,
+}
+
 /// <summary>Configuration section <c>Auth</c>.</summary>
 public sealed class AuthOptions
 {
@@ -11,6 +21,9 @@ public sealed class AuthOptions
     /// people). A client certificate must chain to one of them.
     /// </summary>
     public List<string> ClientCertificateAuthorities { get; set; } = [];
+
+    /// <summary>Revocation checking of client certificates: <c>Online</c> (default) or <c>None</c>.</summary>
+    public ClientCertificateRevocationMode ClientCertificateRevocation { get; set; } = ClientCertificateRevocationMode.Online;
 
     /// <summary>How long a person's cookie session lasts without activity.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
@@ -27,6 +40,23 @@ public sealed class AuthOptions
             if (!File.Exists(path))
             {
                 problems.Add($"Auth:ClientCertificateAuthorities: file '{path}' does not exist.");
+                continue;
+            }
+
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            try
+            {
+                certificates.ImportFromPemFile(path);
+            }
+            catch (System.Security.Cryptography.CryptographicException exception)
+            {
+                problems.Add($"Auth:ClientCertificateAuthorities: '{path}' cannot be read: {exception.Message}");
+                continue;
+            }
+
+            if (certificates.Count == 0)
+            {
+                problems.Add($"Auth:ClientCertificateAuthorities: '{path}' holds no PEM certificate.");
             }
         }
 

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Signing.Api.Hosting;
+using Signing.Pki.Revocation;
 
 namespace Signing.Api.Features.Auth;
 
@@ -32,6 +34,10 @@ public static class AuthenticationSetup
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>>(
             new ProblemListValidator<AuthOptions>(options => options.Problems()));
         services.AddSingleton<ClientCertificateValidator>();
+        services.AddHttpClient();
+        services.TryAddSingleton(provider => RevocationChecker.Create(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient("revocation"),
+            new RevocationClientOptions { Time = provider.GetRequiredService<TimeProvider>() }));
 
         services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, "API key, client certificate or session", policy =>

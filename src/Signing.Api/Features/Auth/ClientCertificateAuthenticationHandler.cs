@@ -37,22 +37,26 @@ public sealed class ClientCertificateAuthenticationHandler(
 
         var thumbprint = ClientCertificateValidator.Thumbprint(certificate);
         var client = await accounts.FindClientByCertificateAsync(thumbprint, Context.RequestAborted);
-        if (client is not null)
+        var user = client is null ? await accounts.FindUserByCertificateAsync(thumbprint, Context.RequestAborted) : null;
+        if (client is null && user is null)
         {
-            return client.DisabledAt is null
-                ? AuthenticateResult.Success(new AuthenticationTicket(SigningPrincipal.ForClient(client, SchemeName), SchemeName))
-                : AuthenticateResult.Fail("The client registered for this certificate is disabled.");
+            return AuthenticateResult.Fail("The client certificate is trusted but not registered to any client or person.");
         }
 
-        var user = await accounts.FindUserByCertificateAsync(thumbprint, Context.RequestAborted);
-        if (user is not null)
+        if (client?.DisabledAt is not null || user?.DisabledAt is not null)
         {
-            return user.DisabledAt is null
-                ? AuthenticateResult.Success(new AuthenticationTicket(SigningPrincipal.ForUser(user, SchemeName), SchemeName))
-                : AuthenticateResult.Fail("The person registered for this certificate is disabled.");
+            return AuthenticateResult.Fail($"The {(client is not null ? "client" : "person")} registered for this certificate is disabled.");
         }
 
-        return AuthenticateResult.Fail("The client certificate is trusted but not registered to any client or person.");
+        // Revocation costs a network round trip (cached until nextUpdate), so it comes after the cheap checks.
+        var revoked = await validator.CheckRevocationAsync(certificate, Context.RequestAborted);
+        if (revoked is not null)
+        {
+            return AuthenticateResult.Fail(revoked);
+        }
+
+        var principal = client is not null ? SigningPrincipal.ForClient(client, SchemeName) : SigningPrincipal.ForUser(user!, SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     /// <inheritdoc />
