@@ -165,11 +165,34 @@ public sealed partial class PdfSignatureValidator
 
             if (fieldType == "Sig" && reader.Resolve(field["V"]) is PdfDictionary signature)
             {
-                result.Add(new SignatureField(name, signature));
+                result.Add(new SignatureField(name, signature, (field["V"] as PdfReference)?.ObjectNumber));
             }
         }
 
+        AddUnreachableSignatures(reader, result);
         return result;
+    }
+
+    /// <summary>
+    /// Signature dictionaries that no signature field leads to (a damaged or hidden field) are validated too, so that
+    /// breaking the field tree cannot make a signature silently disappear from the report.
+    /// </summary>
+    private static void AddUnreachableSignatures(PdfReader reader, List<SignatureField> found)
+    {
+        var known = found.Where(f => f.ObjectNumber is not null).Select(f => f.ObjectNumber!.Value).ToHashSet();
+        foreach (var reference in reader.ObjectReferences)
+        {
+            if (known.Contains(reference.ObjectNumber))
+            {
+                continue;
+            }
+
+            if (reader.GetObject(reference) is PdfDictionary dictionary && dictionary["ByteRange"] is PdfArray && dictionary["Contents"] is PdfString
+                && (dictionary["Type"] is PdfName { Value: "Sig" or "DocTimeStamp" } || dictionary["SubFilter"] is PdfName || dictionary["Filter"] is PdfName))
+            {
+                found.Add(new SignatureField(string.Create(CultureInfo.InvariantCulture, $"(no field: object {reference.ObjectNumber})"), dictionary, reference.ObjectNumber));
+            }
+        }
     }
 
     private static DssContent LoadDss(PdfReader reader)
@@ -220,7 +243,7 @@ public sealed partial class PdfSignatureValidator
         }
     }
 
-    private sealed record SignatureField(string Name, PdfDictionary Signature);
+    private sealed record SignatureField(string Name, PdfDictionary Signature, int? ObjectNumber);
 
     private sealed record DssContent(bool Present, X509Certificate2Collection Certificates, List<CertificateRevocationList> Crls, int OcspCount);
 
