@@ -85,28 +85,62 @@ internal sealed class ModificationAnalyzer
             fieldsArrayObject = fields.ObjectNumber;
         }
 
-        if (catalog["DSS"] is PdfReference dss)
+        CollectDss(catalog["DSS"]);
+    }
+
+    /// <summary>
+    /// The DSS dictionary, its /Certs, /CRLs and /OCSPs arrays and their streams, the /VRI dictionary and its per-signature
+    /// entries. Only these keys are followed, so a DSS cannot make, say, a page count as validation data.
+    /// </summary>
+    private void CollectDss(PdfObject? dssValue)
+    {
+        AddReference(dssValue);
+        if (newDocument.Resolve(dssValue) is not PdfDictionary dss)
         {
-            dssObjects.Add(dss.ObjectNumber);
+            return;
         }
 
-        if (newDocument.Resolve(catalog["DSS"]) is PdfDictionary dssDictionary)
+        foreach (var key in new[] { "Certs", "CRLs", "OCSPs" })
         {
-            foreach (var (_, value) in dssDictionary.Entries)
-            {
-                if (value is PdfReference r)
-                {
-                    dssObjects.Add(r.ObjectNumber);
-                }
+            AddArrayAndItems(dss[key]);
+        }
 
-                if (newDocument.Resolve(value) is PdfDictionary vri)
+        AddReference(dss["VRI"]);
+        if (newDocument.Resolve(dss["VRI"]) is not PdfDictionary vri)
+        {
+            return;
+        }
+
+        foreach (var entry in vri.Entries.Take(10_000))
+        {
+            AddReference(entry.Value);
+            if (newDocument.Resolve(entry.Value) is PdfDictionary perSignature)
+            {
+                foreach (var key in new[] { "Cert", "CRL", "OCSP", "TS" })
                 {
-                    foreach (var entry in vri.Entries.Select(e => e.Value).OfType<PdfReference>())
-                    {
-                        dssObjects.Add(entry.ObjectNumber);
-                    }
+                    AddArrayAndItems(perSignature[key]);
                 }
             }
+        }
+    }
+
+    private void AddArrayAndItems(PdfObject? value)
+    {
+        AddReference(value);
+        if (newDocument.Resolve(value) is PdfArray array)
+        {
+            foreach (var item in array.Items.Take(10_000))
+            {
+                AddReference(item);
+            }
+        }
+    }
+
+    private void AddReference(PdfObject? value)
+    {
+        if (value is PdfReference reference)
+        {
+            dssObjects.Add(reference.ObjectNumber);
         }
     }
 
@@ -134,7 +168,8 @@ internal sealed class ModificationAnalyzer
             var before = oldDocument.GetObject(reference);
             if (before is PdfNull)
             {
-                changes.Add(new PdfModification(reference.ObjectNumber, "added", DescribeAdded(current), true, null));
+                var description = dssObjects.Contains(reference.ObjectNumber) ? "validation data in the DSS (certificate, CRL, OCSP or VRI)" : DescribeAdded(current);
+                changes.Add(new PdfModification(reference.ObjectNumber, "added", description, true, null));
             }
             else if (!DeepEquals(before, current, 0))
             {
@@ -181,11 +216,6 @@ internal sealed class ModificationAnalyzer
         if (contentStreamPages.TryGetValue(number, out var contentPage))
         {
             return Reject(number, $"content stream of page {contentPage} changed", contentPage);
-        }
-
-        if (dssObjects.Contains(number))
-        {
-            return new PdfModification(number, "modified", "document security store (DSS) updated", true, null);
         }
 
         if (newDocument.CatalogReference.ObjectNumber == number && oldDictionary is not null && newDictionary is not null)
@@ -240,6 +270,11 @@ internal sealed class ModificationAnalyzer
             return added is null
                 ? new PdfModification(number, "modified", $"page {page}: allowed annotations added", true, page)
                 : Reject(number, $"page {page}: {added}", page);
+        }
+
+        if (dssObjects.Contains(number) && (newDictionary?["Type"] as PdfName)?.Value is null or "DSS")
+        {
+            return new PdfModification(number, "modified", "document security store (DSS) updated", true, null);
         }
 
         if (oldDictionary is not null && newDictionary is not null)

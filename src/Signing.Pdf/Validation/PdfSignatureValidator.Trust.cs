@@ -75,7 +75,7 @@ public sealed partial class PdfSignatureValidator
         {
             var checkedCertificate = path.Chain[i];
             var name = $"revocation: {checkedCertificate.GetNameInfo(X509NameType.SimpleName, false)}";
-            var result = FindInCrls(checkedCertificate, path.Chain[i + 1], context.Dss.Crls)
+            var result = FindEmbedded(checkedCertificate, path.Chain[i + 1], context.Dss)
                 ?? (options.OnlineRevocation is { } online ? await online.CheckAsync(checkedCertificate, path.Chain[i + 1], cancellationToken).ConfigureAwait(false) : null);
             switch (result?.Status)
             {
@@ -107,8 +107,17 @@ public sealed partial class PdfSignatureValidator
             : Finish(report, Indication.TotalPassed, null, checks, poe, context, path.Chain, archived);
     }
 
-    private RevocationResult? FindInCrls(X509Certificate2 certificate, X509Certificate2 issuer, List<CertificateRevocationList> dssCrls)
+    private RevocationResult? FindEmbedded(X509Certificate2 certificate, X509Certificate2 issuer, DssContent dss)
     {
+        foreach (var response in dss.Ocsps)
+        {
+            if (response.Check(certificate, issuer) is { } answer)
+            {
+                return answer;
+            }
+        }
+
+        var dssCrls = dss.Crls;
         foreach (var (crl, source) in dssCrls.Select(c => (c, "CRL in the DSS")).Concat(configuredCrls.Select(c => (c, "configured CRL"))))
         {
             if (crl.IsDelta || !crl.IsSignedBy(issuer))
@@ -162,7 +171,8 @@ public sealed partial class PdfSignatureValidator
         {
             level = PadesLevel.BaselineT;
             var issuer = chain is { Count: > 1 } ? chain[1] : null;
-            var hasValidationData = context.Dss.OcspCount > 0 || (issuer is not null && context.Dss.Crls.Any(c => c.IsSignedBy(issuer)));
+            var hasValidationData = issuer is not null && chain is not null
+                && (context.Dss.Ocsps.Any(o => o.Check(chain[0], issuer) is not null) || context.Dss.Crls.Any(c => c.IsSignedBy(issuer)));
             if (hasValidationData)
             {
                 level = PadesLevel.BaselineLt;

@@ -199,31 +199,55 @@ public sealed partial class PdfSignatureValidator
     {
         var certificates = new X509Certificate2Collection();
         var crls = new List<CertificateRevocationList>();
-        var ocspCount = 0;
+        var ocsps = new List<EmbeddedOcspResponse>();
+        if (reader.Resolve(reader.Catalog["DSS"]) is not PdfDictionary dss)
+        {
+            return new DssContent(false, certificates, crls, ocsps);
+        }
+
+        // The top-level arrays and the per-signature VRI entries; the same stream may appear in both.
+        var sources = new List<PdfDictionary> { dss };
+        if (reader.Resolve(dss["VRI"]) is PdfDictionary vri)
+        {
+            sources.AddRange(vri.Entries.Take(1000).Select(e => reader.Resolve(e.Value)).OfType<PdfDictionary>());
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var source in sources)
+        {
+            foreach (var data in Streams(reader, source["Certs"]).Concat(Streams(reader, source["Cert"])))
+            {
+                TryAdd(seen, data, () => certificates.Add(X509CertificateLoader.LoadCertificate(data)));
+            }
+
+            foreach (var data in Streams(reader, source["CRLs"]).Concat(Streams(reader, source["CRL"])))
+            {
+                TryAdd(seen, data, () => crls.Add(CertificateRevocationList.Decode(data)));
+            }
+
+            foreach (var data in Streams(reader, source["OCSPs"]).Concat(Streams(reader, source["OCSP"])))
+            {
+                TryAdd(seen, data, () => ocsps.Add(EmbeddedOcspResponse.Decode(data)));
+            }
+        }
+
+        return new DssContent(true, certificates, crls, ocsps);
+    }
+
+    /// <summary>Unreadable validation data is simply not used; the signatures are then judged without it.</summary>
+    private static void TryAdd(HashSet<string> seen, byte[] data, Action add)
+    {
+        if (!seen.Add(Convert.ToBase64String(SHA256.HashData(data))))
+        {
+            return;
+        }
+
         try
         {
-            if (reader.Resolve(reader.Catalog["DSS"]) is not PdfDictionary dss)
-            {
-                return new DssContent(false, certificates, crls, 0);
-            }
-
-            foreach (var data in Streams(reader, dss["Certs"]))
-            {
-                certificates.Add(X509CertificateLoader.LoadCertificate(data));
-            }
-
-            foreach (var data in Streams(reader, dss["CRLs"]))
-            {
-                crls.Add(CertificateRevocationList.Decode(data));
-            }
-
-            ocspCount = Streams(reader, dss["OCSPs"]).Count();
-            return new DssContent(true, certificates, crls, ocspCount);
+            add();
         }
-        catch (Exception e) when (e is CryptographicException or MalformedPkiDataException or PdfFormatException)
+        catch (Exception e) when (e is CryptographicException or MalformedPkiDataException or AsnContentException)
         {
-            // Unreadable validation data is simply not used; the signatures are then judged without it.
-            return new DssContent(true, certificates, crls, ocspCount);
         }
     }
 
@@ -245,7 +269,7 @@ public sealed partial class PdfSignatureValidator
 
     private sealed record SignatureField(string Name, PdfDictionary Signature, int? ObjectNumber);
 
-    private sealed record DssContent(bool Present, X509Certificate2Collection Certificates, List<CertificateRevocationList> Crls, int OcspCount);
+    private sealed record DssContent(bool Present, X509Certificate2Collection Certificates, List<CertificateRevocationList> Crls, List<EmbeddedOcspResponse> Ocsps);
 
     private sealed record DocumentContext(Stream File, PdfReader Reader, DssContent Dss);
 

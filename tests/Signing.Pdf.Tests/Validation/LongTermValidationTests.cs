@@ -43,14 +43,23 @@ public sealed class LongTermValidationTests : IDisposable
         return output.ToArray();
     }
 
-    private async Task<byte[]> AddDssAsync(byte[] input)
+    private async Task<byte[]> AddDssAsync(byte[] input, bool ocspForSigner = false)
     {
         var reader = PdfReader.Open(new MemoryStream(input));
         var writer = new PdfIncrementalWriter(reader);
         PdfReference Embed(byte[] data) => writer.AddObject(new PdfStream(new PdfDictionary { ["Length"] = new PdfInteger(data.Length) }, data));
         var certs = new PdfArray(new[] { authority.SubCa, authority.Root, authority.Tsa }.Select(c => (PdfObject)Embed(c.RawData)));
         var crls = new PdfArray(Embed(authority.BuildCrl()), Embed(authority.BuildCrl(rootCrl: true)));
-        var dss = writer.AddObject(new PdfDictionary { ["Type"] = new PdfName("DSS"), ["Certs"] = certs, ["CRLs"] = crls });
+        var dssDictionary = new PdfDictionary { ["Type"] = new PdfName("DSS"), ["Certs"] = certs, ["CRLs"] = crls };
+        if (ocspForSigner)
+        {
+            // Only the root's CRL stays, so the signer's status can come from nowhere but the OCSP response.
+            dssDictionary["CRLs"] = new PdfArray(Embed(authority.BuildCrl(rootCrl: true)));
+            var response = new DevPkiResponder(authority).RespondToOcsp(OcspRequest(certificate, authority.SubCa));
+            dssDictionary["OCSPs"] = new PdfArray(Embed(response));
+        }
+
+        var dss = writer.AddObject(dssDictionary);
         var catalog = reader.Catalog.Clone();
         catalog["DSS"] = dss;
         writer.SetObject(reader.CatalogReference, catalog);
@@ -133,6 +142,51 @@ public sealed class LongTermValidationTests : IDisposable
         Assert.Equal(page.ObjectNumber, change.ObjectNumber);
         Assert.Equal(2, change.Page);
         Assert.Contains("/Contents", change.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OcspResponseInDss_IsUsedOfflineForTheSigner()
+    {
+        var document = await AddDssAsync(await SignAsync(TestDocuments.FromPdfSharp(1), timestamp: true), ocspForSigner: true);
+
+        var report = await new PdfSignatureValidator(Offline()).ValidateAsync(new MemoryStream(document));
+
+        var signature = Assert.Single(report.Signatures);
+        Assert.True(signature.Indication == Indication.TotalPassed, report.ToJson());
+        Assert.True(signature.Level == PadesLevel.BaselineLt, report.ToJson());
+        Assert.Contains(signature.Validation.Checks, c => c.Outcome == CheckOutcome.Passed && c.Detail.Contains("good per OCSP response in the DSS", StringComparison.Ordinal));
+        Assert.Contains(signature.Modifications, m => m.Description.Contains("validation data in the DSS", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// OCSPRequest ::= SEQUENCE { tbsRequest TBSRequest, optionalSignature [0] EXPLICIT Signature OPTIONAL }
+    /// TBSRequest ::= SEQUENCE { version [0] EXPLICIT Version DEFAULT v1, requestorName [1] EXPLICIT GeneralName OPTIONAL,
+    ///                           requestList SEQUENCE OF Request, requestExtensions [2] EXPLICIT Extensions OPTIONAL }
+    /// Request ::= SEQUENCE { reqCert CertID, singleRequestExtensions [0] EXPLICIT Extensions OPTIONAL }
+    /// CertID ::= SEQUENCE { hashAlgorithm AlgorithmIdentifier, issuerNameHash OCTET STRING,
+    ///                       issuerKeyHash OCTET STRING, serialNumber CertificateSerialNumber }   -- RFC 6960
+    /// </summary>
+    private static byte[] OcspRequest(X509Certificate2 subject, X509Certificate2 issuer)
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        using (writer.PushSequence())
+        using (writer.PushSequence())
+        using (writer.PushSequence())
+        using (writer.PushSequence())
+        {
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier("1.3.14.3.2.26");
+                writer.WriteNull();
+            }
+
+            writer.WriteOctetString(SHA1.HashData(issuer.SubjectName.RawData));
+            writer.WriteOctetString(SHA1.HashData(issuer.PublicKey.EncodedKeyValue.RawData));
+            writer.WriteInteger(subject.SerialNumberBytes.Span);
+        }
+
+        return writer.Encode();
     }
 
     public void Dispose()
