@@ -2,6 +2,7 @@
 """Hand-built PDFs for the validation corpus: a base document, incremental updates, and a signature
 placeholder whose /ByteRange is computed here and whose CMS comes from `openssl cms -sign`.
 Test data only; nothing here is used by the product."""
+import hashlib
 import re
 import subprocess
 import sys
@@ -111,7 +112,11 @@ def cmd_sign(args):
     src, dst, subfilter, signer, key, chain = args[:6]
     gap_extra = int(args[6]) if len(args) > 6 else 0
     data, byte_range, start = prepare(open(src, "rb").read(), subfilter, gap_extra)
-    der = openssl_sign(signed_bytes(data, byte_range), signer, key, chain, args[7:])
+    content = signed_bytes(data, byte_range)
+    if subfilter == "adbe.pkcs7.sha1":
+        # The signed content is the SHA-1 digest of the byte range, enveloped in the CMS.
+        content = hashlib.sha1(content).digest()
+    der = openssl_sign(content, signer, key, chain, args[7:])
     open(dst, "wb").write(embed(data, start, der))
 
 

@@ -84,11 +84,16 @@ $PY base base.pdf "Corpus document"
 
 # --- pdfsig (poppler + NSS) ---
 pdfsig -add-signature -nssdir sql:nss -nick alice -new-signature-field-name PdfsigAlice -reason "pdfsig corpus" base.pdf pdfsig-valid.pdf >/dev/null
-pdfsig -add-signature -nssdir sql:nss -nick binh -new-signature-field-name PdfsigBinh pdfsig-valid.pdf pdfsig-two-signatures.pdf >/dev/null
+# poppler 22.12 sometimes fails "unable update signature" on the second signature; a retry succeeds.
+for attempt in 1 2 3 4 5; do
+  pdfsig -add-signature -nssdir sql:nss -nick binh -new-signature-field-name PdfsigBinh pdfsig-valid.pdf pdfsig-two-signatures.pdf >/dev/null && break
+done
 
 # --- openssl cms -sign with a hand-built PDF (ByteRange computed in corpus_pdf.py) ---
 $PY sign base.pdf openssl-valid.pdf adbe.pkcs7.detached alice.pem alice.key root.pem
 $PY sign base.pdf openssl-cades-valid.pdf ETSI.CAdES.detached binh.pem binh.key root.pem 0 -cades
+$PY sign base.pdf openssl-pkcs7-sha1.pdf adbe.pkcs7.sha1 alice.pem alice.key root.pem 0 -nodetach
+$PY sign base.pdf openssl-rsa-pss.pdf ETSI.CAdES.detached alice.pem alice.key root.pem 0 -keyopt rsa_padding_mode:pss -keyopt rsa_pss_saltlen:digest
 $PY sign base.pdf openssl-broken-byterange.pdf adbe.pkcs7.detached alice.pem alice.key root.pem 12
 $PY sign base.pdf openssl-wrong-key.pdf adbe.pkcs7.detached mallory.pem mallory.key alice.pem 0 -nocerts
 $PY sign base.pdf openssl-expired-no-timestamp.pdf adbe.pkcs7.detached expired.pem expired.key root.pem
@@ -105,7 +110,7 @@ $PY alter openssl-valid.pdf openssl-altered-content.pdf
 $PY alter pdfbox-valid.pdf pdfbox-altered-content.pdf
 
 cp base.pdf pdfsig-valid.pdf pdfsig-two-signatures.pdf pdfbox-revoked.pdf pdfbox-valid.pdf pdfbox-after-openssl.pdf pdfbox-untrusted-root.pdf \
-   openssl-valid.pdf openssl-cades-valid.pdf openssl-broken-byterange.pdf openssl-wrong-key.pdf openssl-expired-no-timestamp.pdf \
+   openssl-valid.pdf openssl-cades-valid.pdf openssl-pkcs7-sha1.pdf openssl-rsa-pss.pdf openssl-broken-byterange.pdf openssl-wrong-key.pdf openssl-expired-no-timestamp.pdf \
    openssl-altered-content.pdf pdfbox-altered-content.pdf "$OUT/"
 cp root.pem "$OUT/corpus-root.pem"
 cp stranger-root.pem "$OUT/stranger-root.pem"
