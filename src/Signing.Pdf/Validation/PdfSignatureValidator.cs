@@ -47,10 +47,12 @@ public sealed partial class PdfSignatureValidator
         ArgumentNullException.ThrowIfNull(pdf);
         PdfReader reader;
         List<SignatureField> fields;
+        DssContent dss;
         try
         {
             reader = PdfReader.Open(pdf, options.ReaderLimits);
             fields = FindSignatureFields(reader);
+            dss = LoadDss(reader);
         }
         catch (Exception e) when (e is PdfFormatException or PdfEncryptedException)
         {
@@ -63,12 +65,47 @@ public sealed partial class PdfSignatureValidator
             };
         }
 
-        var context = new DocumentContext(pdf, reader, LoadDss(reader));
+        var context = new DocumentContext(pdf, reader, dss);
         var parsed = new List<ParsedSignature>();
+        if (fields.Count > options.MaxSignatures)
+        {
+            return new PdfValidationReport
+            {
+                Indication = Indication.TotalFailed,
+                FormatProblem = $"The document has {fields.Count} signature fields, more than the limit of {options.MaxSignatures}",
+                Summary = $"FORMAT_FAILURE: more than {options.MaxSignatures} signatures",
+                FileLength = reader.Length,
+                RevisionCount = reader.Revisions.Count,
+            };
+        }
+
         foreach (var field in fields)
         {
-            parsed.Add(await ValidateFieldAsync(context, field, cancellationToken).ConfigureAwait(false));
+            try
+            {
+                parsed.Add(await ValidateFieldAsync(context, field, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is PdfFormatException or PdfEncryptedException or IOException)
+            {
+                // Structure broken around this signature (its revision, the objects compared): this signature fails, the others are still judged.
+                parsed.Add(new ParsedSignature(
+                    new PdfSignatureValidationReport
+                    {
+                        FieldName = field.Name,
+                        Kind = PdfSignatureKind.Signature,
+                        SubFilter = (field.Signature["SubFilter"] as PdfName)?.Value,
+                        Coverage = ByteRangeCoverage.Unclear,
+                        Validation = new ValidationReport
+                        {
+                            Indication = Indication.TotalFailed,
+                            SubIndication = SubIndication.FormatFailure,
+                            Checks = [new ValidationCheck("format", CheckOutcome.Failed, e.Message)],
+                        },
+                    },
+                    null));
+            }
         }
+
 
         // A document timestamp is proof of existence for every signature in the revisions it covers.
         var documentTimestamps = parsed
