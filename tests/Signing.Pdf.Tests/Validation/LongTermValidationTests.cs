@@ -92,6 +92,9 @@ public sealed class LongTermValidationTests : IDisposable
         Assert.True(signature.Indication == Indication.TotalPassed, report.ToJson());
         Assert.Equal(PadesLevel.BaselineLt, signature.Level);
         Assert.Contains(signature.Validation.Checks, c => c.Name.StartsWith("revocation", StringComparison.Ordinal) && c.Outcome == CheckOutcome.Passed && c.Detail.Contains("CRL in the DSS", StringComparison.Ordinal));
+        var path = directory.File("b-lt.pdf");
+        await File.WriteAllBytesAsync(path, document);
+        SignedPdfAssert.AllSignaturesValid(path, 1);
         Assert.Contains(signature.Modifications, m => m.Allowed && m.Description.Contains("/DSS", StringComparison.Ordinal));
     }
 
@@ -156,6 +159,39 @@ public sealed class LongTermValidationTests : IDisposable
         Assert.True(signature.Level == PadesLevel.BaselineLt, report.ToJson());
         Assert.Contains(signature.Validation.Checks, c => c.Outcome == CheckOutcome.Passed && c.Detail.Contains("good per OCSP response in the DSS", StringComparison.Ordinal));
         Assert.Contains(signature.Modifications, m => m.Description.Contains("validation data in the DSS", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutDss_OnlineOcspOfTheDevPki_IsAsked()
+    {
+        var port = FreePort();
+        using var online = DevCertificateAuthority.Initialize(directory.File("online-pki"), DevPkiProfile.Default with { Examples = [] }, new Uri($"http://127.0.0.1:{port}"));
+        using var signerKey = RSA.Create(2048);
+        using var signer = online.IssueFromCsr(new CertificateRequest("CN=Trần Thị Bình, C=VN", signerKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequest());
+        await using var server = DevPkiHttpServer.Start(new DevPkiResponder(online), port);
+        var cades = new CadesSignOptions { Certificate = signer, Chain = [online.SubCa, online.Root] };
+        using var output = new MemoryStream();
+        await PdfSigner.SignAsync(new MemoryStream(TestDocuments.FromPdfSharp(1)), output, new PdfSignatureOptions { ContentsCapacity = 16 * 1024 },
+            async (toSign, cancellationToken) => await CadesSigner.SignDetachedAsync(toSign.OpenContent(), signerKey, cades, cancellationToken));
+        using var http = new HttpClient();
+
+        // A fresh checker each time: the OCSP client caches answers until their nextUpdate.
+        PdfValidationOptions Options() => new() { TrustAnchors = [online.Root], OnlineRevocation = Signing.Pki.Revocation.RevocationChecker.Create(http) };
+
+        var good = await new PdfSignatureValidator(Options()).ValidateAsync(new MemoryStream(output.ToArray()));
+        online.Revoke(signer, X509RevocationReason.KeyCompromise);
+        var revoked = await new PdfSignatureValidator(Options()).ValidateAsync(new MemoryStream(output.ToArray()));
+
+        Assert.True(good.Indication == Indication.TotalPassed, good.ToJson());
+        Assert.Contains(good.Signatures[0].Validation.Checks, c => c.Outcome == CheckOutcome.Passed && c.Detail.Contains("OCSP", StringComparison.Ordinal));
+        Assert.Equal(SubIndication.RevokedNoPoe, revoked.Signatures[0].SubIndication);
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     /// <summary>
