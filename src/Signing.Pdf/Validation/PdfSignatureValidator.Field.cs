@@ -51,6 +51,15 @@ public sealed partial class PdfSignatureValidator
             : $"covers revision {inspection.Revision!.Index} entirely; {context.Reader.Revisions.Count - 1 - inspection.Revision.Index} later update(s) follow"));
 
         var (permission, lockedFields) = ReadModificationRules(context.Reader, dictionary);
+
+        // A certification signature's DocMDP (catalog /Perms /DocMDP) binds every change after it, whoever signs later.
+        if (context.Reader.Resolve(context.Reader.Catalog["Perms"]) is PdfDictionary perms
+            && context.Reader.Resolve(perms["DocMDP"]) is PdfDictionary certification
+            && !ReferenceEquals(certification, dictionary))
+        {
+            permission = Math.Min(permission, ReadModificationRules(context.Reader, certification).Permission);
+        }
+
         report = report with { DocMdpPermission = permission };
         if (inspection.Revision is { } revision && revision.Index < context.Reader.Revisions.Count - 1)
         {

@@ -86,6 +86,29 @@ public class OwnPipelineValidationTests
     }
 
     [Fact]
+    public async Task CertificationWithP1_InCatalogPerms_ForbidsALaterSignature()
+    {
+        // The catalog's /Perms /DocMDP names a DocMDP P=1 dictionary, as a certification signature would.
+        var reader = PdfReader.Open(new MemoryStream(TestDocuments.FromPdfSharp(1)));
+        var writer = new PdfIncrementalWriter(reader);
+        var transform = new PdfDictionary { ["TransformMethod"] = new PdfName("DocMDP"), ["TransformParams"] = new PdfDictionary { ["P"] = new PdfInteger(1) } };
+        var certification = writer.AddObject(new PdfDictionary { ["Type"] = new PdfName("Sig"), ["Reference"] = new PdfArray(transform) });
+        var catalog = reader.Catalog.Clone();
+        catalog["Perms"] = new PdfDictionary { ["DocMDP"] = certification };
+        writer.SetObject(reader.CatalogReference, catalog);
+        using var certified = new MemoryStream();
+        await writer.WriteToAsync(certified);
+        var twice = await SignAsync(await SignAsync(certified.ToArray()));
+
+        var report = await ValidateAsync(twice);
+
+        var first = report.Signatures[0];
+        Assert.Equal(1, first.DocMdpPermission);
+        Assert.Equal(Indication.TotalFailed, first.Indication);
+        Assert.Contains(first.Modifications, m => !m.Allowed && m.Description.Contains("P=1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task UnknownAnchor_GivesNoCertificateChainFound()
     {
         var signed = await SignAsync(TestDocuments.FromPdfSharp(1));
