@@ -49,6 +49,15 @@ public sealed class VerifyPdfCommandTests
     }
 
     [Fact]
+    public async Task VerifyPdf_Repeat_PrintsThroughputOnStderr()
+    {
+        var result = await Cli.RunAsync(Args("pdfbox-valid.pdf", "--repeat", "3"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^3 validations of \d+ bytes in [0-9.]+ s: [0-9.]+ PDFs/s", result.Error);
+    }
+
+    [Fact]
     public async Task VerifyPdf_NotAPdf_IsFormatFailureExitOne()
     {
         var path = Path.Combine(Path.GetTempPath(), $"not-a-pdf-{Guid.NewGuid():N}.pdf");
