@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
+using Signing.Pdf.Validation;
 using Signing.Pki.Revocation;
 using Signing.Pki.Validation;
 
@@ -15,6 +16,7 @@ internal static class VerifyCommands
     {
         var verify = new Command("verify", "Verify signatures. Exit code: 0 TOTAL_PASSED, 1 TOTAL_FAILED, 2 INDETERMINATE, 3 could not run.");
         verify.Subcommands.Add(CreateCms());
+        verify.Subcommands.Add(CreatePdf());
         return verify;
     }
 
@@ -86,6 +88,128 @@ internal static class VerifyCommands
             return ExitCode(report.Indication);
         });
         return command;
+    }
+
+    private static Command CreatePdf()
+    {
+        var input = new Argument<FileInfo>("IN") { Description = "The signed PDF." };
+        var trust = new Option<FileInfo?>("--trust") { Description = "PEM file of trusted root certificates (e.g. the GCC G2 roots, or DIR/root.pem of the dev PKI)." };
+        var crls = new Option<FileInfo[]>("--crl") { Description = "A CRL (DER or PEM) to use besides the document's DSS; may be repeated.", AllowMultipleArgumentsPerToken = false };
+        var offline = new Option<bool>("--offline") { Description = "Use only the document's DSS and --crl files; never fetch OCSP/CRL." };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var repeat = new Option<int>("--repeat") { Description = "Validate N times and print the throughput (PDFs per second) on stderr.", DefaultValueFactory = _ => 1 };
+
+        var command = new Command("pdf", "Validate every signature and document timestamp of a PDF (exit 0 all TOTAL_PASSED, 1 any TOTAL_FAILED, 2 otherwise).");
+        command.Arguments.Add(input);
+        command.Options.Add(trust);
+        command.Options.Add(crls);
+        command.Options.Add(offline);
+        command.Options.Add(json);
+        command.Options.Add(repeat);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var stdout = parseResult.InvocationConfiguration.Output;
+            var stderr = parseResult.InvocationConfiguration.Error;
+            var anchors = new X509Certificate2Collection();
+            var crlData = new List<byte[]>();
+            byte[] document;
+            try
+            {
+                document = await File.ReadAllBytesAsync(parseResult.GetRequiredValue(input).FullName, cancellationToken);
+                if (parseResult.GetValue(trust) is { } trustFile)
+                {
+                    anchors.ImportFromPemFile(trustFile.FullName);
+                    if (anchors.Count == 0)
+                    {
+                        await stderr.WriteLineAsync($"signing verify pdf: {trustFile.FullName} holds no certificate");
+                        return CouldNotRun;
+                    }
+                }
+
+                foreach (var crl in parseResult.GetValue(crls) ?? [])
+                {
+                    crlData.Add(await File.ReadAllBytesAsync(crl.FullName, cancellationToken));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                await stderr.WriteLineAsync($"signing verify pdf: {e.Message}");
+                return CouldNotRun;
+            }
+
+            using var http = new HttpClient();
+            PdfSignatureValidator validator;
+            try
+            {
+                validator = new PdfSignatureValidator(new PdfValidationOptions
+                {
+                    TrustAnchors = anchors,
+                    Crls = crlData,
+                    OnlineRevocation = parseResult.GetValue(offline) ? null : RevocationChecker.Create(http),
+                });
+            }
+            catch (Signing.Pki.MalformedPkiDataException e)
+            {
+                await stderr.WriteLineAsync($"signing verify pdf: a --crl file is not a CRL: {e.Message}");
+                return CouldNotRun;
+            }
+
+            var runs = Math.Max(1, parseResult.GetValue(repeat));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            PdfValidationReport report = null!;
+            for (var i = 0; i < runs; i++)
+            {
+                report = await validator.ValidateAsync(new MemoryStream(document, writable: false), cancellationToken);
+            }
+
+            clock.Stop();
+            if (runs > 1)
+            {
+                await stderr.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{runs} validations of {document.Length} bytes in {clock.Elapsed.TotalSeconds:F2} s: {runs / clock.Elapsed.TotalSeconds:F1} PDFs/s"));
+            }
+
+            if (parseResult.GetValue(json))
+            {
+                await stdout.WriteLineAsync(report.ToJson());
+            }
+            else
+            {
+                await WritePdfTextAsync(stdout, report, anchors.Count == 0);
+            }
+
+            return ExitCode(report.Indication);
+        });
+        return command;
+    }
+
+    private static async Task WritePdfTextAsync(TextWriter output, PdfValidationReport report, bool noTrust)
+    {
+        await output.WriteLineAsync(report.Summary);
+        foreach (var signature in report.Signatures)
+        {
+            await output.WriteLineAsync();
+            var kind = signature.Kind == PdfSignatureKind.DocumentTimestamp ? "document timestamp" : "signature";
+            await output.WriteLineAsync($"{kind} '{signature.FieldName}' ({signature.SubFilter})");
+            await output.WriteLineAsync($"coverage:       {System.Text.Json.JsonSerializer.Serialize(signature.Coverage).Trim('"')}"
+                + (signature.Revision is { } revision ? $" (revision {revision})" : string.Empty));
+            if (signature.Level is { } level)
+            {
+                await output.WriteLineAsync($"level:          {System.Text.Json.JsonSerializer.Serialize(level).Trim('"')}");
+            }
+
+            foreach (var change in signature.Modifications.OrderBy(m => m.Allowed))
+            {
+                await output.WriteLineAsync($"  {(change.Allowed ? "allowed    " : "NOT ALLOWED")} object {change.ObjectNumber} {change.Change}: {change.Description}");
+            }
+
+            await WriteTextAsync(output, signature.Validation, false);
+        }
+
+        if (noTrust)
+        {
+            await output.WriteLineAsync("note: no --trust given, so no certificate chain can be trusted.");
+        }
     }
 
     private static async Task WriteTextAsync(TextWriter output, ValidationReport report, bool noTrust)

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace Signing.Pdf.Validation;
+
+/// <summary>The outcome of checking a /ByteRange against the raw file.</summary>
+/// <param name="Problem">Why the range is not acceptable, or null.</param>
+/// <param name="Coverage">How much of the file it covers.</param>
+/// <param name="Revision">The revision whose end the range reaches, or null.</param>
+internal sealed record ByteRangeInspection(string? Problem, ByteRangeCoverage Coverage, PdfRevision? Revision)
+{
+    private const int BufferSize = 64 * 1024;
+
+    /// <summary>
+    /// Checks that the range is [0, a, b, c] with the gap a..b holding exactly the /Contents hex string (with its
+    /// angle brackets), that it stays inside the file, and where it ends relative to the revisions.
+    /// </summary>
+    public static ByteRangeInspection Inspect(Stream file, IReadOnlyList<long> range, byte[] contents, IReadOnlyList<PdfRevision> revisions)
+    {
+        if (range.Count != 4)
+        {
+            return Unclear($"/ByteRange has {range.Count} numbers; 4 are expected");
+        }
+
+        var (start1, length1, start2, length2) = (range[0], range[1], range[2], range[3]);
+        if (start1 != 0)
+        {
+            return Unclear($"/ByteRange starts at {start1}, not at 0: the bytes before it are not signed");
+        }
+
+        if (length1 <= 0 || length2 < 0 || start2 <= length1 + 1 || start2 > file.Length || length2 > file.Length - start2)
+        {
+            return Unclear(string.Create(CultureInfo.InvariantCulture,
+                $"/ByteRange [{start1} {length1} {start2} {length2}] overlaps itself or runs past the end of the file ({file.Length} bytes)"));
+        }
+
+        var gapLength = start2 - length1;
+        if (gapLength > contents.Length * 2L + 2 + 64)
+        {
+            return Unclear($"the unsigned gap of {gapLength} bytes is larger than the /Contents string");
+        }
+
+        var gap = new byte[gapLength];
+        file.Seek(length1, SeekOrigin.Begin);
+        file.ReadExactly(gap);
+        if (gap[0] != (byte)'<' || gap[^1] != (byte)'>')
+        {
+            return Unclear(string.Create(CultureInfo.InvariantCulture,
+                $"the unsigned gap at bytes {length1}..{start2 - 1} is not a hex string in angle brackets: other bytes are left unsigned"));
+        }
+
+        var hex = new List<byte>(contents.Length);
+        int? high = null;
+        for (var i = 1; i < gap.Length - 1; i++)
+        {
+            var value = HexValue(gap[i]);
+            if (value < 0)
+            {
+                if (gap[i] is (byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t')
+                {
+                    continue;
+                }
+
+                return Unclear(string.Create(CultureInfo.InvariantCulture, $"byte {length1 + i} inside the unsigned gap is not a hex digit"));
+            }
+
+            if (high is { } h)
+            {
+                hex.Add((byte)((h << 4) | value));
+                high = null;
+            }
+            else
+            {
+                high = value;
+            }
+        }
+
+        if (high is { } last)
+        {
+            hex.Add((byte)(last << 4));
+        }
+
+        if (!hex.ToArray().AsSpan().SequenceEqual(contents))
+        {
+            return Unclear("the unsigned gap does not hold this signature's /Contents string");
+        }
+
+        var end = start2 + length2;
+        if (end == file.Length || IsOnlyWhitespace(file, end, file.Length))
+        {
+            return new ByteRangeInspection(null, ByteRangeCoverage.EntireFile, revisions.Count > 0 ? revisions[^1] : null);
+        }
+
+        // Our own signatures end one byte after %%EOF (the newline); other tools stop at %%EOF or after CRLF.
+        var revision = revisions.FirstOrDefault(r => end >= r.EndOffset && end <= r.EndOffset + 2 && IsOnlyWhitespace(file, r.EndOffset, end));
+        return revision is null
+            ? Unclear(string.Create(CultureInfo.InvariantCulture, $"the signed range ends at byte {end}, which is not the end of a revision"))
+            : new ByteRangeInspection(null, ByteRangeCoverage.EntireRevision, revision);
+    }
+
+    /// <summary>Hashes the two spans as a stream.</summary>
+    public static byte[] Digest(Stream file, IReadOnlyList<long> range, HashAlgorithmName algorithm)
+    {
+        using var hash = IncrementalHash.CreateHash(algorithm);
+        var buffer = new byte[BufferSize];
+        for (var i = 0; i + 1 < range.Count; i += 2)
+        {
+            file.Seek(range[i], SeekOrigin.Begin);
+            var remaining = range[i + 1];
+            while (remaining > 0)
+            {
+                var read = file.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
+                if (read == 0)
+                {
+                    throw new PdfFormatException($"The file ended inside a signed byte range starting at {range[i]}");
+                }
+
+                hash.AppendData(buffer, 0, read);
+                remaining -= read;
+            }
+        }
+
+        return hash.GetHashAndReset();
+    }
+
+    private static ByteRangeInspection Unclear(string problem) => new(problem, ByteRangeCoverage.Unclear, null);
+
+    private static bool IsOnlyWhitespace(Stream file, long from, long to)
+    {
+        if (to - from > 64 || to < from)
+        {
+            return false;
+        }
+
+        file.Seek(from, SeekOrigin.Begin);
+        for (var position = from; position < to; position++)
+        {
+            if (file.ReadByte() is not ('\r' or '\n' or ' ' or '\t' or 0))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
+}

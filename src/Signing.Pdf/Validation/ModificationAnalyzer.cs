@@ -1,0 +1,437 @@
+using System.Globalization;
+
+namespace Signing.Pdf.Validation;
+
+/// <summary>
+/// Compares the revision a signature covers with the current document, object by object, and judges each change by
+/// explicit rules that reject by default (after pyHanko's difference analysis). Allowed: new signatures (signature
+/// field, widget, AcroForm and /Annots updates), the DSS and document timestamps; filling form fields when the DocMDP
+/// permission is 2 or 3; annotations when it is 3. Everything else, such as a changed content stream or page tree,
+/// is reported as not allowed.
+/// </summary>
+internal sealed class ModificationAnalyzer
+{
+    private const int MaxCompareDepth = 64;
+    private static readonly HashSet<string> CatalogKeysAllowed = ["AcroForm", "DSS", "Extensions", "Version"];
+    private static readonly HashSet<string> AcroFormKeysAllowed = ["Fields", "SigFlags", "DR", "DA", "NeedAppearances"];
+    private static readonly HashSet<string> FilledFieldKeys = ["V", "AP", "AS", "MK"];
+
+    private readonly PdfReader oldDocument;
+    private readonly PdfReader newDocument;
+    private readonly int permission;
+    private readonly IReadOnlySet<string> lockedFields;
+    private readonly Dictionary<PdfReference, int> newPages = [];
+    private readonly Dictionary<int, int> contentStreamPages = [];
+    private readonly Dictionary<int, int> annotsArrayPages = [];
+    private readonly HashSet<int> dssObjects = [];
+    private int? acroFormObject;
+    private int? fieldsArrayObject;
+
+    private ModificationAnalyzer(PdfReader oldDocument, PdfReader newDocument, int permission, IReadOnlySet<string> lockedFields)
+    {
+        this.oldDocument = oldDocument;
+        this.newDocument = newDocument;
+        this.permission = permission;
+        this.lockedFields = lockedFields;
+    }
+
+    /// <summary>Lists every object that differs, each marked allowed or not.</summary>
+    public static IReadOnlyList<PdfModification> Analyze(PdfReader oldDocument, PdfReader newDocument, int permission, IReadOnlySet<string> lockedFields)
+    {
+        var analyzer = new ModificationAnalyzer(oldDocument, newDocument, permission, lockedFields);
+        analyzer.IndexDocument();
+        return analyzer.Compare();
+    }
+
+    private void IndexDocument()
+    {
+        var pages = newDocument.GetPageReferences();
+        for (var i = 0; i < pages.Count; i++)
+        {
+            newPages[pages[i]] = i + 1;
+        }
+
+        var oldPages = oldDocument.GetPageReferences();
+        for (var i = 0; i < oldPages.Count; i++)
+        {
+            var page = oldDocument.ResolveDictionary(oldPages[i], "page");
+            foreach (var content in ContentReferences(oldDocument, page["Contents"]))
+            {
+                contentStreamPages.TryAdd(content, i + 1);
+            }
+
+            if (page["Annots"] is PdfReference annots)
+            {
+                annotsArrayPages.TryAdd(annots.ObjectNumber, i + 1);
+            }
+        }
+
+        foreach (var (reference, number) in newPages)
+        {
+            if (newDocument.ResolveDictionary(reference, "page")["Annots"] is PdfReference annots)
+            {
+                annotsArrayPages.TryAdd(annots.ObjectNumber, number);
+            }
+        }
+
+        var catalog = newDocument.Catalog;
+        if (catalog["AcroForm"] is PdfReference acroForm)
+        {
+            acroFormObject = acroForm.ObjectNumber;
+        }
+
+        if (newDocument.Resolve(catalog["AcroForm"]) is PdfDictionary form && form["Fields"] is PdfReference fields)
+        {
+            fieldsArrayObject = fields.ObjectNumber;
+        }
+
+        CollectDss(catalog["DSS"]);
+    }
+
+    /// <summary>
+    /// The DSS dictionary, its /Certs, /CRLs and /OCSPs arrays and their streams, the /VRI dictionary and its per-signature
+    /// entries. Only these keys are followed, so a DSS cannot make, say, a page count as validation data.
+    /// </summary>
+    private void CollectDss(PdfObject? dssValue)
+    {
+        AddReference(dssValue);
+        if (newDocument.Resolve(dssValue) is not PdfDictionary dss)
+        {
+            return;
+        }
+
+        foreach (var key in new[] { "Certs", "CRLs", "OCSPs" })
+        {
+            AddArrayAndItems(dss[key]);
+        }
+
+        AddReference(dss["VRI"]);
+        if (newDocument.Resolve(dss["VRI"]) is not PdfDictionary vri)
+        {
+            return;
+        }
+
+        foreach (var entry in vri.Entries.Take(10_000))
+        {
+            AddReference(entry.Value);
+            if (newDocument.Resolve(entry.Value) is PdfDictionary perSignature)
+            {
+                foreach (var key in new[] { "Cert", "CRL", "OCSP", "TS" })
+                {
+                    AddArrayAndItems(perSignature[key]);
+                }
+            }
+        }
+    }
+
+    private void AddArrayAndItems(PdfObject? value)
+    {
+        AddReference(value);
+        if (newDocument.Resolve(value) is PdfArray array)
+        {
+            foreach (var item in array.Items.Take(10_000))
+            {
+                AddReference(item);
+            }
+        }
+    }
+
+    private void AddReference(PdfObject? value)
+    {
+        if (value is PdfReference reference)
+        {
+            dssObjects.Add(reference.ObjectNumber);
+        }
+    }
+
+    private static IEnumerable<int> ContentReferences(PdfReader reader, PdfObject? contents) => contents switch
+    {
+        PdfReference r when reader.Resolve(r) is PdfArray array => [r.ObjectNumber, .. array.Items.OfType<PdfReference>().Select(x => x.ObjectNumber)],
+        PdfReference r => [r.ObjectNumber],
+        PdfArray array => array.Items.OfType<PdfReference>().Select(x => x.ObjectNumber),
+        _ => [],
+    };
+
+    private List<PdfModification> Compare()
+    {
+        var changes = new List<PdfModification>();
+        var newNumbers = new HashSet<int>();
+        foreach (var reference in newDocument.ObjectReferences)
+        {
+            newNumbers.Add(reference.ObjectNumber);
+            var current = newDocument.GetObject(reference);
+            if (IsStructural(current))
+            {
+                continue;
+            }
+
+            var before = oldDocument.GetObject(reference);
+            if (before is PdfNull)
+            {
+                var description = dssObjects.Contains(reference.ObjectNumber) ? "validation data in the DSS (certificate, CRL, OCSP or VRI)" : DescribeAdded(current);
+                changes.Add(new PdfModification(reference.ObjectNumber, "added", description, true, null));
+            }
+            else if (!DeepEquals(before, current, 0))
+            {
+                changes.Add(JudgeModified(reference, before, current));
+            }
+        }
+
+        foreach (var reference in oldDocument.ObjectReferences.Where(r => !newNumbers.Contains(r.ObjectNumber)))
+        {
+            if (!IsStructural(oldDocument.GetObject(reference)))
+            {
+                changes.Add(new PdfModification(reference.ObjectNumber, "deleted", "object removed", false, null));
+            }
+        }
+
+        return changes;
+    }
+
+    private static bool IsStructural(PdfObject value) =>
+        value is PdfStream stream && (stream.Dictionary["Type"] as PdfName)?.Value is "XRef" or "ObjStm";
+
+    private string DescribeAdded(PdfObject value)
+    {
+        var dictionary = AsDictionary(value);
+        var type = (dictionary?["Type"] as PdfName)?.Value;
+        var subtype = (dictionary?["Subtype"] as PdfName)?.Value;
+        return (type, subtype) switch
+        {
+            ("Sig", _) => "new signature dictionary",
+            ("DocTimeStamp", _) => "new document timestamp",
+            (_, "Widget") => "new widget annotation" + (IsSignatureField(dictionary!) ? " of a signature field" : string.Empty),
+            ("Page", _) => "new page object (harmless unless the page tree refers to it)",
+            (_, "Form") => "new form XObject (e.g. an appearance)",
+            _ when dictionary is not null && IsSignatureField(dictionary) => "new signature field",
+            _ => $"new {(value is PdfStream ? "stream" : value.GetType().Name[3..].ToLowerInvariant())} object",
+        };
+    }
+
+    private PdfModification JudgeModified(PdfReference reference, PdfObject before, PdfObject current)
+    {
+        var number = reference.ObjectNumber;
+        var oldDictionary = AsDictionary(before);
+        var newDictionary = AsDictionary(current);
+        if (contentStreamPages.TryGetValue(number, out var contentPage))
+        {
+            return Reject(number, $"content stream of page {contentPage} changed", contentPage);
+        }
+
+        if (newDocument.CatalogReference.ObjectNumber == number && oldDictionary is not null && newDictionary is not null)
+        {
+            var keys = ChangedKeys(oldDictionary, newDictionary);
+            var forbidden = keys.Where(k => !CatalogKeysAllowed.Contains(k)).ToList();
+            return forbidden.Count == 0
+                ? new PdfModification(number, "modified", $"catalog: {string.Join(", ", keys.Select(k => "/" + k))} updated", true, null)
+                : Reject(number, $"catalog: {string.Join(", ", forbidden.Select(k => "/" + k))} changed", null);
+        }
+
+        if (number == acroFormObject && oldDictionary is not null && newDictionary is not null)
+        {
+            var keys = ChangedKeys(oldDictionary, newDictionary);
+            var forbidden = keys.Where(k => !AcroFormKeysAllowed.Contains(k)).ToList();
+            if (forbidden.Count > 0)
+            {
+                return Reject(number, $"interactive form: {string.Join(", ", forbidden.Select(k => "/" + k))} changed", null);
+            }
+
+            var added = JudgeAddedEntries(oldDocument.Resolve(oldDictionary["Fields"]) as PdfArray, newDocument.Resolve(newDictionary["Fields"]) as PdfArray, annotations: false);
+            return added is null
+                ? new PdfModification(number, "modified", "interactive form: signature fields added", true, null)
+                : Reject(number, "interactive form: " + added, null);
+        }
+
+        if (number == fieldsArrayObject && before is PdfArray oldFields && current is PdfArray newFields)
+        {
+            var added = JudgeAddedEntries(oldFields, newFields, annotations: false);
+            return added is null
+                ? new PdfModification(number, "modified", "form field list: signature fields added", true, null)
+                : Reject(number, "form field list: " + added, null);
+        }
+
+        if (annotsArrayPages.TryGetValue(number, out var annotsPage) && before is PdfArray oldAnnots && current is PdfArray newAnnots)
+        {
+            var added = JudgeAddedEntries(oldAnnots, newAnnots, annotations: true);
+            return added is null
+                ? new PdfModification(number, "modified", $"annotations of page {annotsPage}: allowed annotations added", true, annotsPage)
+                : Reject(number, $"annotations of page {annotsPage}: {added}", annotsPage);
+        }
+
+        if (newPages.TryGetValue(reference, out var page) && oldDictionary is not null && newDictionary is not null)
+        {
+            var keys = ChangedKeys(oldDictionary, newDictionary);
+            if (keys.Any(k => k != "Annots"))
+            {
+                return Reject(number, $"page {page}: {string.Join(", ", keys.Select(k => "/" + k))} changed", page);
+            }
+
+            var added = JudgeAddedEntries(oldDocument.Resolve(oldDictionary["Annots"]) as PdfArray, newDocument.Resolve(newDictionary["Annots"]) as PdfArray, annotations: true);
+            return added is null
+                ? new PdfModification(number, "modified", $"page {page}: allowed annotations added", true, page)
+                : Reject(number, $"page {page}: {added}", page);
+        }
+
+        if (dssObjects.Contains(number) && (newDictionary?["Type"] as PdfName)?.Value is null or "DSS")
+        {
+            return new PdfModification(number, "modified", "document security store (DSS) updated", true, null);
+        }
+
+        if (oldDictionary is not null && newDictionary is not null)
+        {
+            var keys = ChangedKeys(oldDictionary, newDictionary);
+            var type = (newDictionary["Type"] as PdfName)?.Value;
+            if (type == "Pages")
+            {
+                return Reject(number, "page tree changed (pages added, removed, reordered or replaced)", null);
+            }
+
+            if (IsSignatureField(newDictionary) && oldDictionary["V"] is null && newDictionary["V"] is not null
+                && keys.All(k => k is "V" or "AP" or "Lock" or "SV" or "F" or "MK" or "AS"))
+            {
+                return new PdfModification(number, "modified", $"empty signature field '{FieldName(newDictionary)}' signed", permission >= 2 || IsDocumentTimestamp(newDictionary), null);
+            }
+
+            var isField = newDictionary["FT"] is not null || newDictionary["T"] is not null;
+            var subtype = (newDictionary["Subtype"] as PdfName)?.Value;
+            if (isField && !IsSignatureField(newDictionary) && keys.All(FilledFieldKeys.Contains))
+            {
+                var name = FieldName(newDictionary);
+                var allowed = permission >= 2 && !lockedFields.Contains(name);
+                return new PdfModification(number, "modified", $"form field '{name}' filled in ({string.Join(", ", keys.Select(k => "/" + k))})"
+                    + (allowed ? string.Empty : lockedFields.Contains(name) ? "; the field is locked by FieldMDP" : "; DocMDP forbids form filling"), allowed, null);
+            }
+
+            if (subtype == "Widget" && keys.All(k => k is "AP" or "AS" or "MK"))
+            {
+                return new PdfModification(number, "modified", "widget appearance changed", permission >= 2, null);
+            }
+
+            if (subtype is not null && subtype != "Widget" && newDictionary["Subtype"] is not null && type is null or "Annot")
+            {
+                return new PdfModification(number, "modified", $"{subtype} annotation changed", permission >= 3, null);
+            }
+
+            return Reject(number, $"{(type is null ? "object" : "/" + type + " object")}: {string.Join(", ", keys.Select(k => "/" + k))} changed", null);
+        }
+
+        return Reject(number, current is PdfStream ? "stream data changed" : "object changed", null);
+    }
+
+    /// <summary>Null when every entry added to the array is allowed; otherwise why not. Removed entries are never allowed.</summary>
+    private string? JudgeAddedEntries(PdfArray? before, PdfArray? after, bool annotations)
+    {
+        var oldEntries = before?.Items ?? [];
+        var newEntries = after?.Items ?? [];
+        var removed = oldEntries.Where(o => !newEntries.Any(n => DeepEquals(o, n, 0))).ToList();
+        if (removed.Count > 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{removed.Count} entries removed");
+        }
+
+        foreach (var entry in newEntries.Where(n => !oldEntries.Any(o => DeepEquals(o, n, 0))))
+        {
+            var dictionary = newDocument.Resolve(entry) as PdfDictionary;
+            var label = entry is PdfReference r ? "object " + r.ObjectNumber.ToString(CultureInfo.InvariantCulture) : "an inline entry";
+            if (dictionary is null)
+            {
+                return $"{label} added, which is not a dictionary";
+            }
+
+            if (IsSignatureField(dictionary))
+            {
+                if (permission == 1 && !IsDocumentTimestamp(dictionary))
+                {
+                    return $"signature field {label} added, but DocMDP P=1 allows no changes";
+                }
+
+                continue;
+            }
+
+            if (annotations && permission >= 3 && dictionary["Subtype"] is PdfName { Value: not "Widget" })
+            {
+                continue;
+            }
+
+            var what = annotations ? $"{(dictionary["Subtype"] as PdfName)?.Value ?? "unknown"} annotation" : "form field";
+            return $"{what} {label} added, which DocMDP P={permission} does not allow";
+        }
+
+        return null;
+    }
+
+    private bool IsSignatureField(PdfDictionary dictionary)
+    {
+        var current = dictionary;
+        for (var depth = 0; depth < 32 && current is not null; depth++)
+        {
+            if (current["FT"] is PdfName fieldType)
+            {
+                return fieldType.Value == "Sig";
+            }
+
+            current = newDocument.Resolve(current["Parent"]) as PdfDictionary;
+        }
+
+        return false;
+    }
+
+    private bool IsDocumentTimestamp(PdfDictionary field) =>
+        newDocument.Resolve(field["V"]) is PdfDictionary value && (value["Type"] as PdfName)?.Value == "DocTimeStamp";
+
+    private string FieldName(PdfDictionary field)
+    {
+        var parts = new List<string>();
+        var current = field;
+        for (var depth = 0; depth < 32 && current is not null; depth++)
+        {
+            if (current["T"] is PdfString t)
+            {
+                parts.Insert(0, t.ToText());
+            }
+
+            current = newDocument.Resolve(current["Parent"]) as PdfDictionary;
+        }
+
+        return string.Join('.', parts);
+    }
+
+    private static PdfModification Reject(int number, string description, int? page) => new(number, "modified", description, false, page);
+
+    private static PdfDictionary? AsDictionary(PdfObject value) => value switch
+    {
+        PdfDictionary d => d,
+        PdfStream s => s.Dictionary,
+        _ => null,
+    };
+
+    private static List<string> ChangedKeys(PdfDictionary before, PdfDictionary after) =>
+        before.Entries.Select(e => e.Key.Value).Union(after.Entries.Select(e => e.Key.Value))
+            .Where(k => !DeepEquals(before[k], after[k], 0))
+            .ToList();
+
+    /// <summary>Structural equality; references compare by number, not by what they point to.</summary>
+    internal static bool DeepEquals(PdfObject? a, PdfObject? b, int depth)
+    {
+        if (depth > MaxCompareDepth)
+        {
+            throw new PdfFormatException($"Objects nest deeper than {MaxCompareDepth} levels");
+        }
+
+        return (a, b) switch
+        {
+            (null, null) => true,
+            (PdfNull, PdfNull) => true,
+            (PdfBoolean x, PdfBoolean y) => x.Value == y.Value,
+            (PdfInteger x, PdfInteger y) => x.Value == y.Value,
+            (PdfReal x, PdfReal y) => x.Value.Equals(y.Value),
+            (PdfString x, PdfString y) => x.Bytes.AsSpan().SequenceEqual(y.Bytes),
+            (PdfName x, PdfName y) => x.Equals(y),
+            (PdfReference x, PdfReference y) => x.Equals(y),
+            (PdfArray x, PdfArray y) => x.Count == y.Count && x.Items.Zip(y.Items).All(p => DeepEquals(p.First, p.Second, depth + 1)),
+            (PdfDictionary x, PdfDictionary y) => x.Count == y.Count && x.Entries.All(e => DeepEquals(e.Value, y[e.Key], depth + 1)),
+            (PdfStream x, PdfStream y) => x.EncodedData.Span.SequenceEqual(y.EncodedData.Span) && DeepEquals(x.Dictionary, y.Dictionary, depth + 1),
+            _ => false,
+        };
+    }
+}

@@ -1,0 +1,192 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
+using Signing.Pki.Revocation;
+using Signing.Pki.Timestamping;
+using Signing.Pki.Validation;
+
+namespace Signing.Pdf.Validation;
+
+/// <summary>Timestamps, certificate path, validity against proofs of existence, revocation and the PAdES level.</summary>
+public sealed partial class PdfSignatureValidator
+{
+    private async Task<PdfSignatureValidationReport> FinishSignatureAsync(
+        DocumentContext context,
+        PdfSignatureValidationReport report,
+        SignerInfo signerInfo,
+        X509Certificate2 certificate,
+        X509Certificate2Collection candidates,
+        List<ValidationCheck> checks,
+        List<ParsedSignature> documentTimestamps,
+        CancellationToken cancellationToken)
+    {
+        var signatureTimestamp = await CheckSignatureTimestampAsync(signerInfo, candidates, checks, cancellationToken).ConfigureAwait(false);
+        var covering = documentTimestamps
+            .Where(d => d.Report.Revision >= report.Revision && d.Report.Validation.TimestampTime is not null)
+            .Select(d => d.Report.Validation.TimestampTime!.Value)
+            .ToList();
+        DateTimeOffset? poe = signatureTimestamp;
+        foreach (var time in covering)
+        {
+            poe = poe is { } p && p <= time ? p : time;
+        }
+
+        // B-LTA: a document timestamp over a later revision, which is where the DSS is added.
+        var archived = documentTimestamps.Any(d => d.Report.Revision > report.Revision);
+        var validation = report.Validation with { TimestampTime = signatureTimestamp ?? (covering.Count > 0 ? covering.Min() : null) };
+        report = report with { Validation = validation };
+
+        var path = await pathValidator.ValidateAsync(certificate, candidates, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        switch (path.Status)
+        {
+            case PathStatus.NoChain:
+                checks.Add(new("certificate-chain", CheckOutcome.Indeterminate, path.Detail));
+                return Finish(report, Indication.Indeterminate, SubIndication.NoCertificateChainFound, checks, poe, context);
+            case PathStatus.ChainInvalid:
+                checks.Add(new("certificate-chain", CheckOutcome.Failed, path.Detail));
+                return Finish(report, Indication.Indeterminate, SubIndication.ChainConstraintsFailure, checks, poe, context);
+        }
+
+        checks.Add(new("certificate-chain", CheckOutcome.Passed, path.Detail));
+        var signingTime = poe ?? validation.ClaimedSigningTime;
+        if (signingTime is { } claimed && claimed < certificate.NotBefore)
+        {
+            checks.Add(new("validity-period", CheckOutcome.Failed, $"signed at {claimed:O}, before the certificate's notBefore {certificate.NotBefore:O}"));
+            return Finish(report, Indication.TotalFailed, SubIndication.NotYetValid, checks, poe, context);
+        }
+
+        if (path.OutOfValidity.Count > 0)
+        {
+            if (!(poe is { } proven && path.Chain.All(c => proven >= c.NotBefore && proven <= c.NotAfter)))
+            {
+                checks.Add(new("validity-period", CheckOutcome.Indeterminate, $"'{path.OutOfValidity[0].Subject}' is not valid now (notAfter {path.OutOfValidity[0].NotAfter:O}) and no timestamp proves the signature existed while it was"));
+                return Finish(report, Indication.Indeterminate, SubIndication.OutOfBoundsNoPoe, checks, poe, context);
+            }
+
+            checks.Add(new("validity-period", CheckOutcome.Passed, $"expired now, but a timestamp proves the signature existed at {poe:O}, inside every certificate's validity"));
+        }
+        else
+        {
+            checks.Add(new("validity-period", CheckOutcome.Passed, "every certificate in the chain is valid now"));
+        }
+
+        SubIndication? indeterminate = null;
+        for (var i = 0; i < path.Chain.Count - 1; i++)
+        {
+            var checkedCertificate = path.Chain[i];
+            var name = $"revocation: {checkedCertificate.GetNameInfo(X509NameType.SimpleName, false)}";
+            var result = FindEmbedded(checkedCertificate, path.Chain[i + 1], context.Dss)
+                ?? (options.OnlineRevocation is { } online ? await online.CheckAsync(checkedCertificate, path.Chain[i + 1], cancellationToken).ConfigureAwait(false) : null);
+            switch (result?.Status)
+            {
+                case null:
+                    checks.Add(new(name, CheckOutcome.Skipped, "no revocation data in the DSS or the configured CRLs, and online checking is off"));
+                    break;
+                case RevocationStatus.Good:
+                    checks.Add(new(name, CheckOutcome.Passed, $"good per {result.Source} (thisUpdate {result.ThisUpdate:O})"));
+                    break;
+                case RevocationStatus.Revoked when poe is { } proven && proven < result.RevocationTime:
+                    checks.Add(new(name, CheckOutcome.Passed, $"revoked at {result.RevocationTime:O} per {result.Source}, but a timestamp proves the signature existed at {proven:O}"));
+                    break;
+                case RevocationStatus.Revoked when signingTime is { } at && at >= result.RevocationTime:
+                    checks.Add(new(name, CheckOutcome.Failed, $"revoked at {result.RevocationTime:O} ({result.Reason}) per {result.Source}, before the signing time {at:O}"));
+                    return Finish(report, Indication.TotalFailed, SubIndication.Revoked, checks, poe, context);
+                case RevocationStatus.Revoked:
+                    checks.Add(new(name, CheckOutcome.Indeterminate, $"revoked at {result.RevocationTime:O} ({result.Reason}) per {result.Source}; no proof the signature existed before"));
+                    indeterminate ??= i == 0 ? SubIndication.RevokedNoPoe : SubIndication.RevokedCaNoPoe;
+                    break;
+                default:
+                    checks.Add(new(name, CheckOutcome.Indeterminate, $"no usable answer: {result.Problem}"));
+                    indeterminate ??= SubIndication.TryLater;
+                    break;
+            }
+        }
+
+        return indeterminate is { } sub
+            ? Finish(report, Indication.Indeterminate, sub, checks, poe, context, path.Chain, archived)
+            : Finish(report, Indication.TotalPassed, null, checks, poe, context, path.Chain, archived);
+    }
+
+    private RevocationResult? FindEmbedded(X509Certificate2 certificate, X509Certificate2 issuer, DssContent dss)
+    {
+        foreach (var response in dss.Ocsps)
+        {
+            if (response.Check(certificate, issuer) is { } answer)
+            {
+                return answer;
+            }
+        }
+
+        var dssCrls = dss.Crls;
+        foreach (var (crl, source) in dssCrls.Select(c => (c, "CRL in the DSS")).Concat(configuredCrls.Select(c => (c, "configured CRL"))))
+        {
+            if (crl.IsDelta || !crl.IsSignedBy(issuer))
+            {
+                continue;
+            }
+
+            var entry = crl.Find(certificate.SerialNumberBytes.Span);
+            return entry is null
+                ? new RevocationResult(RevocationStatus.Good, source, ThisUpdate: crl.ThisUpdate, NextUpdate: crl.NextUpdate)
+                : new RevocationResult(RevocationStatus.Revoked, source, entry.RevocationDate, entry.Reason, crl.ThisUpdate, crl.NextUpdate);
+        }
+
+        return null;
+    }
+
+    private async Task<DateTimeOffset?> CheckSignatureTimestampAsync(SignerInfo signerInfo, X509Certificate2Collection candidates, List<ValidationCheck> checks, CancellationToken cancellationToken)
+    {
+        var attribute = signerInfo.UnsignedAttributes.Cast<CryptographicAttributeObject>().FirstOrDefault(a => a.Oid.Value == SignatureTimeStampOid);
+        if (attribute is null || attribute.Values.Count == 0)
+        {
+            checks.Add(new("signature-timestamp", CheckOutcome.Skipped, "no signature timestamp"));
+            return null;
+        }
+
+        if (!Rfc3161TimestampToken.TryDecode(attribute.Values[0].RawData, out var token, out _)
+            || CmsSignerInfoFields.DigestFromOid(token.TokenInfo.HashAlgorithmId.Value) is not { } algorithm)
+        {
+            checks.Add(new("signature-timestamp", CheckOutcome.Failed, "the signature-time-stamp attribute is not a usable time-stamp token"));
+            return null;
+        }
+
+        var hash = CryptographicOperations.HashData(algorithm, signerInfo.GetSignature());
+        var result = await TimestampTokenValidator.ValidateAsync(token, hash, algorithm, pathValidator, cancellationToken, candidates).ConfigureAwait(false);
+        checks.Add(new("signature-timestamp", result.IsValid ? CheckOutcome.Passed : CheckOutcome.Failed, result.Detail));
+        return result.IsValid ? result.GenTime : null;
+    }
+
+    private static PdfSignatureValidationReport Finish(
+        PdfSignatureValidationReport report,
+        Indication indication,
+        SubIndication? subIndication,
+        List<ValidationCheck> checks,
+        DateTimeOffset? poe,
+        DocumentContext context,
+        IReadOnlyList<X509Certificate2>? chain = null,
+        bool archived = false)
+    {
+        PadesLevel? level = indication == Indication.TotalFailed ? null : PadesLevel.BaselineB;
+        if (level is not null && poe is not null)
+        {
+            level = PadesLevel.BaselineT;
+            var issuer = chain is { Count: > 1 } ? chain[1] : null;
+            var hasValidationData = issuer is not null && chain is not null
+                && (context.Dss.Ocsps.Any(o => o.Check(chain[0], issuer) is not null) || context.Dss.Crls.Any(c => c.IsSignedBy(issuer)));
+            if (hasValidationData)
+            {
+                level = PadesLevel.BaselineLt;
+                if (archived)
+                {
+                    level = PadesLevel.BaselineLta;
+                }
+            }
+        }
+
+        return report with
+        {
+            Level = level,
+            Validation = report.Validation with { Indication = indication, SubIndication = subIndication, Checks = checks },
+        };
+    }
+}
