@@ -44,6 +44,9 @@ public sealed record PdfSignatureOptions
     /// </summary>
     public CertificationPermissions? Certification { get; init; }
 
+    /// <summary>A visible appearance (page, rectangle, images, text); null makes an invisible signature on page 1.</summary>
+    public SignatureAppearance? Appearance { get; init; }
+
     /// <summary>Limits for reading the input document.</summary>
     public PdfReaderLimits ReaderLimits { get; init; } = PdfReaderLimits.Default;
 }

@@ -43,7 +43,7 @@ public static class PdfSigner
         var byteRangePlaceholder = new PdfPlaceholder(Encoding.ASCII.GetBytes("[0 0 0 0".PadRight(ByteRangeWidth - 1) + "]"));
         var contentsPlaceholder = new PdfPlaceholder(Encoding.ASCII.GetBytes("<" + new string('0', 2 * options.ContentsCapacity) + ">"));
         var signatureReference = writer.AddObject(SignatureDictionary(options, byteRangePlaceholder, contentsPlaceholder));
-        var fieldName = SignatureFieldBuilder.Attach(writer, signatureReference, options.FieldName);
+        var fieldName = SignatureFieldBuilder.Attach(writer, signatureReference, options.FieldName, options.Appearance);
         if (options.Certification is not null)
         {
             var catalog = reader.ResolveDictionary(writer.GetObject(reader.CatalogReference), "the catalog").Clone();
