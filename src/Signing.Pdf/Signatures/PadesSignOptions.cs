@@ -26,6 +26,9 @@ public sealed record PadesSignOptions
     /// <summary>Where B-LT and B-LTA fetch revocation data (OCSP first, then CRL).</summary>
     public RevocationChecker? Revocation { get; init; }
 
+    /// <summary>Certificates for B-LT that the CMS does not embed (e.g. the root), so every path can be completed in /DSS.</summary>
+    public X509Certificate2Collection ValidationCertificates { get; init; } = [];
+
     /// <summary>The digest algorithm for the byte range and the signed attributes.</summary>
     public HashAlgorithmName DigestAlgorithm { get; init; } = HashAlgorithmName.SHA256;
 

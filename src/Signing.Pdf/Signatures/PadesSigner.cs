@@ -218,7 +218,7 @@ public static class PadesSigner
         Level = options.Level,
         Revocation = options.Revocation!,
         Timestamper = options.Timestamper,
-        ExtraCertificates = options.Chain,
+        ExtraCertificates = [.. options.Chain, .. options.ValidationCertificates],
         ReaderLimits = options.Pdf.ReaderLimits,
     };
 
