@@ -104,7 +104,8 @@ internal static class BenchPdfCommand
             }
         }) { IsBackground = true }).ToList();
         workers.ForEach(w => w.Start());
-        cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(Math.Min(1.0, seconds / 5)));
+        // Warm up long enough for tiered JIT to reach its optimised code on a busy machine.
+        cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(Math.Min(3.0, Math.Max(1.0, seconds / 2))));
         var before = Sum();
         var clock = Stopwatch.StartNew();
         cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(seconds));
