@@ -73,13 +73,14 @@ big="$work/big.pdf"
 offsets=()
 obj() { offsets+=("$(stat -c %s "$big")"); printf '%d 0 obj\n' "${#offsets[@]}" >> "$big"; cat >> "$big"; printf '\nendobj\n' >> "$big"; }
 printf '%%PDF-1.7\n' > "$big"
-printf '<< /Type /Catalog /Pages 2 0 R >>' | obj
-printf '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' | obj
-printf '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>' | obj
+# obj reads the body from stdin; redirection (not a pipe) keeps it in this shell so offsets accumulate.
+obj < <(printf '<< /Type /Catalog /Pages 2 0 R >>')
+obj < <(printf '<< /Type /Pages /Kids [3 0 R] /Count 1 >>')
+obj < <(printf '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>')
 lines=$((big_mb * 1024 * 1024 / 64))
 text="BT /F1 12 Tf 72 760 Td (Big document) Tj ET"
-{ printf '<< /Length %d >>\nstream\n' $((lines * 64 + ${#text})); { yes '%..............................................................' | head -n "$lines" || true; }; printf '%s\nendstream' "$text"; } | obj
-printf '<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>' | obj
+obj < <(printf '<< /Length %d >>\nstream\n' $((lines * 64 + ${#text})); { yes '%..............................................................' | head -n "$lines" || true; }; printf '%s\nendstream' "$text")
+obj < <(printf '<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>')
 xref=$(stat -c %s "$big")
 { printf 'xref\n0 %d\n0000000000 65535 f\r\n' $((${#offsets[@]} + 1)); for o in "${offsets[@]}"; do printf '%010d 00000 n\r\n' "$o"; done
   printf 'trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n' $((${#offsets[@]} + 1)) "$xref"; } >> "$big"

@@ -158,4 +158,50 @@ public sealed class PadesSignerTests(PadesEnvironment pki)
         PadesAssert.HasDssFor(extended, signature, expectOcsp: true);
         PadesAssert.DocumentTimestampVerifiesWithOpenssl(extended, directory, pki);
     }
+
+    [Fact]
+    public async Task TwoStep_TamperedStateOrDocument_IsRejected()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("prepared.pdf");
+        PadesPreparedSignature state;
+        await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite))
+        {
+            state = await PadesSigner.PrepareAsync(new MemoryStream(TestDocuments.FromCairo(1)), output, pki.Options(PadesLevel.BaselineB, pki.Official.Certificate));
+        }
+
+        var signature = pki.Official.Key.SignHash(state.DigestToSign, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var otherAttributes = (byte[])state.SignedAttributes.Clone();
+        otherAttributes[^1] ^= 1;
+        await using (var prepared = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
+        {
+            await Assert.ThrowsAsync<ArgumentException>(() => PadesSigner.CompleteAsync(prepared, state with { SignedAttributes = otherAttributes }, signature, pki.Official.Certificate));
+
+            // The prepared file changed inside the signed byte range after preparing.
+            prepared.Position = 10;
+            prepared.WriteByte((byte)'#');
+            var changed = await Assert.ThrowsAsync<InvalidOperationException>(() => PadesSigner.CompleteAsync(prepared, state, signature, pki.Official.Certificate));
+            Assert.Contains("changed since it was prepared", changed.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Throws<System.Text.Json.JsonException>(() => PadesPreparedSignature.FromJson("{}"));
+    }
+
+    [Fact]
+    public async Task TwoStep_EcdsaRawRS_IsConvertedToDer_PdfsigValid()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("ecdsa.pdf");
+        await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite))
+        {
+            var state = await PadesSigner.PrepareAsync(new MemoryStream(PdfIncrementalWriterTests.Input("qpdf-object-streams")), output, pki.Options(PadesLevel.BaselineB, pki.Seal.Certificate));
+
+            // What CKM_ECDSA returns: r||s over the hash, not DER.
+            var rawSignature = pki.Seal.Key.SignHash(state.DigestToSign, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            await PadesSigner.CompleteAsync(output, PadesPreparedSignature.FromJson(state.ToJson()), rawSignature, pki.Seal.Certificate);
+        }
+
+        SignedPdfAssert.AllSignaturesValid(path, 1);
+        SignedPdfAssert.QpdfClean(path);
+    }
 }
