@@ -49,7 +49,8 @@ public static class PadesSigner
     /// <param name="cancellationToken">Cancels the operation.</param>
     public static async Task<PadesPreparedSignature> PrepareAsync(Stream input, Stream output, PadesSignOptions options, CancellationToken cancellationToken = default)
     {
-        CheckOptions(options);
+        // The TSA is passed to CompleteAsync and revocation sources to PadesExtender, so neither is needed yet.
+        CheckOptions(options, forPrepare: true);
         var document = await PdfSigner.PrepareAsync(input, output, PdfOptions(options, EstimateContentsBytes(options)), cancellationToken).ConfigureAwait(false);
         var request = CadesSigner.Prepare(document.Digest, CadesOptions(options.Certificate, options.Chain, options.DigestAlgorithm));
         return new PadesPreparedSignature(
@@ -222,18 +223,18 @@ public static class PadesSigner
         ReaderLimits = options.Pdf.ReaderLimits,
     };
 
-    private static void CheckOptions(PadesSignOptions options)
+    private static void CheckOptions(PadesSignOptions options, bool forPrepare = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.Certificate);
         ArgumentNullException.ThrowIfNull(options.Pdf);
         ArgumentOutOfRangeException.ThrowIfNegative(options.TimestampAllowance, nameof(options));
-        if (options.Level >= PadesLevel.BaselineT && options.Timestamper is null)
+        if (options.Level >= PadesLevel.BaselineT && options.Timestamper is null && !forPrepare)
         {
             throw new ArgumentException($"{options.Level} needs a TSA: set PadesSignOptions.Timestamper", nameof(options));
         }
 
-        if (options.Level >= PadesLevel.BaselineLT && options.Revocation is null)
+        if (options.Level >= PadesLevel.BaselineLT && options.Revocation is null && !forPrepare)
         {
             throw new ArgumentException($"{options.Level} needs revocation sources: set PadesSignOptions.Revocation", nameof(options));
         }

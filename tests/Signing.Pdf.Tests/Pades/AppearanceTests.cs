@@ -112,6 +112,23 @@ public sealed class AppearanceTests(PadesEnvironment pki)
         Assert.True(CountPixels(page, PdfRectangle.SealOver(imageArea), (r, g, b) => r > 200 && g < 80 && b < 80) > 20, "no red seal rendered over the signature");
     }
 
+    [Fact]
+    public async Task BadPlacementOrText_GivesClearErrors()
+    {
+        using var directory = new TempDirectory();
+        var noPage = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SignAsync(directory, "p5.pdf", TestDocuments.FromCairo(1), pki.Official.Key, pki.Official.Certificate,
+            new SignatureAppearance { PageNumber = 5, Rectangle = new PdfRectangle(10, 10, 100, 50), TextLines = ["x"] }));
+        Assert.Contains("Page 5 does not exist", noPage.Message, StringComparison.Ordinal);
+
+        var noGlyph = await Assert.ThrowsAsync<FontFormatException>(() => SignAsync(directory, "cjk.pdf", TestDocuments.FromCairo(1), pki.Official.Key, pki.Official.Certificate,
+            SignatureAppearance.CopyStamp("中文", Agency, DateTimeOffset.UtcNow)));
+        Assert.Contains("U+4E2D", noGlyph.Message, StringComparison.Ordinal);
+
+        Assert.Throws<FormatException>(() => PdfRectangle.Parse("1,2,3"));
+        Assert.Throws<FormatException>(() => PdfRectangle.Parse("1,2,-3,4"));
+        Assert.Equal(new PdfRectangle(1.5, 2, 30, 40), PdfRectangle.Parse("1.5, 2,30,40"));
+    }
+
     private static int CountPixels(PngImage page, PdfRectangle area, Func<byte, byte, byte, bool> match)
     {
         var count = 0;
