@@ -36,7 +36,9 @@ internal sealed class TrueTypeFont
 {
     public const int MaxFontBytes = 32 * 1024 * 1024;
     private const int MaxCompositeDepth = 16;
-    private static readonly string[] KeptTables = ["head", "cmap", "hhea", "maxp", "hmtx", "cvt ", "fpgm", "prep", "OS/2", "post", "name"];
+    // What a CIDFontType2 program needs (ISO 32000-1 §9.9), plus cmap so the subset stays a self-describing font;
+    // post, name and OS/2 (glyph names, strings) are dropped: they are large and PDF does not read them.
+    private static readonly string[] KeptTables = ["head", "cmap", "hhea", "maxp", "hmtx", "cvt ", "fpgm", "prep"];
 
     private readonly byte[] data;
     private readonly Dictionary<string, (int Offset, int Length)> tables;

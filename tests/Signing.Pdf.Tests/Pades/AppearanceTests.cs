@@ -72,12 +72,14 @@ public sealed class AppearanceTests(PadesEnvironment pki)
         Assert.Contains("U+4E2D", missing.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ThreeSignatures_OfficialWithImage_Seal_CopyStamp_AllValid_TextExtracts()
+    [Theory]
+    [InlineData("cairo")]
+    [InlineData("qpdf-object-streams")]
+    public async Task ThreeSignatures_OfficialWithImage_Seal_CopyStamp_AllValid_TextExtracts(string input)
     {
         using var directory = new TempDirectory();
         var signatureRect = new PdfRectangle(330, 160, 200, 110);
-        var official = await SignAsync(directory, "1-official.pdf", TestDocuments.FromCairo(2), pki.Official.Key, pki.Official.Certificate, new SignatureAppearance
+        var official = await SignAsync(directory, "1-official.pdf", PdfIncrementalWriterTests.Input(input), pki.Official.Key, pki.Official.Certificate, new SignatureAppearance
         {
             PageNumber = 1,
             Rectangle = signatureRect,
