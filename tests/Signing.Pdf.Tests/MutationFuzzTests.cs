@@ -9,7 +9,7 @@ namespace Signing.Pdf.Tests;
 /// </summary>
 public class MutationFuzzTests
 {
-    public static TheoryData<string> Inputs => ["classic", "qpdf-object-streams", "qpdf-linearized", "hybrid", "pdfsharp"];
+    public static TheoryData<string> Inputs => ["classic", "qpdf-object-streams", "qpdf-linearized", "hybrid", "cairo"];
 
     [Theory]
     [MemberData(nameof(Inputs))]

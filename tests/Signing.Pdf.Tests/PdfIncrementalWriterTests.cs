@@ -4,7 +4,7 @@ namespace Signing.Pdf.Tests;
 
 public class PdfIncrementalWriterTests
 {
-    public static TheoryData<string> Inputs => ["classic", "qpdf-object-streams", "qpdf-qdf", "qpdf-linearized", "hybrid", "pdfsharp"];
+    public static TheoryData<string> Inputs => ["classic", "qpdf-object-streams", "qpdf-qdf", "qpdf-linearized", "hybrid", "cairo"];
 
     internal static byte[] Input(string kind) => kind switch
     {
@@ -13,7 +13,7 @@ public class PdfIncrementalWriterTests
         "qpdf-qdf" => ExternalTool.Qpdf(ClassicPdfBuilder.SimpleDocument(pages: 2), "--qdf"),
         "qpdf-linearized" => ExternalTool.Qpdf(ClassicPdfBuilder.SimpleDocument(pages: 3), "--linearize"),
         "hybrid" => TestDocuments.Hybrid(),
-        "pdfsharp" => TestDocuments.FromPdfSharp(pages: 2),
+        "cairo" => TestDocuments.FromCairo(pages: 2),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

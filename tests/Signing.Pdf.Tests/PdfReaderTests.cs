@@ -44,9 +44,9 @@ public class PdfReaderTests
     }
 
     [Fact]
-    public void PdfSharpDocument_Reads()
+    public void CairoDocument_Reads()
     {
-        var bytes = TestDocuments.FromPdfSharp(pages: 2);
+        var bytes = TestDocuments.FromCairo(pages: 2);
         var reader = PdfReader.Open(new MemoryStream(bytes));
 
         Assert.Equal(2, reader.GetPageReferences().Count);

@@ -1,8 +1,12 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Signing.Cli.Keys;
+using Signing.Pdf;
+using Signing.Pdf.Drawing;
+using Signing.Pdf.Signatures;
 using Signing.Pki;
 using Signing.Pki.Cms;
+using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
 
 namespace Signing.Cli.Commands;
@@ -14,6 +18,7 @@ internal static class SignCommands
     {
         var sign = new Command("sign", "Sign files.");
         sign.Subcommands.Add(CreateCms());
+        sign.Subcommands.Add(CreatePdf());
         return sign;
     }
 
@@ -86,5 +91,136 @@ internal static class SignCommands
             }
         });
         return command;
+    }
+
+    private static Command CreatePdf()
+    {
+        const int maxImageBytes = 8 * 1024 * 1024;
+        var input = new Argument<FileInfo>("IN") { Description = "PDF to sign." };
+        var output = new Argument<FileInfo>("OUT") { Description = "Where to write the signed PDF." };
+        var key = new KeyOptions();
+        var level = new Option<PadesLevel>("--level") { Description = "PAdES level: B-B, B-T, B-LT or B-LTA.", CustomParser = ExtendCommands.ParseLevel, DefaultValueFactory = _ => PadesLevel.BaselineB };
+        var tsa = new Option<Uri?>("--tsa") { Description = "RFC 3161 TSA URL (B-T and above).", CustomParser = ParseHttpUrl };
+        var certify = new Option<int?>("--certify") { Description = "Certify the document (DocMDP) with /P 1, 2 or 3." };
+        var page = new Option<int>("--page") { Description = "Page of a visible signature (1-based).", DefaultValueFactory = _ => 1 };
+        var rect = new Option<string?>("--rect") { Description = "Visible signature rectangle x,y,w,h in points from the lower-left corner." };
+        var image = new Option<FileInfo?>("--image") { Description = "Handwritten-signature PNG (with alpha)." };
+        var seal = new Option<FileInfo?>("--seal") { Description = "Agency seal PNG; drawn over the left third of the signature image, or alone." };
+        var line = new Option<string[]>("--line") { Description = "A text line under the image (repeatable): name, title, agency.", AllowMultipleArgumentsPerToken = false };
+        var stamp = new Option<string?>("--stamp") { Description = "Copy/attachment stamp at the top-right of page 1: 'copy form or number|agency'; the ISO 8601 time (+07:00) is added." };
+        var reason = new Option<string?>("--reason") { Description = "/Reason." };
+        var location = new Option<string?>("--location") { Description = "/Location." };
+
+        var command = new Command("pdf", "Create a PAdES signature (ETSI.CAdES.detached) as an incremental update.");
+        command.Arguments.Add(input);
+        command.Arguments.Add(output);
+        key.AddTo(command);
+        foreach (var option in new Option[] { level, tsa, certify, page, rect, image, seal, line, stamp, reason, location })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var stdout = parseResult.InvocationConfiguration.Output;
+            var stderr = parseResult.InvocationConfiguration.Error;
+            var inFile = parseResult.GetRequiredValue(input);
+            var outFile = parseResult.GetRequiredValue(output);
+            var padesLevel = parseResult.GetValue(level);
+            var tsaUrl = parseResult.GetValue(tsa);
+            try
+            {
+                if (padesLevel >= PadesLevel.BaselineT && tsaUrl is null)
+                {
+                    throw new Signing.Cli.Tokens.CliUsageException($"--level {ExtendCommands.LevelName(padesLevel)} needs --tsa.");
+                }
+
+                var certifyValue = parseResult.GetValue(certify);
+                if (certifyValue is not (null or 1 or 2 or 3))
+                {
+                    throw new Signing.Cli.Tokens.CliUsageException($"--certify {certifyValue} is not 1, 2 or 3.");
+                }
+
+                var certification = (CertificationPermissions?)certifyValue;
+                var signatureTime = DateTimeOffset.Now;
+                var appearance = await AppearanceAsync(parseResult, signatureTime, cancellationToken);
+                using var signingKey = key.Resolve(parseResult);
+                using var http = new HttpClient();
+                var validationCertificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+                if (parseResult.GetValue(key.Chain) is { } chainFile)
+                {
+                    validationCertificates.ImportFromPemFile(chainFile.FullName);
+                }
+
+                var options = new PadesSignOptions
+                {
+                    Certificate = signingKey.Certificate,
+                    Chain = signingKey.Chain,
+                    ValidationCertificates = validationCertificates,
+                    Level = padesLevel,
+                    Timestamper = tsaUrl is null ? null : new HttpTimestampClient(http, tsaUrl),
+                    Revocation = RevocationChecker.Create(http),
+                    Pdf = new PdfSignatureOptions
+                    {
+                        SigningTime = signatureTime,
+                        Reason = parseResult.GetValue(reason),
+                        Location = parseResult.GetValue(location),
+                        Certification = certification,
+                        Appearance = appearance,
+                    },
+                };
+                await using (var source = inFile.OpenRead())
+                await using (var target = new FileStream(outFile.FullName, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous))
+                {
+                    await PadesSigner.SignAsync(source, target, signingKey.PrivateKey, options, cancellationToken);
+                }
+
+                await stdout.WriteLineAsync($"signed {inFile.Name} as '{signingKey.Certificate.Subject}' at {ExtendCommands.LevelName(padesLevel)} -> {outFile.FullName}");
+                return 0;
+            }
+            catch (Exception e) when (e is KeyResolutionException or Signing.Cli.Tokens.CliUsageException or IOException or UnauthorizedAccessException or PkiTransportException
+                or TimestampAuthorityException or System.Security.Cryptography.CryptographicException or PdfFormatException or InvalidOperationException or ArgumentException
+                or FormatException)
+            {
+                await stderr.WriteLineAsync($"signing sign pdf: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+
+        async Task<SignatureAppearance?> AppearanceAsync(ParseResult parseResult, DateTimeOffset time, CancellationToken cancellationToken)
+        {
+            var stampText = parseResult.GetValue(stamp);
+            var rectText = parseResult.GetValue(rect);
+            var imageFile = parseResult.GetValue(image);
+            var sealFile = parseResult.GetValue(seal);
+            var lines = parseResult.GetValue(line) ?? [];
+            if (stampText is not null)
+            {
+                var parts = stampText.Split('|', 2);
+                var copyStamp = SignatureAppearance.CopyStamp(parts[0], parts.Length > 1 ? parts[1] : "", time);
+                return parts.Length > 1 ? copyStamp : copyStamp with { TextLines = [copyStamp.TextLines[0], copyStamp.TextLines[2]] };
+            }
+
+            if (rectText is null)
+            {
+                return imageFile is null && sealFile is null && lines.Length == 0
+                    ? null
+                    : throw new Signing.Cli.Tokens.CliUsageException("--image, --seal and --line need --rect (or use --stamp).");
+            }
+
+            return new SignatureAppearance
+            {
+                PageNumber = parseResult.GetValue(page),
+                Rectangle = PdfRectangle.Parse(rectText),
+                SignatureImagePng = imageFile is null ? null : await ReadBoundedAsync(imageFile, cancellationToken),
+                SealImagePng = sealFile is null ? null : await ReadBoundedAsync(sealFile, cancellationToken),
+                TextLines = lines,
+            };
+        }
+
+        static async Task<byte[]> ReadBoundedAsync(FileInfo file, CancellationToken cancellationToken) => file.Length > maxImageBytes
+            ? throw new PngFormatException($"{file.Name} is {file.Length} bytes; images are limited to {maxImageBytes}")
+            : await File.ReadAllBytesAsync(file.FullName, cancellationToken);
     }
 }

@@ -38,6 +38,15 @@ public sealed record PdfSignatureOptions
     /// <summary>The digest algorithm for the byte-range digest: SHA-256, SHA-384 or SHA-512.</summary>
     public HashAlgorithmName DigestAlgorithm { get; init; } = HashAlgorithmName.SHA256;
 
+    /// <summary>
+    /// When set, the signature certifies the document (DocMDP: /Reference in the signature dictionary, /Perms in the catalog)
+    /// with these permissions; null makes an approval signature. Only a document's first signature may certify.
+    /// </summary>
+    public CertificationPermissions? Certification { get; init; }
+
+    /// <summary>A visible appearance (page, rectangle, images, text); null makes an invisible signature on page 1.</summary>
+    public SignatureAppearance? Appearance { get; init; }
+
     /// <summary>Limits for reading the input document.</summary>
     public PdfReaderLimits ReaderLimits { get; init; } = PdfReaderLimits.Default;
 }

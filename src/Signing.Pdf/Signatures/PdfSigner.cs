@@ -38,11 +38,18 @@ public static class PdfSigner
         CheckDigestAlgorithm(options.DigestAlgorithm);
 
         var reader = PdfReader.Open(input, options.ReaderLimits);
+        DocMdpPolicy.CheckCanSign(reader, options);
         var writer = new PdfIncrementalWriter(reader);
         var byteRangePlaceholder = new PdfPlaceholder(Encoding.ASCII.GetBytes("[0 0 0 0".PadRight(ByteRangeWidth - 1) + "]"));
         var contentsPlaceholder = new PdfPlaceholder(Encoding.ASCII.GetBytes("<" + new string('0', 2 * options.ContentsCapacity) + ">"));
         var signatureReference = writer.AddObject(SignatureDictionary(options, byteRangePlaceholder, contentsPlaceholder));
-        var fieldName = SignatureFieldBuilder.Attach(writer, signatureReference, options.FieldName);
+        var fieldName = SignatureFieldBuilder.Attach(writer, signatureReference, options.FieldName, options.Appearance);
+        if (options.Certification is not null)
+        {
+            var catalog = reader.ResolveDictionary(writer.GetObject(reader.CatalogReference), "the catalog").Clone();
+            catalog["Perms"] = new PdfDictionary { ["DocMDP"] = signatureReference };
+            writer.SetObject(reader.CatalogReference, catalog);
+        }
 
         var written = await writer.WriteToAsync(output, cancellationToken).ConfigureAwait(false);
         var contentsOffset = written.PlaceholderOffsets[contentsPlaceholder];
@@ -181,6 +188,11 @@ public static class PdfSigner
             ["Contents"] = contents,
             ["M"] = PdfString.FromText(PdfDate(options.SigningTime ?? DateTimeOffset.Now)),
         };
+        if (options.Certification is { } permissions)
+        {
+            dictionary["Reference"] = DocMdpPolicy.Reference(permissions);
+        }
+
         SetText(dictionary, "Name", options.SignerName);
         SetText(dictionary, "Reason", options.Reason);
         SetText(dictionary, "Location", options.Location);

@@ -76,6 +76,9 @@ public sealed class CertificateRevocationList
         _revoked = revoked;
     }
 
+    /// <summary>The DER CertificateList as decoded (PEM input is unwrapped), e.g. for a PDF's /DSS /CRLs.</summary>
+    public ReadOnlyMemory<byte> Encoded { get; private set; }
+
     /// <summary>The CRL issuer's name.</summary>
     public X500DistinguishedName Issuer { get; }
 
@@ -110,7 +113,9 @@ public sealed class CertificateRevocationList
             data = Convert.FromBase64String(text[fields.Base64Data]);
         }
 
-        return DerInputGuard.Decode(data, "CertificateList", DecodeCore, maxLength);
+        var crl = DerInputGuard.Decode(data, "CertificateList", DecodeCore, maxLength);
+        crl.Encoded = data;
+        return crl;
     }
 
     /// <summary>Finds the entry for <paramref name="serialNumber"/>, or null if it is not listed.</summary>

@@ -116,8 +116,9 @@ public sealed class CrlClient
 
         var serial = new System.Numerics.BigInteger(certificate.SerialNumberBytes.Span, isBigEndian: true);
         var entry = entries.FirstOrDefault(e => new System.Numerics.BigInteger(e.SerialNumber, isBigEndian: true) == serial);
+        var evidence = crl.Encoded.ToArray();
         return entry is null
-            ? new RevocationResult(RevocationStatus.Good, source, ThisUpdate: thisUpdate, NextUpdate: nextUpdate)
-            : new RevocationResult(RevocationStatus.Revoked, source, entry.RevocationDate, entry.Reason, thisUpdate, nextUpdate);
+            ? new RevocationResult(RevocationStatus.Good, source, ThisUpdate: thisUpdate, NextUpdate: nextUpdate) { Evidence = evidence }
+            : new RevocationResult(RevocationStatus.Revoked, source, entry.RevocationDate, entry.Reason, thisUpdate, nextUpdate) { Evidence = evidence };
     }
 }

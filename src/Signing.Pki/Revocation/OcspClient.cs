@@ -80,7 +80,8 @@ public sealed class OcspClient
 
         try
         {
-            return Interpret(responseBytes, certId, nonce, issuer, source);
+            var result = Interpret(responseBytes, certId, nonce, issuer, source);
+            return result.Status == RevocationStatus.Unknown ? result : result with { Evidence = responseBytes };
         }
         catch (MalformedPkiDataException e)
         {

@@ -32,6 +32,12 @@ public sealed record RevocationResult(
     DateTimeOffset? NextUpdate = null,
     string? Problem = null)
 {
+    /// <summary>
+    /// The signed evidence behind a Good or Revoked answer: the DER OCSPResponse, or the DER CertificateList (the full
+    /// CRL) it was read from; null for Unknown. What a PDF's /DSS or a CAdES-LT signature embeds.
+    /// </summary>
+    public byte[]? Evidence { get; init; }
+
     internal static RevocationResult Unavailable(string source, string problem) => new(RevocationStatus.Unknown, source, Problem: problem);
 }
 

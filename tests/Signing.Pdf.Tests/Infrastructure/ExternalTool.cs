@@ -69,7 +69,8 @@ internal static class ExternalTool
 
     private static string PackageOf(string tool) => tool switch
     {
-        "pdfsig" => "poppler-utils",
+        "pdfsig" or "pdftocairo" or "pdftotext" or "pdftoppm" => "poppler-utils",
+        "openssl" => "openssl",
         _ => tool,
     };
 }

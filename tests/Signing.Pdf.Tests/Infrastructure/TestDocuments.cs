@@ -1,37 +1,28 @@
 using System.IO.Compression;
 using System.Text;
-using PdfSharp.Drawing;
-using PdfSharp.Fonts;
-using PdfSharp.Pdf;
 
 namespace Signing.Pdf.Tests.Infrastructure;
 
 /// <summary>Input PDFs made by producers other than our writer.</summary>
 internal static class TestDocuments
 {
-    private static readonly Lock FontLock = new();
-
-    /// <summary>A document drawn by PDFsharp (an independent writer).</summary>
-    public static byte[] FromPdfSharp(int pages)
+    /// <summary>
+    /// A document rewritten by poppler's cairo backend (<c>pdftocairo -pdf</c>), an independent writer: its fonts are
+    /// embedded by cairo, its structure (object numbering, xref, content streams) is cairo's, not ours.
+    /// </summary>
+    public static byte[] FromCairo(int pages)
     {
-        EnsureFontResolver();
-        using var document = new PdfDocument();
-
-        // PDFsharp's compressed content streams draw qpdf warnings ("input stream is complete but output may
-        // still be valid"); uncompressed output keeps the input clean so qpdf --check judges only what we append.
-        document.Options.CompressContentStreams = false;
-        document.Options.NoCompression = true;
-        document.Info.Title = "Công văn thử nghiệm";
-        for (var i = 0; i < pages; i++)
+        using var directory = new TempDirectory();
+        var source = directory.File("in.pdf");
+        var target = directory.File("out.pdf");
+        File.WriteAllBytes(source, ClassicPdfBuilder.SimpleDocument(pages));
+        var result = ExternalTool.Run("pdftocairo", "-pdf", source, target);
+        if (result.ExitCode != 0)
         {
-            var page = document.AddPage();
-            using var graphics = XGraphics.FromPdfPage(page);
-            graphics.DrawString($"Trang {i + 1}: Ủy ban nhân dân tỉnh", new XFont("Liberation Serif", 14), XBrushes.Black, new XPoint(72, 72));
+            throw new InvalidOperationException($"pdftocairo -pdf failed ({result.ExitCode}): {result.Combined}");
         }
 
-        using var output = new MemoryStream();
-        document.Save(output, closeStream: false);
-        return output.ToArray();
+        return File.ReadAllBytes(target);
     }
 
     /// <summary>A hybrid file: a classic table whose trailer's /XRefStm lists the page, stored in an object stream.</summary>
@@ -58,28 +49,5 @@ internal static class TestDocuments
         }
 
         return output.ToArray();
-    }
-
-    private static void EnsureFontResolver()
-    {
-        lock (FontLock)
-        {
-            // PDFsharp 6.5.0 is AGPL-3.0-only (its nuspec) and throws until a licence is loaded. It only makes
-            // test inputs here and is never referenced from src or shipped; see the report before using it in src.
-            PdfSharp.PdfSharpLicense.SetAgplLicense();
-            GlobalFontSettings.FontResolver ??= new LiberationFontResolver();
-        }
-    }
-
-    /// <summary>Resolves every face to Liberation Serif from fonts-liberation, which has Vietnamese glyphs.</summary>
-    private sealed class LiberationFontResolver : IFontResolver
-    {
-        private const string FontPath = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf";
-
-        public FontResolverInfo ResolveTypeface(string familyName, bool bold, bool italic) => new("LiberationSerif");
-
-        public byte[] GetFont(string faceName) => File.Exists(FontPath)
-            ? File.ReadAllBytes(FontPath)
-            : throw new InvalidOperationException($"The test needs {FontPath} (Debian package fonts-liberation)");
     }
 }

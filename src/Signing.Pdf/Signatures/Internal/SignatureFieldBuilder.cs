@@ -13,7 +13,7 @@ internal static class SignatureFieldBuilder
     /// Points a field at the signature dictionary: an existing empty signature field named <paramref name="requestedName"/>
     /// (a template's pre-placed field), otherwise a new invisible field on page 1. Returns the field name.
     /// </summary>
-    public static string Attach(PdfIncrementalWriter writer, PdfReference signatureValue, string? requestedName)
+    public static string Attach(PdfIncrementalWriter writer, PdfReference signatureValue, string? requestedName, SignatureAppearance? appearance = null)
     {
         var reader = writer.Reader;
         var catalog = reader.ResolveDictionary(writer.GetObject(reader.CatalogReference), "the catalog");
@@ -36,7 +36,13 @@ internal static class SignatureFieldBuilder
             throw new PdfFormatException("The document has no pages to put a signature widget on");
         }
 
-        var pageReference = pages[0];
+        var pageNumber = appearance?.PageNumber ?? 1;
+        if (pageNumber < 1 || pageNumber > pages.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(appearance), $"Page {pageNumber} does not exist; the document has {pages.Count} pages");
+        }
+
+        var pageReference = pages[pageNumber - 1];
         var fieldName = ChooseName(writer, fields, requestedName);
 
         var widget = new PdfDictionary
@@ -50,6 +56,14 @@ internal static class SignatureFieldBuilder
             ["F"] = new PdfInteger(WidgetFlags),
             ["P"] = pageReference,
         };
+        if (appearance is not null)
+        {
+            var page = reader.ResolveDictionary(writer.GetObject(pageReference), $"page object {pageReference.ObjectNumber}");
+            var (rectangle, stream) = AppearanceBuilder.Build(writer, page, appearance);
+            widget["Rect"] = new PdfArray(new PdfReal(rectangle.X), new PdfReal(rectangle.Y), new PdfReal(rectangle.X + rectangle.Width), new PdfReal(rectangle.Y + rectangle.Height));
+            widget["AP"] = new PdfDictionary { ["N"] = stream };
+        }
+
         var widgetReference = writer.AddObject(widget);
 
         AddToPageAnnotations(writer, pageReference, widgetReference);

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# PDF signing figures, in one run on one SoftHSM2 RSA-2048 key:
+#  1. `signing bench pdf` (PAdES B-B per second on a 10-page text PDF) next to `signing bench pkcs11` (raw token
+#     signatures per second), same key, same thread count;
+#  2. peak RSS of `signing sign pdf` on a ~200 MB PDF (made in a temp dir, deleted afterwards), via /usr/bin/time -v.
+# Inputs are written by poppler's cairo backend (pdftocairo) after qpdf rebuilds a sketch, not by our writer.
+# Needs softhsm2, poppler-utils, qpdf, time and the .NET SDK.
+#   THREADS=2 SECONDS_PER_RUN=5 BIG_MB=200 bench/pdf/run.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+module=${SIGNING_PKCS11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
+threads=${THREADS:-2}
+seconds=${SECONDS_PER_RUN:-5}
+big_mb=${BIG_MB:-200}
+
+for tool in pdftocairo qpdf /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "run.sh: needs $tool (poppler-utils, qpdf, time)" >&2; exit 1; }
+done
+[ -f "$module" ] || { echo "run.sh: no PKCS#11 module at $module (install softhsm2)" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+dotnet build "$root/src/Signing.Cli" -c Release -nologo -v quiet -clp:ErrorsOnly -o "$work/cli" >/dev/null
+signing() { dotnet "$work/cli/signing.dll" "$@"; }
+
+mkdir -p "$work/tokens"
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$work/tokens" > "$work/softhsm2.conf"
+export SOFTHSM2_CONF="$work/softhsm2.conf" SIGNING_PKCS11_MODULE="$module"
+export SIGNING_PIN=246813 SIGNING_SO_PIN=13572468
+signing token init --slot 0 --label bench >/dev/null
+signing devpki init --out "$work/pki" --token bench --base-url http://127.0.0.1:9 >/dev/null
+uri="pkcs11:token=bench;object=official;type=private"
+
+# sketch PAGES FILLER_BYTES OUT: a PDF without xref (qpdf rebuilds it); each page has a text line, page 1 also a
+# content stream padded with FILLER_BYTES of PDF comment lines to make a large file.
+sketch() {
+  local pages=$1 filler=$2 out=$3 kids="" i
+  for i in $(seq "$pages"); do kids="$kids $((i * 2 + 2)) 0 R"; done
+  {
+    printf '%%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n'
+    printf '2 0 obj << /Type /Pages /Kids [%s ] /Count %d >> endobj\n' "$kids" "$pages"
+    printf '3 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >> endobj\n'
+    for i in $(seq "$pages"); do
+      local text="BT /F1 12 Tf 72 760 Td (Cong van so $i/UBND-VP: noi dung trang $i, dong thu nhat cua van ban.) Tj 0 -16 Td (Dong thu hai cua trang $i.) Tj ET"
+      printf '%d 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >> endobj\n' $((i * 2 + 2)) $((i * 2 + 3))
+      if [ "$i" = 1 ] && [ "$filler" -gt 0 ]; then
+        local lines=$((filler / 64))
+        printf '%d 0 obj << /Length %d >> stream\n' $((i * 2 + 3)) $((lines * 64 + ${#text} + 1))
+        yes '%..............................................................' | head -n "$lines" || true
+      else
+        printf '%d 0 obj << /Length %d >> stream\n' $((i * 2 + 3)) $((${#text} + 1))
+      fi
+      printf '%s\nendstream endobj\n' "$text"
+    done
+    printf 'trailer << /Root 1 0 R >>\n%%%%EOF\n'
+  } > "$out"
+}
+
+sketch 10 0 "$work/sketch10.pdf"
+qpdf "$work/sketch10.pdf" "$work/repaired10.pdf" 2>/dev/null || [ $? = 3 ]
+pdftocairo -pdf "$work/repaired10.pdf" "$work/doc10.pdf" 2>/dev/null
+echo "10-page input: $(stat -c %s "$work/doc10.pdf") bytes, key $uri, threads $threads, seconds $seconds"
+
+signing bench pdf --key "$uri" --chain "$work/pki/chain.pem" --file "$work/doc10.pdf" --threads "$threads" --seconds "$seconds"
+pkcs11=$(signing bench pkcs11 --key "$uri" --threads "$threads" --seconds "$seconds")
+echo "${pkcs11%%$'\n'*}"
+
+# The big file: one page whose content stream carries BIG_MB of PDF comment lines, written with a correct xref
+# table here (a qpdf rebuild of 200 MB of comments takes minutes).
+big="$work/big.pdf"
+offsets=()
+obj() { offsets+=("$(stat -c %s "$big")"); printf '%d 0 obj\n' "${#offsets[@]}" >> "$big"; cat >> "$big"; printf '\nendobj\n' >> "$big"; }
+printf '%%PDF-1.7\n' > "$big"
+# obj reads the body from stdin; redirection (not a pipe) keeps it in this shell so offsets accumulate.
+obj < <(printf '<< /Type /Catalog /Pages 2 0 R >>')
+obj < <(printf '<< /Type /Pages /Kids [3 0 R] /Count 1 >>')
+obj < <(printf '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>')
+lines=$((big_mb * 1024 * 1024 / 64))
+text="BT /F1 12 Tf 72 760 Td (Big document) Tj ET"
+obj < <(printf '<< /Length %d >>\nstream\n' $((lines * 64 + ${#text})); { yes '%..............................................................' | head -n "$lines" || true; }; printf '%s\nendstream' "$text")
+obj < <(printf '<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>')
+xref=$(stat -c %s "$big")
+{ printf 'xref\n0 %d\n0000000000 65535 f\r\n' $((${#offsets[@]} + 1)); for o in "${offsets[@]}"; do printf '%010d 00000 n\r\n' "$o"; done
+  printf 'trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n' $((${#offsets[@]} + 1)) "$xref"; } >> "$big"
+echo "big input: $(stat -c %s "$work/big.pdf") bytes"
+/usr/bin/time -v dotnet "$work/cli/signing.dll" sign pdf "$work/big.pdf" "$work/big-signed.pdf" --key "$uri" --chain "$work/pki/chain.pem" \
+  2> "$work/time.txt" >/dev/null || { cat "$work/time.txt" >&2; exit 1; }
+grep -E "Maximum resident set size|Elapsed \(wall clock\)" "$work/time.txt"
+echo "big signed: $(stat -c %s "$work/big-signed.pdf") bytes"
+if command -v pdfsig >/dev/null; then pdfsig "$work/big-signed.pdf" 2>&1 | grep "Signature Validation"; fi
