@@ -1,3 +1,4 @@
+using Signing.Pdf.Signatures;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
@@ -175,7 +176,7 @@ public sealed partial class PdfSignatureValidator
                 && (context.Dss.Ocsps.Any(o => o.Check(chain[0], issuer) is not null) || context.Dss.Crls.Any(c => c.IsSignedBy(issuer)));
             if (hasValidationData)
             {
-                level = PadesLevel.BaselineLt;
+                level = PadesLevel.BaselineLT;
                 if (archived)
                 {
                     level = PadesLevel.BaselineLta;

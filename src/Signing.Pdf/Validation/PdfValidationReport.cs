@@ -1,3 +1,4 @@
+using Signing.Pdf.Signatures;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -33,27 +34,6 @@ public enum ByteRangeCoverage
     /// <summary>The byte range is malformed or does not end at a revision boundary.</summary>
     [JsonStringEnumMemberName("UNCLEAR")]
     Unclear,
-}
-
-/// <summary>The PAdES baseline level a signature reaches (ETSI EN 319 142-1).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<PadesLevel>))]
-public enum PadesLevel
-{
-    /// <summary>PAdES-B-B: a valid signature.</summary>
-    [JsonStringEnumMemberName("B-B")]
-    BaselineB,
-
-    /// <summary>PAdES-B-T: plus a valid signature or document timestamp.</summary>
-    [JsonStringEnumMemberName("B-T")]
-    BaselineT,
-
-    /// <summary>PAdES-B-LT: plus validation data (certificates and revocation data) in the DSS.</summary>
-    [JsonStringEnumMemberName("B-LT")]
-    BaselineLt,
-
-    /// <summary>PAdES-B-LTA: plus a document timestamp over that validation data.</summary>
-    [JsonStringEnumMemberName("B-LTA")]
-    BaselineLta,
 }
 
 /// <summary>One object that differs between the revision a signature covers and the current document.</summary>

@@ -1,3 +1,4 @@
+using Signing.Pdf.Signatures;
 using System.Text.Json;
 using Signing.Pdf.Validation;
 using Signing.Pki.Validation;

@@ -79,7 +79,7 @@ public sealed class LongTermValidationTests : IDisposable
     [Fact]
     public async Task TenPages_BT_PlusDss_IsBLT_ValidatedOfflineFromTheDss()
     {
-        var document = await AddDssAsync(await SignAsync(TestDocuments.FromPdfSharp(10), timestamp: true));
+        var document = await AddDssAsync(await SignAsync(TestDocuments.FromCairo(10), timestamp: true));
         if (Environment.GetEnvironmentVariable("SIGNING_PDF_VALIDATION_SAMPLES") is { Length: > 0 } samples)
         {
             await File.WriteAllBytesAsync(Path.Combine(samples, "ten-pages-b-lt.pdf"), document);
@@ -90,7 +90,7 @@ public sealed class LongTermValidationTests : IDisposable
 
         var signature = Assert.Single(report.Signatures);
         Assert.True(signature.Indication == Indication.TotalPassed, report.ToJson());
-        Assert.Equal(PadesLevel.BaselineLt, signature.Level);
+        Assert.Equal(PadesLevel.BaselineLT, signature.Level);
         Assert.Contains(signature.Validation.Checks, c => c.Name.StartsWith("revocation", StringComparison.Ordinal) && c.Outcome == CheckOutcome.Passed && c.Detail.Contains("CRL in the DSS", StringComparison.Ordinal));
         var path = directory.File("b-lt.pdf");
         await File.WriteAllBytesAsync(path, document);
@@ -101,7 +101,7 @@ public sealed class LongTermValidationTests : IDisposable
     [Fact]
     public async Task DocumentTimestampOverDss_IsBLTA()
     {
-        var document = await AddDocumentTimestampAsync(await AddDssAsync(await SignAsync(TestDocuments.FromPdfSharp(1), timestamp: true)));
+        var document = await AddDocumentTimestampAsync(await AddDssAsync(await SignAsync(TestDocuments.FromCairo(1), timestamp: true)));
 
         var report = await new PdfSignatureValidator(Offline()).ValidateAsync(new MemoryStream(document));
 
@@ -113,7 +113,7 @@ public sealed class LongTermValidationTests : IDisposable
     [Fact]
     public async Task SignerRevokedPerDss_WithoutTimestamp_IsRevokedNoPoe()
     {
-        var signed = await SignAsync(TestDocuments.FromPdfSharp(1), timestamp: false);
+        var signed = await SignAsync(TestDocuments.FromCairo(1), timestamp: false);
         authority.Revoke(certificate, X509RevocationReason.KeyCompromise);
         var document = await AddDssAsync(signed);
 
@@ -126,7 +126,7 @@ public sealed class LongTermValidationTests : IDisposable
     [Fact]
     public async Task PageContentChangedAfterDss_IsTotalFailedWithThePageNamed()
     {
-        var document = await AddDssAsync(await SignAsync(TestDocuments.FromPdfSharp(2), timestamp: false));
+        var document = await AddDssAsync(await SignAsync(TestDocuments.FromCairo(2), timestamp: false));
         var reader = PdfReader.Open(new MemoryStream(document));
         var writer = new PdfIncrementalWriter(reader);
         var page = reader.GetPageReferences()[1];
@@ -150,13 +150,13 @@ public sealed class LongTermValidationTests : IDisposable
     [Fact]
     public async Task OcspResponseInDss_IsUsedOfflineForTheSigner()
     {
-        var document = await AddDssAsync(await SignAsync(TestDocuments.FromPdfSharp(1), timestamp: true), ocspForSigner: true);
+        var document = await AddDssAsync(await SignAsync(TestDocuments.FromCairo(1), timestamp: true), ocspForSigner: true);
 
         var report = await new PdfSignatureValidator(Offline()).ValidateAsync(new MemoryStream(document));
 
         var signature = Assert.Single(report.Signatures);
         Assert.True(signature.Indication == Indication.TotalPassed, report.ToJson());
-        Assert.True(signature.Level == PadesLevel.BaselineLt, report.ToJson());
+        Assert.True(signature.Level == PadesLevel.BaselineLT, report.ToJson());
         Assert.Contains(signature.Validation.Checks, c => c.Outcome == CheckOutcome.Passed && c.Detail.Contains("good per OCSP response in the DSS", StringComparison.Ordinal));
         Assert.Contains(signature.Modifications, m => m.Description.Contains("validation data in the DSS", StringComparison.Ordinal));
     }
@@ -171,7 +171,7 @@ public sealed class LongTermValidationTests : IDisposable
         await using var server = DevPkiHttpServer.Start(new DevPkiResponder(online), port);
         var cades = new CadesSignOptions { Certificate = signer, Chain = [online.SubCa, online.Root] };
         using var output = new MemoryStream();
-        await PdfSigner.SignAsync(new MemoryStream(TestDocuments.FromPdfSharp(1)), output, new PdfSignatureOptions { ContentsCapacity = 16 * 1024 },
+        await PdfSigner.SignAsync(new MemoryStream(TestDocuments.FromCairo(1)), output, new PdfSignatureOptions { ContentsCapacity = 16 * 1024 },
             async (toSign, cancellationToken) => await CadesSigner.SignDetachedAsync(toSign.OpenContent(), signerKey, cades, cancellationToken));
         using var http = new HttpClient();
 

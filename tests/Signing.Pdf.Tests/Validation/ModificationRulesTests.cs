@@ -20,7 +20,7 @@ public class ModificationRulesTests
         ModificationAnalyzer.Analyze(PdfReader.Open(new MemoryStream(before)), PdfReader.Open(new MemoryStream(after)), permission, locked.ToHashSet());
 
     /// <summary>A document with a text field "SoVanBan" whose value is "12/UBND".</summary>
-    private static Task<byte[]> WithTextFieldAsync() => UpdateAsync(TestDocuments.FromPdfSharp(1), (reader, writer) =>
+    private static Task<byte[]> WithTextFieldAsync() => UpdateAsync(TestDocuments.FromCairo(1), (reader, writer) =>
     {
         var field = writer.AddObject(new PdfDictionary
         {
@@ -78,7 +78,7 @@ public class ModificationRulesTests
     [InlineData(3, true)]
     public async Task AddingACommentAnnotation_IsAllowedOnlyAtP3(int permission, bool allowed)
     {
-        var before = TestDocuments.FromPdfSharp(1);
+        var before = TestDocuments.FromCairo(1);
         var after = await UpdateAsync(before, (reader, writer) =>
         {
             var pageReference = reader.GetPageReferences()[0];
@@ -105,7 +105,7 @@ public class ModificationRulesTests
     [Fact]
     public async Task ReplacingThePageTree_IsNeverAllowed()
     {
-        var before = TestDocuments.FromPdfSharp(2);
+        var before = TestDocuments.FromCairo(2);
         var after = await UpdateAsync(before, (reader, writer) =>
         {
             var pages = reader.Catalog["Pages"] as PdfReference;
@@ -124,7 +124,7 @@ public class ModificationRulesTests
     [Fact]
     public async Task ChangingTheCatalogBeyondFormAndDss_IsNotAllowed()
     {
-        var before = TestDocuments.FromPdfSharp(1);
+        var before = TestDocuments.FromCairo(1);
         var after = await UpdateAsync(before, (reader, writer) =>
         {
             var catalog = reader.Catalog.Clone();

@@ -49,7 +49,7 @@ public class OwnPipelineValidationTests
     [Fact]
     public async Task ThreeOwnSignatures_AllTotalPassed_EarlierOnesSeeOnlyAllowedChanges()
     {
-        var document = TestDocuments.FromPdfSharp(2);
+        var document = TestDocuments.FromCairo(2);
         for (var i = 0; i < 3; i++)
         {
             document = await SignAsync(document);
@@ -68,7 +68,7 @@ public class OwnPipelineValidationTests
     [Fact]
     public async Task FlippingAnySignedByte_GivesTotalFailed()
     {
-        var signed = await SignAsync(TestDocuments.FromPdfSharp(1));
+        var signed = await SignAsync(TestDocuments.FromCairo(1));
         var range = (await ValidateAsync(signed)).Signatures[0].ByteRange;
         var signedPositions = Enumerable.Range(0, (int)range[1]).Concat(Enumerable.Range((int)range[2], (int)range[3])).ToArray();
 
@@ -86,32 +86,48 @@ public class OwnPipelineValidationTests
     }
 
     [Fact]
-    public async Task CertificationWithP1_InCatalogPerms_ForbidsALaterSignature()
+    public async Task CertificationWithP1_InCatalogPerms_ForbidsALaterChange()
     {
-        // The catalog's /Perms /DocMDP names a DocMDP P=1 dictionary, as a certification signature would.
-        var reader = PdfReader.Open(new MemoryStream(TestDocuments.FromPdfSharp(1)));
-        var writer = new PdfIncrementalWriter(reader);
-        var transform = new PdfDictionary { ["TransformMethod"] = new PdfName("DocMDP"), ["TransformParams"] = new PdfDictionary { ["P"] = new PdfInteger(1) } };
-        var certification = writer.AddObject(new PdfDictionary { ["Type"] = new PdfName("Sig"), ["Reference"] = new PdfArray(transform) });
-        var catalog = reader.Catalog.Clone();
-        catalog["Perms"] = new PdfDictionary { ["DocMDP"] = certification };
-        writer.SetObject(reader.CatalogReference, catalog);
+        // A certification signature with DocMDP P=1 (our signer refuses any later signature, so the later change
+        // is an annotation appended by a bare incremental update, as another tool might do).
         using var certified = new MemoryStream();
-        await writer.WriteToAsync(certified);
-        var twice = await SignAsync(await SignAsync(certified.ToArray()));
+        var options = new PdfSignatureOptions
+        {
+            Certification = CertificationPermissions.NoChanges,
+            ContentsCapacity = SignatureSizeEstimator.EstimateContentsBytes(TestSigner.Shared.Chain),
+        };
+        await PdfSigner.SignAsync(new MemoryStream(TestDocuments.FromCairo(1)), certified, options, TestSigner.Shared.Producer);
+        var reader = PdfReader.Open(new MemoryStream(certified.ToArray()));
+        var writer = new PdfIncrementalWriter(reader);
+        var pageReference = reader.GetPageReferences()[0];
+        var page = reader.ResolveDictionary(pageReference, "page 1").Clone();
+        var note = writer.AddObject(new PdfDictionary
+        {
+            ["Type"] = new PdfName("Annot"),
+            ["Subtype"] = new PdfName("Text"),
+            ["Rect"] = new PdfArray(new PdfInteger(10), new PdfInteger(10), new PdfInteger(30), new PdfInteger(30)),
+            ["Contents"] = PdfString.FromText("Ghi chú sau khi ký"),
+        });
+        var annotations = reader.Resolve(page["Annots"]) is PdfArray existing ? new PdfArray(existing.Items) : new PdfArray();
+        annotations.Items.Add(note);
+        page["Annots"] = annotations;
+        writer.SetObject(pageReference, page);
+        using var changed = new MemoryStream();
+        await writer.WriteToAsync(changed);
 
-        var report = await ValidateAsync(twice);
+        var report = await ValidateAsync(changed.ToArray());
 
         var first = report.Signatures[0];
         Assert.Equal(1, first.DocMdpPermission);
         Assert.Equal(Indication.TotalFailed, first.Indication);
-        Assert.Contains(first.Modifications, m => !m.Allowed && m.Description.Contains("P=1", StringComparison.Ordinal));
+        Assert.True(first.Modifications.Any(m => !m.Allowed), report.ToJson());
+        Assert.True(first.Modifications.Any(m => !m.Allowed && m.Description.Contains("P=1", StringComparison.Ordinal)), report.ToJson());
     }
 
     [Fact]
     public async Task UnknownAnchor_GivesNoCertificateChainFound()
     {
-        var signed = await SignAsync(TestDocuments.FromPdfSharp(1));
+        var signed = await SignAsync(TestDocuments.FromCairo(1));
         var corpusRoot = ValidationCorpus.Anchors();
 
         var report = await new PdfSignatureValidator(new PdfValidationOptions { TrustAnchors = corpusRoot }).ValidateAsync(new MemoryStream(signed));
@@ -123,7 +139,7 @@ public class OwnPipelineValidationTests
     [Fact]
     public async Task ReportJson_CarriesIndicationStringsCoverageAndSummary()
     {
-        var signed = await SignAsync(TestDocuments.FromPdfSharp(1));
+        var signed = await SignAsync(TestDocuments.FromCairo(1));
 
         var json = (await ValidateAsync(signed)).ToJson();
 

@@ -60,7 +60,7 @@ public sealed class TimestampedValidationTests : IDisposable
     [Fact]
     public async Task ExpiredCertificate_WithSignatureTimestampBeforeExpiry_IsTotalPassedAtBT()
     {
-        var signed = await SignAsync(TestDocuments.FromPdfSharp(1), TsaAt(BeforeExpiry));
+        var signed = await SignAsync(TestDocuments.FromCairo(1), TsaAt(BeforeExpiry));
 
         var report = await ValidateAsync(signed);
 
@@ -74,7 +74,7 @@ public sealed class TimestampedValidationTests : IDisposable
     [Fact]
     public async Task ExpiredCertificate_WithoutTimestamp_IsOutOfBoundsNoPoe()
     {
-        var signed = await SignAsync(TestDocuments.FromPdfSharp(1), null);
+        var signed = await SignAsync(TestDocuments.FromCairo(1), null);
 
         var report = await ValidateAsync(signed);
 
@@ -85,7 +85,7 @@ public sealed class TimestampedValidationTests : IDisposable
     [Fact]
     public async Task ExpiredCertificate_WithTimestampAfterExpiry_IsOutOfBoundsNoPoe()
     {
-        var signed = await SignAsync(TestDocuments.FromPdfSharp(1), TsaAt(AfterExpiry));
+        var signed = await SignAsync(TestDocuments.FromCairo(1), TsaAt(AfterExpiry));
 
         var report = await ValidateAsync(signed);
 
@@ -95,7 +95,7 @@ public sealed class TimestampedValidationTests : IDisposable
     [Fact]
     public async Task DocumentTimestampBeforeExpiry_IsProofOfExistence_AndIsValidatedItself()
     {
-        var signed = await SignAsync(TestDocuments.FromPdfSharp(1), null);
+        var signed = await SignAsync(TestDocuments.FromCairo(1), null);
         var stamped = await AddDocumentTimestampAsync(signed, TsaAt(BeforeExpiry));
 
         var report = await ValidateAsync(stamped);
@@ -114,7 +114,7 @@ public sealed class TimestampedValidationTests : IDisposable
     [Fact]
     public async Task DocumentTimestamp_OverTamperedRevision_IsHashFailure()
     {
-        var stamped = await AddDocumentTimestampAsync(TestDocuments.FromPdfSharp(1), TsaAt(BeforeExpiry));
+        var stamped = await AddDocumentTimestampAsync(TestDocuments.FromCairo(1), TsaAt(BeforeExpiry));
         stamped[20] ^= 0x01;
 
         var report = await ValidateAsync(stamped);
