@@ -3,6 +3,10 @@ using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.DevPki;
 using Signing.Api.Features.Keys;
+using Signing.Api.Features.Limits;
+using Signing.Api.Features.Signing;
+using Signing.Api.Features.Tokens;
+using Signing.Api.Features.Verification;
 using Signing.Api.Hosting;
 using Signing.Api.Storage;
 
@@ -10,6 +14,10 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceHosting();
 builder.Services.AddSigningStorage();
 builder.Services.AddSigningAuthentication();
+builder.Services.AddSigningTokens();
+builder.Services.AddSigningLimits();
+builder.Services.AddSigningServices();
+builder.Services.AddSigningVerification();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
@@ -21,6 +29,8 @@ app.MapAccountEndpoints();
 app.MapAuditEndpoints();
 app.MapKeyEndpoints();
 app.MapDevPkiEndpoints();
+app.MapSignEndpoints();
+app.MapVerifyEndpoints();
 
 await app.RunAsync();
 

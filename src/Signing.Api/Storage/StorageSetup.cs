@@ -21,6 +21,7 @@ public static class StorageSetup
         services.AddSingleton<ConfigurationAudit>();
         services.AddSingleton<Features.Keys.SigningKeyStore>();
         services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<Features.Signing.PdfSignOperationStore>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -38,11 +38,13 @@ internal static class SigningKeyResolver
     /// (password from <c>SIGNING_KEY_PASSWORD</c>).
     /// </summary>
     /// <exception cref="KeyResolutionException">The reference cannot be used; the message says why.</exception>
-    internal static SigningKey Resolve(string keyReference, Func<TokenAccess> tokenAccess, string? chainFile = null)
+    internal static SigningKey Resolve(string keyReference, Func<TokenAccess>? tokenAccess = null, string? chainFile = null)
     {
         if (keyReference.StartsWith("pkcs11:", StringComparison.OrdinalIgnoreCase))
         {
-            return FromToken(keyReference, tokenAccess(), chainFile);
+            return tokenAccess is null
+                ? throw new KeyResolutionException($"'{keyReference}' is a token key; this command has no --module/--pin-file to reach it.")
+                : FromToken(keyReference, tokenAccess(), chainFile);
         }
 
         var file = new FileInfo(keyReference);
