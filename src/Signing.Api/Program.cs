@@ -1,6 +1,7 @@
 using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
+using Signing.Api.Features.Csc;
 using Signing.Api.Features.DevPki;
 using Signing.Api.Features.Keys;
 using Signing.Api.Features.Limits;
@@ -31,6 +32,7 @@ app.MapKeyEndpoints();
 app.MapDevPkiEndpoints();
 app.MapSignEndpoints();
 app.MapVerifyEndpoints();
+app.MapCscEndpoints();
 
 await app.RunAsync();
 

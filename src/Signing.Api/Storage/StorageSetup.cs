@@ -22,6 +22,7 @@ public static class StorageSetup
         services.AddSingleton<Features.Keys.SigningKeyStore>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<Features.Signing.PdfSignOperationStore>();
+        services.AddSingleton<Features.Csc.CscAuthorizationStore>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }
