@@ -13,6 +13,7 @@ internal static class BenchCommands
     {
         var bench = new Command("bench", "Benchmarks");
         bench.Subcommands.Add(Pkcs11());
+        bench.Subcommands.Add(BenchHttpCommand.Create());
         return bench;
     }
 
