@@ -16,8 +16,11 @@ public sealed class SigningApiFactory(TokenPki pki, IDictionary<string, string?>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddHttpClient(KeyRevocationCache.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler()));
+        builder.ConfigureServices(services =>
+        {
+            services.AddHttpClient(KeyRevocationCache.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
+            services.AddHttpClient(nameof(Signing.Api.Features.Signing.PdfSignatureService)).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
+        });
     }
 
     /// <summary>Starts the service and seeds the two agencies.</summary>

@@ -16,6 +16,7 @@ public static class SigningSetup
         services.AddSingleton<KeyRevocationCache>();
         services.AddSingleton<SigningKeyAccess>();
         services.AddSingleton<PdfSignatureService>();
+        services.AddHostedService<ExpiredOperationSweeper>();
         return services;
     }
 }
