@@ -54,6 +54,12 @@ public sealed class SignCmsAndVerifyTests(TokenPki pki) : IAsyncLifetime
         tampered[0] ^= 1;
         Assert.Equal("TOTAL_FAILED", (await VerifyAsync(caller, detached, tampered)).GetProperty("indication").GetString());
 
+        var garbage = await (await caller.PostAsync("/api/v1/verify/cms", new ByteArrayContent("not a CMS"u8.ToArray()))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("TOTAL_FAILED", garbage.GetProperty("indication").GetString());
+        Assert.Equal("FORMAT_FAILURE", garbage.GetProperty("subIndication").GetString());
+        using var anonymous = _api.CreateClient();
+        await (await anonymous.PostAsync("/api/v1/verify/cms", new ByteArrayContent(enveloping))).AssertProblemAsync(HttpStatusCode.Unauthorized);
+
         var raw = new ByteArrayContent(enveloping);
         raw.Headers.ContentType = new MediaTypeHeaderValue("application/pkcs7-signature");
         var rawReport = await (await caller.PostAsync("/api/v1/verify/cms", raw)).Content.ReadFromJsonAsync<JsonElement>();

@@ -56,6 +56,22 @@ public abstract class SigningFlows(TokenPki pki) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
         Assert.Contains("Signature is Valid.", TestPdfs.Pdfsig(await raw.Content.ReadAsByteArrayAsync()), StringComparison.Ordinal);
 
+        // A retried request with the same Idempotency-Key gets the same signed PDF back, not a second signature.
+        var retried = new List<(string Id, byte[] Body, bool Replayed)>();
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/sign/pdf?keyId={keyId}") { Content = TestPdfs.Raw(pdf) };
+            request.Headers.Add("Idempotency-Key", "sign-retry-1");
+            var response = await caller.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            retried.Add((response.Headers.GetValues("X-Signature-Id").Single(), await response.Content.ReadAsByteArrayAsync(),
+                response.Headers.Contains("Idempotent-Replayed")));
+        }
+
+        Assert.Equal(retried[0].Id, retried[1].Id);
+        Assert.Equal(retried[0].Body, retried[1].Body);
+        Assert.True(retried[1].Replayed);
+
         using var auditor = await _api.SignedInAsync(_api.A.Auditor);
         var audit = await auditor.GetStringAsync("/api/v1/audit?limit=50");
         Assert.Contains(signatureId, audit, StringComparison.Ordinal);
