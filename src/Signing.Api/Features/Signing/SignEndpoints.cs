@@ -56,6 +56,7 @@ public static class SignEndpoints
         var (upload, uploadProblem) = await PdfUpload.ReadAsync(context.Request, ct);
         if (upload is null)
         {
+            await AuditAsync(audit, context, "sign.pdf", null, uploadProblem!, "no document", ct);
             return uploadProblem!;
         }
 
@@ -129,6 +130,7 @@ public static class SignEndpoints
         var audited = $"{(data is not null ? "sha256" : $"{request.HashAlgorithm ?? "SHA-256"}-hash")}={contentHash}; key={request.KeyId}";
         if (inputProblem is not null)
         {
+            await AuditAsync(audit, context, "sign.cms", signatureId, inputProblem, audited, ct);
             return inputProblem;
         }
 
@@ -194,12 +196,13 @@ public static class SignEndpoints
             problem = SigningKeyAccess.Problem(StatusCodes.Status400BadRequest, "Malformed input", "padding must be pkcs1 or pss.");
         }
 
+        var audited = $"{digestAlgorithm.Name}-hash={Convert.ToHexStringLower(hash)}; key={request.KeyId}";
         if (problem is not null)
         {
+            await AuditAsync(audit, context, "sign.hash", signatureId, problem, audited, ct);
             return problem;
         }
 
-        var audited = $"{digestAlgorithm.Name}-hash={Convert.ToHexStringLower(hash)}; key={request.KeyId}";
         var (key, accessProblem) = await access.ResolveAsync(context.User, request.KeyId, context, ct);
         accessProblem ??= key is not null && key.Location != KeyLocation.Pkcs11 ? DeskTokenProblem() : null;
         var (tokenKey, tokenProblem) = accessProblem is null ? OpenTokenKey(tokens, key!) : (null, null);
@@ -332,7 +335,7 @@ public static class SignEndpoints
     };
 
     /// <summary>Records a refused or failed signing attempt.</summary>
-    internal static Task AuditAsync(AuditLog audit, HttpContext context, string action, string target, ProblemHttpResult problem, string details, CancellationToken ct)
+    internal static Task AuditAsync(AuditLog audit, HttpContext context, string action, string? target, ProblemHttpResult problem, string details, CancellationToken ct)
         => audit.AppendAsync(context.AuditEntry(action, target,
             problem.StatusCode is >= 500 ? AuditOutcome.Failure : AuditOutcome.Denied,
             $"{details}; status={problem.StatusCode}; {problem.ProblemDetails.Title}"), ct);

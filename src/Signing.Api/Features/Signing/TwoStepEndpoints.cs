@@ -44,6 +44,7 @@ public static class TwoStepEndpoints
         var (upload, uploadProblem) = await PdfUpload.ReadAsync(context.Request, ct);
         if (upload is null)
         {
+            await SignEndpoints.AuditAsync(audit, context, "sign.pdf.prepare", null, uploadProblem!, "no document", ct);
             return uploadProblem!;
         }
 
