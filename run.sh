@@ -44,16 +44,37 @@ if [ ! -f "$DATA/.initialised" ]; then
   export SIGNING_PIN_FILE="$DATA/secrets/token-pin"
   SIGNING_SO_PIN="$(cat "$DATA/secrets/token-so-pin")" SIGNING_PIN="$(cat "$DATA/secrets/token-pin")" \
     $CLI token init --slot 0 --label dev
-  SIGNING_PIN="$(cat "$DATA/secrets/token-pin")" $CLI devpki init --out "$DATA/pki" --token dev --base-url "$URL/dev-pki"
-  $CLI demo init --data "$DATA" > /dev/null
+  SIGNING_PIN="$(cat "$DATA/secrets/token-pin")" $CLI devpki init --out "$DATA/pki" --token dev --base-url "$URL/dev-pki" \
+    | tee "$DATA/devpki-init.txt"
+  # devpki prints "  <name> key on token: <URI>  (certificate …)"; keep the URIs for later runs.
+  {
+    echo "SEAL_URI='$(awk '$1=="agency" && $2=="key" {print $5}' "$DATA/devpki-init.txt")'"
+    echo "OFFICIAL_URI='$(awk '$1=="official" && $2=="key" {print $5}' "$DATA/devpki-init.txt")'"
+  } > "$DATA/demo-keys.env"
   touch "$DATA/.initialised"
 fi
 
-API_KEY="$($CLI demo init --data "$DATA" | tail -1)"
+# Registering the demo keys is idempotent (by certificate), so older data directories get them too.
+KEY_OPTIONS=()
+if [ -f "$DATA/demo-keys.env" ]; then
+  # shellcheck disable=SC1091
+  . "$DATA/demo-keys.env"
+  [ -n "${SEAL_URI:-}" ] && KEY_OPTIONS+=(--seal-key "$SEAL_URI" --seal-cert "$DATA/pki/agency.token.pem")
+  [ -n "${OFFICIAL_URI:-}" ] && KEY_OPTIONS+=(--official-key "$OFFICIAL_URI" --official-cert "$DATA/pki/official.token.pem")
+  KEY_OPTIONS+=(--chain "$DATA/pki/ca.pem")
+fi
+DEMO="$($CLI demo init --data "$DATA" "${KEY_OPTIONS[@]}")"
+API_KEY="$(echo "$DEMO" | tail -1)"
+SEAL_KEY_ID="$(echo "$DEMO" | awk '$1=="Seal" {print $3}')"
 
 echo "run.sh: starting the API on $URL"
+# The API logs in to the dev token with the PIN from data/secrets/token-pin; the PIN never enters configuration values.
 ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
 DevPki__Directory="$DATA/pki" \
+Pkcs11__Module="$MODULE" \
+Pkcs11__Tokens__0__Label=dev \
+Pkcs11__Tokens__0__PinFile="$DATA/secrets/token-pin" \
+Verification__TrustAnchorsFile="$DATA/pki/root.pem" \
   dotnet "$API" --urls "$URL" &
 API_PID=$!
 trap 'kill -TERM $API_PID 2>/dev/null; wait $API_PID' INT TERM
@@ -77,12 +98,15 @@ cat <<INFO
 
   Signing service: $URL   (ready: $URL/health/ready)
   Demo API key:    $API_KEY
+  Demo seal key:   ${SEAL_KEY_ID:-none} (granted to demo-portal)
   Demo people:     see $DATA/demo.json (official 'chutich', clerk 'vanthu', admin 'quantri')
 
   Try next:
     curl -s -H "X-Api-Key: $API_KEY" $URL/api/v1/auth/me
     curl -s -H "X-Api-Key: $API_KEY" $URL/api/v1/keys
     curl -s -H "X-Api-Key: $API_KEY" $URL/openapi/v1.json | head -c 400
+    curl -s -H "X-Api-Key: $API_KEY" -H 'Content-Type: application/pdf' --data-binary @in.pdf \
+      "$URL/api/v1/sign/pdf?keyId=${SEAL_KEY_ID:-KEY}&reason=Demo" -o signed.pdf && pdfsig signed.pdf
 
   Stop with Ctrl+C.
 INFO

@@ -12,6 +12,8 @@ command -v pdfsig        >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v qpdf          >/dev/null 2>&1 || missing+=(qpdf)
 command -v openssl       >/dev/null 2>&1 || missing+=(openssl)
 [ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || missing+=(fonts-liberation)
+# Liberation Serif 1.07 lacks some precomposed Vietnamese letters; appearances fall back to DejaVu Serif for them.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || missing+=(fonts-dejavu-core)
 # The PIN-policy tests build a small PKCS#11 shim module in C.
 command -v gcc           >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 [ -f /usr/include/p11-kit-1/p11-kit/pkcs11.h ] || missing+=(libp11-kit-dev)

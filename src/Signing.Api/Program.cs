@@ -1,8 +1,13 @@
 using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
+using Signing.Api.Features.Csc;
 using Signing.Api.Features.DevPki;
 using Signing.Api.Features.Keys;
+using Signing.Api.Features.Limits;
+using Signing.Api.Features.Signing;
+using Signing.Api.Features.Tokens;
+using Signing.Api.Features.Verification;
 using Signing.Api.Hosting;
 using Signing.Api.Storage;
 
@@ -10,6 +15,10 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceHosting();
 builder.Services.AddSigningStorage();
 builder.Services.AddSigningAuthentication();
+builder.Services.AddSigningTokens();
+builder.Services.AddSigningLimits();
+builder.Services.AddSigningServices();
+builder.Services.AddSigningVerification();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
@@ -21,6 +30,9 @@ app.MapAccountEndpoints();
 app.MapAuditEndpoints();
 app.MapKeyEndpoints();
 app.MapDevPkiEndpoints();
+app.MapSignEndpoints();
+app.MapVerifyEndpoints();
+app.MapCscEndpoints();
 
 await app.RunAsync();
 

@@ -17,16 +17,8 @@ public sealed class PlatformCommandTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private sealed record Result(int ExitCode, string Stdout, string Stderr)
-    {
-        public string LastLine => Stdout.TrimEnd().Split('\n')[^1].Trim();
-    }
-
-    private static Result Run(IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
-    {
-        var (exitCode, stdout, stderr) = TokenTestStore.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "signing.dll"), .. arguments], environment);
-        return new Result(exitCode, stdout, stderr);
-    }
+    private static SigningCli.Result Run(IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
+        => SigningCli.Run(environment, arguments);
 
     [Fact]
     public void DemoInit_CreatesOnce_AndKeepsCredentialsPrivate()

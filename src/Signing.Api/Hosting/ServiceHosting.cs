@@ -83,8 +83,30 @@ public static class ServiceHosting
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable },
+            ResponseWriter = WriteReadinessAsync,
         }).AllowAnonymous();
         app.MapOpenApi();
         return app;
+    }
+
+    // Operators need to see which check failed and why (e.g. "token 'dev': not present"), not just "Unhealthy".
+    private static Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    {
+        if (report.Status == HealthStatus.Healthy)
+        {
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync(report.Status.ToString());
+        }
+
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(entry => entry.Key, entry => new
+            {
+                status = entry.Value.Status.ToString(),
+                description = entry.Value.Description,
+            }),
+        });
     }
 }

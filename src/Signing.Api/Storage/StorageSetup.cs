@@ -21,6 +21,8 @@ public static class StorageSetup
         services.AddSingleton<ConfigurationAudit>();
         services.AddSingleton<Features.Keys.SigningKeyStore>();
         services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<Features.Signing.PdfSignOperationStore>();
+        services.AddSingleton<Features.Csc.CscAuthorizationStore>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -14,6 +14,7 @@ internal static class BenchCommands
         var bench = new Command("bench", "Benchmarks");
         bench.Subcommands.Add(Pkcs11());
         bench.Subcommands.Add(BenchPdfCommand.Create());
+        bench.Subcommands.Add(BenchHttpCommand.Create());
         return bench;
     }
 

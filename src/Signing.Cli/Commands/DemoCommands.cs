@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
+using Signing.Api.Features.Keys;
 using Signing.Cli.Storage;
 
 using Signing.Cli.Tokens;
@@ -32,6 +34,16 @@ internal static class DemoCommands
         var database = new CliDatabase();
         var init = new Command("init", "Create the demo agency, an official, a clerk, an admin and an API key (once); print them");
         database.AddTo(init);
+        var sealKey = new Option<string?>("--seal-key") { Description = "PKCS#11 URI of the agency seal key to register and grant to demo-portal" };
+        var sealCert = new Option<FileInfo?>("--seal-cert") { Description = "PEM certificate of the seal key" };
+        var officialKey = new Option<string?>("--official-key") { Description = "PKCS#11 URI of the demo official's key to register" };
+        var officialCert = new Option<FileInfo?>("--official-cert") { Description = "PEM certificate of the official's key" };
+        var chain = new Option<FileInfo?>("--chain") { Description = "PEM issuing CA certificate(s) of both keys, for revocation checks" };
+        foreach (var option in new Option[] { sealKey, sealCert, officialKey, officialCert, chain })
+        {
+            init.Options.Add(option);
+        }
+
         init.SetAction((parse, ct) => CliRun.GuardAsync(async () =>
         {
             var credentialsPath = Path.Combine(parse.GetValue(database.DataDirectory)!, "demo.json");
@@ -52,6 +64,25 @@ internal static class DemoCommands
                 credentials = await SeedAsync(db, accounts, ct);
                 await File.WriteAllTextAsync(credentialsPath, JsonSerializer.Serialize(credentials, Json), ct);
                 File.SetUnixFileMode(credentialsPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            var chainPem = parse.GetValue(chain) is { } chainFile ? await File.ReadAllTextAsync(chainFile.FullName, ct) : null;
+            var keys = new SigningKeyStore(db, TimeProvider.System);
+            if (parse.GetValue(sealKey) is { } sealUri)
+            {
+                var seal = await RegisterKeyAsync(keys, credentials, KeyPurpose.AgencySeal, sealUri, parse.GetValue(sealCert), chainPem, null, ct);
+                var portal = await accounts.FindClientByNameAsync(credentials.ClientName, ct)
+                    ?? throw new CliUsageException($"The demo client '{credentials.ClientName}' is missing.");
+                await keys.GrantAsync(seal.Id, portal.Id, ct);
+                Console.WriteLine($"Seal key:     {seal.Id} ({seal.Subject}), granted to {portal.Name}");
+            }
+
+            if (parse.GetValue(officialKey) is { } officialUri)
+            {
+                var official = await accounts.FindUserByUsernameAsync(credentials.OfficialUsername, ct)
+                    ?? throw new CliUsageException($"The demo official '{credentials.OfficialUsername}' is missing.");
+                var key = await RegisterKeyAsync(keys, credentials, KeyPurpose.Official, officialUri, parse.GetValue(officialCert), chainPem, official.Id, ct);
+                Console.WriteLine($"Official key: {key.Id} ({key.Subject}), owned by {official.Username}");
             }
 
             Console.WriteLine($"Agency:   {credentials.AgencyName} ({credentials.AgencyCode}), id {credentials.AgencyId}");
@@ -82,6 +113,21 @@ internal static class DemoCommands
             $"cli:{Environment.UserName}", agency.Id, "demo.init", agency.Id, AuditOutcome.Success, null), ct);
         return new DemoCredentials(agency.Id, agency.Code, agency.Name, "chutich", officialPassword, "vanthu", clerkPassword,
             "quantri", adminPassword, client.Name, key);
+    }
+
+    /// <summary>Registers a token key for the demo agency once; a key whose certificate is already registered is returned as is.</summary>
+    private static async Task<SigningKey> RegisterKeyAsync(
+        SigningKeyStore keys, DemoCredentials credentials, string purpose, string uri, FileInfo? certificateFile, string? chainPem,
+        string? ownerUserId, CancellationToken ct)
+    {
+        if (certificateFile is null)
+        {
+            throw new CliUsageException($"A {purpose} key needs its certificate (--seal-cert / --official-cert).");
+        }
+
+        using var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificateFile.FullName, ct));
+        return await keys.FindByThumbprintAsync(ClientCertificateValidator.Thumbprint(certificate), ct)
+            ?? await keys.CreateAsync(credentials.AgencyId, ownerUserId, purpose, KeyLocation.Pkcs11, uri, certificate, chainPem, ct);
     }
 
     private static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
+using Signing.Pki.Revocation;
+
+namespace Signing.Api.Features.Keys;
+
+/// <summary>What the revocation check says about a key before it signs.</summary>
+/// <param name="Usable">True when the key may sign.</param>
+/// <param name="Unavailable">True when no revocation source answered: the key is not known to be bad, but must not sign now.</param>
+/// <param name="Detail">Why not, in words for a problem detail; null when usable.</param>
+public sealed record KeyRevocationVerdict(bool Usable, bool Unavailable, string? Detail);
+
+/// <summary>
+/// Checks a key's certificate against OCSP, then its CRL (through Signing.Pki's <see cref="RevocationChecker"/>), and
+/// caches each definite answer until the source's nextUpdate so that a busy key does not query the CA per signature.
+/// </summary>
+public sealed class KeyRevocationCache(IHttpClientFactory httpClients, TimeProvider clock)
+{
+    /// <summary>The named HTTP client revocation requests go through.</summary>
+    public const string HttpClientName = "revocation";
+
+    // Answers without nextUpdate are kept briefly: long enough to spare the responder, short enough to notice a revocation.
+    private static readonly TimeSpan DefaultFreshness = TimeSpan.FromMinutes(5);
+    private const string AuthorityInfoAccessOid = "1.3.6.1.5.5.7.1.1";
+    private const string CrlDistributionPointsOid = "2.5.29.31";
+
+    private readonly ConcurrentDictionary<string, (RevocationResult Result, DateTimeOffset FreshUntil)> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="key"/>'s certificate is revoked, according to its issuer's OCSP responder or CRL.</summary>
+    public async Task<KeyRevocationVerdict> CheckAsync(SigningKey key, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(key.Thumbprint, out var cached) && cached.FreshUntil > now)
+        {
+            return Verdict(cached.Result);
+        }
+
+        using var certificate = key.LoadCertificate();
+        var pointsToRevocation = certificate.Extensions.Any(extension =>
+            extension.Oid?.Value is AuthorityInfoAccessOid or CrlDistributionPointsOid);
+        if (!pointsToRevocation)
+        {
+            // A self-issued or test certificate names no OCSP responder or CRL: there is nothing that could revoke it.
+            return new KeyRevocationVerdict(true, false, null);
+        }
+
+        var chain = new X509Certificate2Collection();
+        if (!string.IsNullOrWhiteSpace(key.ChainPem))
+        {
+            chain.ImportFromPem(key.ChainPem);
+        }
+
+        var issuer = chain.FirstOrDefault(candidate => candidate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData));
+        if (issuer is null)
+        {
+            return new KeyRevocationVerdict(false, false,
+                $"The key's certificate names revocation sources but its issuer '{certificate.Issuer}' is not in the registered chain, so revocation cannot be checked; register the key with its chain.");
+        }
+
+        var checker = RevocationChecker.Create(httpClients.CreateClient(HttpClientName), new RevocationClientOptions { Time = clock });
+        var result = await checker.CheckAsync(certificate, issuer, ct);
+        if (result.Status != RevocationStatus.Unknown)
+        {
+            _cache[key.Thumbprint] = (result, result.NextUpdate ?? now + DefaultFreshness);
+        }
+
+        return Verdict(result);
+    }
+
+    private static KeyRevocationVerdict Verdict(RevocationResult result) => result.Status switch
+    {
+        RevocationStatus.Good => new KeyRevocationVerdict(true, false, null),
+        RevocationStatus.Revoked => new KeyRevocationVerdict(false, false,
+            $"The key's certificate was revoked{(result.RevocationTime is { } at ? $" on {at:yyyy-MM-dd HH:mm:ss}Z" : "")}" +
+            $"{(result.Reason is { } reason ? $" ({reason})" : "")}, according to {result.Source}."),
+        _ => new KeyRevocationVerdict(false, true,
+            $"The revocation status of the key's certificate could not be established ({result.Problem}); signing is refused until OCSP or the CRL answers."),
+    };
+}

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
+using Signing.Pdf.Signatures;
+using Signing.Pki.Cms;
+using Signing.Pki.Timestamping;
+
+namespace Signing.Api.Features.Signing;
+
+/// <summary>What the caller asked for in a PDF signature.</summary>
+/// <param name="Level">The PAdES baseline level: <c>B-B</c>, or <c>B-T</c> when a TSA is configured.</param>
+/// <param name="Reason">The /Reason entry.</param>
+/// <param name="Location">The /Location entry.</param>
+public sealed record PdfSignatureRequest(string Level, string? Reason, string? Location);
+
+/// <summary>
+/// The one place the API produces PAdES signatures: today PdfSigner with a CAdES detached CMS over the byte-range
+/// digest (signing-certificate-v2, no signing-time, plus a signature time-stamp for B-T). Swap this class's body for
+/// the high-level PadesSigner when it lands; the endpoints only see these three methods.
+/// </summary>
+public sealed class PdfSignatureService(IOptions<SigningOptions> options, IHttpClientFactory httpClients)
+{
+    /// <summary>PAdES baseline B-B.</summary>
+    public const string LevelB = "B-B";
+
+    /// <summary>PAdES baseline B-T.</summary>
+    public const string LevelT = "B-T";
+
+    // A TSA token with its certificate chain rarely passes 6 KiB; room to spare keeps the placeholder safe.
+    private const int TimestampAllowanceBytes = 12 * 1024;
+
+    /// <summary>Null when <paramref name="level"/> can be produced here, else why not.</summary>
+    public string? Unsupported(string level) => level switch
+    {
+        LevelB => null,
+        LevelT when !string.IsNullOrWhiteSpace(options.Value.TsaUrl) => null,
+        LevelT => "Level B-T needs a time-stamping authority: configure Signing:TsaUrl.",
+        _ => $"Level '{level}' is not supported yet; this service signs PAdES B-B{(string.IsNullOrWhiteSpace(options.Value.TsaUrl) ? "" : " and B-T")}.",
+    };
+
+    /// <summary>Signs <paramref name="input"/> into <paramref name="output"/> with a key the service holds.</summary>
+    public async Task SignAsync(Stream input, Stream output, PdfSignatureRequest request, AsymmetricAlgorithm key,
+        X509Certificate2 certificate, X509Certificate2Collection chain, CancellationToken ct)
+    {
+        var cades = CadesOptions(certificate, chain);
+        await PdfSigner.SignAsync(input, output, PdfOptions(request, certificate, chain), async (toSign, token) =>
+        {
+            var signatureRequest = CadesSigner.Prepare(toSign.Digest.Span, cades);
+            var cms = signatureRequest.Assemble(SignSignedAttributes(key, signatureRequest.SignedAttributes, cades.DigestAlgorithm));
+            return await TimestampIfNeededAsync(cms, request.Level, token);
+        }, ct);
+    }
+
+    /// <summary>Step one of two-step signing: prepares the document and returns the state and the signed attributes to sign externally.</summary>
+    public async Task<(PreparedSignature State, CadesSignatureRequest SignatureRequest)> PrepareAsync(
+        Stream input, Stream output, PdfSignatureRequest request, X509Certificate2 certificate, X509Certificate2Collection chain, CancellationToken ct)
+    {
+        var state = await PdfSigner.PrepareAsync(input, output, PdfOptions(request, certificate, chain), ct);
+        return (state, CadesSigner.Prepare(state.Digest, CadesOptions(certificate, chain)));
+    }
+
+    /// <summary>
+    /// Step two: checks <paramref name="signatureValue"/> over <paramref name="signedAttributes"/> against the certificate,
+    /// and builds the CMS (time-stamped for B-T) for <see cref="EmbedAsync"/>.
+    /// </summary>
+    /// <exception cref="CryptographicException">The signature does not verify with the certificate's key.</exception>
+    public async Task<byte[]> AssembleAsync(byte[] signedAttributes, ReadOnlyMemory<byte> signatureValue, string level,
+        X509Certificate2 certificate, X509Certificate2Collection chain, CancellationToken ct)
+    {
+        var signatureRequest = CadesSignatureRequest.FromSignedAttributes(signedAttributes, CadesOptions(certificate, chain));
+        return await TimestampIfNeededAsync(signatureRequest.Assemble(signatureValue.Span), level, ct);
+    }
+
+    /// <summary>Embeds a CMS from <see cref="AssembleAsync"/> into the prepared document.</summary>
+    public static Task EmbedAsync(Stream prepared, PreparedSignature state, byte[] cms, CancellationToken ct)
+        => PdfSigner.EmbedAsync(prepared, state, cms, ct);
+
+    /// <summary>Signs DER signed attributes with a token or software key: PKCS#1 v1.5 for RSA, DER ECDSA-Sig-Value for EC.</summary>
+    public static byte[] SignSignedAttributes(AsymmetricAlgorithm key, byte[] signedAttributes, HashAlgorithmName digest) => key switch
+    {
+        RSA rsa => rsa.SignData(signedAttributes, digest, RSASignaturePadding.Pkcs1),
+        ECDsa ecdsa => ecdsa.SignData(signedAttributes, digest, DSASignatureFormat.Rfc3279DerSequence),
+        _ => throw new CryptographicException($"Keys of type {key.GetType().Name} cannot sign."),
+    };
+
+    private static CadesSignOptions CadesOptions(X509Certificate2 certificate, X509Certificate2Collection chain)
+        => new() { Certificate = certificate, Chain = chain, DigestAlgorithm = HashAlgorithmName.SHA256 };
+
+    private static PdfSignatureOptions PdfOptions(PdfSignatureRequest request, X509Certificate2 certificate, X509Certificate2Collection chain) => new()
+    {
+        Reason = request.Reason,
+        Location = request.Location,
+        SignerName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false),
+        ContentsCapacity = SignatureSizeEstimator.EstimateContentsBytes(
+            [certificate, .. chain], timestampTokenBytes: request.Level == LevelT ? TimestampAllowanceBytes : 0),
+    };
+
+    private async Task<byte[]> TimestampIfNeededAsync(byte[] cms, string level, CancellationToken ct)
+    {
+        if (level != LevelT)
+        {
+            return cms;
+        }
+
+        var timestamper = new HttpTimestampClient(httpClients.CreateClient(nameof(PdfSignatureService)), new Uri(options.Value.TsaUrl!));
+        return await CadesSigner.AddSignatureTimestampAsync(cms, timestamper, ct);
+    }
+}

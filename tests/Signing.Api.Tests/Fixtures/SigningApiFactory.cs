@@ -1,0 +1,69 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Signing.Api.Features.Keys;
+
+namespace Signing.Api.Tests.Fixtures;
+
+/// <summary>
+/// <see cref="ApiFactory"/> wired to the test token and dev PKI: revocation requests for the dev PKI's OCSP and CRL
+/// URLs (http://localhost/dev-pki/…) go to this same service through the TestServer, as they would over the network.
+/// </summary>
+public sealed class SigningApiFactory(TokenPki pki, IDictionary<string, string?>? settings = null)
+    : ApiFactory(Merge(pki.Settings(), settings))
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services =>
+        {
+            services.AddHttpClient(KeyRevocationCache.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
+            services.AddHttpClient(nameof(Signing.Api.Features.Signing.PdfSignatureService)).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
+        });
+    }
+
+    /// <summary>Starts the service and seeds the two agencies.</summary>
+    public new async Task<SigningApiFactory> SeedAsync()
+    {
+        await base.SeedAsync();
+        return this;
+    }
+
+    /// <summary>Registers a key in agency A as its admin and returns its id.</summary>
+    public async Task<string> RegisterAsync(string purpose, string location, string? uri, string certificatePem, string? ownerUserId = null)
+    {
+        using var admin = await SignedInAsync(A.Admin);
+        var response = await admin.PostAsJsonAsync("/api/v1/keys", new
+        {
+            purpose, location, pkcs11Uri = uri, certificatePem, chainPem = pki.SubCaPem, ownerUserId,
+        });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Registers a key in agency A and grants it to A's caller.</summary>
+    public async Task<string> RegisterGrantedAsync(TokenPki.IssuedKey key, string purpose = "agency-seal")
+    {
+        var id = await RegisterAsync(purpose, "pkcs11", key.Uri, key.CertificatePem);
+        await GrantAsync(id);
+        return id;
+    }
+
+    /// <summary>Grants a key of agency A to A's caller.</summary>
+    public async Task GrantAsync(string keyId)
+    {
+        using var admin = await SignedInAsync(A.Admin);
+        (await admin.PostAsJsonAsync($"/api/v1/keys/{keyId}/grants", new { clientId = A.Caller.Id })).EnsureSuccessStatusCode();
+    }
+
+    private static Dictionary<string, string?> Merge(Dictionary<string, string?> baseSettings, IDictionary<string, string?>? extra)
+    {
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            baseSettings[key] = value;
+        }
+
+        return baseSettings;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Signing.Pkcs11;
+using Signing.Pkcs11.Tests.Fixtures;
+using Signing.Pki.DevPki;
+
+namespace Signing.Api.Tests.Fixtures;
+
+/// <summary>
+/// One SoftHSM2 token ("test", PIN in a file) with keys generated on it, and a dev PKI (served by the API under
+/// /dev-pki in Development) that issued their certificates: "seal" (good), "revoked" (revoked at the sub-CA) and
+/// "official" (for CSC). Shared by every test that signs, through <see cref="TokenCollection"/>.
+/// </summary>
+public sealed class TokenPki : IDisposable
+{
+    /// <summary>Where the dev PKI says it is served: the API under test, reached through the TestServer.</summary>
+    public static readonly Uri PkiBaseUrl = new("http://localhost/dev-pki");
+
+    public TokenPki()
+    {
+        Token = new SoftHsmToken();
+        PinFile = Path.Combine(Token.Directory, "token-pin");
+        File.WriteAllText(PinFile, Token.UserPin + "\n");
+        PkiDirectory = Path.Combine(Token.Directory, "pki");
+        using var authority = DevCertificateAuthority.Initialize(PkiDirectory, DevPkiProfile.Default, PkiBaseUrl);
+        RootPemFile = Path.Combine(Token.Directory, "root.pem");
+        File.WriteAllText(RootPemFile, authority.Root.ExportCertificatePem());
+        SubCaPem = authority.SubCa.ExportCertificatePem();
+        Seal = Issue(authority, "seal", "CN=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, O=UBND TỈNH PHÚ THỌ, L=Tỉnh Phú Thọ, C=VN");
+        Revoked = Issue(authority, "revoked", "CN=Văn phòng cũ, O=UBND TỈNH PHÚ THỌ, L=Tỉnh Phú Thọ, C=VN");
+        authority.Revoke(Revoked.Certificate, X509RevocationReason.CessationOfOperation);
+        Official = Issue(authority, "official", "CN=Nguyễn Văn An, OU=Lãnh đạo, O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, L=Tỉnh Phú Thọ, C=VN");
+    }
+
+    /// <summary>A key on the token with its issued certificate.</summary>
+    public sealed record IssuedKey(string Uri, X509Certificate2 Certificate)
+    {
+        public string CertificatePem => Certificate.ExportCertificatePem();
+    }
+
+    public SoftHsmToken Token { get; }
+
+    public string PinFile { get; }
+
+    public string PkiDirectory { get; }
+
+    public string RootPemFile { get; }
+
+    public string SubCaPem { get; }
+
+    public IssuedKey Seal { get; }
+
+    public IssuedKey Revoked { get; }
+
+    public IssuedKey Official { get; }
+
+    /// <summary>Configuration for an API that uses this token and serves this PKI.</summary>
+    public Dictionary<string, string?> Settings() => new()
+    {
+        ["Pkcs11:Module"] = Token.ModulePath,
+        ["Pkcs11:Tokens:0:Label"] = Token.TokenLabel,
+        ["Pkcs11:Tokens:0:PinFile"] = PinFile,
+        ["DevPki:Directory"] = PkiDirectory,
+        ["Verification:TrustAnchorsFile"] = RootPemFile,
+    };
+
+    /// <summary>Opens a token key as an external signer (a desk token, a CSC client's view) would use it.</summary>
+    public Pkcs11SigningKey Open(IssuedKey key) => Pkcs11SigningKey.Open(Token.ModulePath, key.Uri, Token.UserPin);
+
+    private IssuedKey Issue(DevCertificateAuthority authority, string label, string subject)
+    {
+        var pkcs11 = Token.Module.OpenToken(Token.TokenLabel);
+        pkcs11.Login(Token.UserPin);
+        pkcs11.GenerateKeyPair(Pkcs11KeyAlgorithm.Rsa2048, label, System.Text.Encoding.ASCII.GetBytes(label));
+        var uri = $"pkcs11:token={Token.TokenLabel};object={label};type=private";
+        using var key = Pkcs11SigningKey.Open(Token.ModulePath, uri, Token.UserPin);
+        var csr = new CertificateRequest(subject, (RSA)key.PrivateKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequest();
+        return new IssuedKey(uri, authority.IssueFromCsr(csr));
+    }
+
+    public void Dispose() => Token.Dispose();
+}
+
+[CollectionDefinition(Name)]
+public sealed class TokenCollection : ICollectionFixture<TokenPki>, ICollectionFixture<PostgresCluster>
+{
+    public const string Name = "softhsm-token";
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Json;
+using Signing.Api.Tests.Fixtures;
+using Signing.Api.Tests.Http;
+
+namespace Signing.Api.Tests.SignApi;
+
+/// <summary>Oversize bodies, too many pages, and per-client rate limits on the sign API.</summary>
+public sealed class LimitTests : IAsyncLifetime
+{
+    private ApiFactory _api = null!;
+
+    public async Task InitializeAsync() => _api = await new ApiFactory(new Dictionary<string, string?>
+    {
+        ["Limits:MaxDocumentBytes"] = "4096",
+        ["Limits:MaxPages"] = "1",
+        ["Limits:SignRequestsPerMinute"] = "6",
+    }).SeedAsync();
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    [Fact]
+    public async Task OversizeBody413_TooManyPages413_SeventhRequestInAMinute429WithRetryAfter()
+    {
+        using var caller = _api.WithApiKey(_api.A.CallerKey);
+        var oversize = await caller.PostAsync("/api/v1/sign/pdf?keyId=k", TestPdfs.Raw(new byte[8192]));
+        await oversize.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        var keyId = await RegisterSelfSignedAsync();
+        var pages = await caller.PostAsync($"/api/v1/sign/pdf?keyId={keyId}", TestPdfs.Raw(TestPdfs.Simple(3)));
+        var problem = await pages.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("3 pages", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Limits:MaxPages", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // One request counted so far (the oversize one was refused before the limiter); five more fill the minute's budget of six.
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, (await caller.PostAsJsonAsync("/api/v1/sign/hash", new { keyId, hash = "AA==" })).StatusCode);
+        }
+
+        var limited = await caller.PostAsJsonAsync("/api/v1/sign/hash", new { keyId, hash = "AA==" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After must tell the client when to come back");
+
+        // The limit is per principal: another agency's client is unaffected.
+        using var other = _api.WithApiKey(_api.B.CallerKey);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await other.PostAsJsonAsync("/api/v1/sign/hash", new { keyId, hash = "AA==" })).StatusCode);
+    }
+
+    private async Task<string> RegisterSelfSignedAsync()
+    {
+        using var admin = await _api.SignedInAsync(_api.A.Admin);
+        var response = await admin.PostAsJsonAsync("/api/v1/keys", new
+        {
+            purpose = "agency-seal", location = "pkcs11", pkcs11Uri = "pkcs11:token=absent;object=seal",
+            certificatePem = TestCertificates.Current("CN=Limits, C=VN").ExportCertificatePem(),
+        });
+        response.EnsureSuccessStatusCode();
+        var id = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
+        (await admin.PostAsJsonAsync($"/api/v1/keys/{id}/grants", new { clientId = _api.A.Caller.Id })).EnsureSuccessStatusCode();
+        return id;
+    }
+}
