@@ -100,6 +100,25 @@ public sealed class PadesSignerTests(PadesEnvironment pki)
         SignedPdfAssert.QpdfClean(path);
     }
 
+    [Theory]
+    [InlineData("pdfsig-valid.pdf", 1)]
+    [InlineData("pdfbox-valid.pdf", 1)]
+    [InlineData("pdfsig-two-signatures.pdf", 2)]
+    [InlineData("pdfbox-after-openssl.pdf", 2)]
+    public async Task SignedByAnotherTool_ThenPades_EverySignatureStaysValid(string corpusFile, int existing)
+    {
+        using var directory = new TempDirectory();
+        var signed = directory.File("signed.pdf");
+        await using (var input = File.OpenRead(Path.Combine(Validation.ValidationCorpus.Directory, corpusFile)))
+        await using (var output = File.Create(signed))
+        {
+            await PadesSigner.SignAsync(input, output, pki.Seal.Key, pki.Options(PadesLevel.BaselineT, pki.Seal.Certificate));
+        }
+
+        SignedPdfAssert.AllSignaturesValid(signed, existing + 1);
+        SignedPdfAssert.QpdfClean(signed);
+    }
+
     [Fact]
     public async Task AlreadySignedElsewhere_ThenPades_ThenExtendToLta_AllValid()
     {
