@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Signing.Pdf.Signatures;
@@ -53,19 +54,28 @@ public static class SignatureSizeEstimator
 
     private static int SignatureValueBytes(X509Certificate2 signer)
     {
-        using var rsa = signer.GetRSAPublicKey();
-        if (rsa is not null)
+        // Read the sizes from the SubjectPublicKeyInfo: loading the key object would cost more than the signature.
+        var publicKey = signer.PublicKey;
+        switch (publicKey.Oid.Value)
         {
-            return (rsa.KeySize + 7) / 8;
-        }
+            case "1.2.840.113549.1.1.1":
+            {
+                // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
+                var sequence = new AsnReader(publicKey.EncodedKeyValue.RawData, AsnEncodingRules.DER).ReadSequence();
+                var modulus = sequence.ReadIntegerBytes().Span;
+                return modulus.Length - (modulus[0] == 0 ? 1 : 0);
+            }
 
-        using var ecdsa = signer.GetECDsaPublicKey();
-        if (ecdsa is not null)
-        {
-            // DER ECDSA-Sig-Value: two INTEGERs of up to field size + 1 byte, plus headers.
-            return (2 * (((ecdsa.KeySize + 7) / 8) + 1)) + 8;
-        }
+            case "1.2.840.10045.2.1":
+            {
+                // An uncompressed point is 04 || X || Y; the DER ECDSA-Sig-Value holds two INTEGERs of up to
+                // field size + 1 byte, plus headers.
+                var fieldBytes = (publicKey.EncodedKeyValue.RawData.Length - 1) / 2;
+                return (2 * (fieldBytes + 1)) + 8;
+            }
 
-        return 1024;
+            default:
+                return 1024;
+        }
     }
 }

@@ -122,45 +122,41 @@ internal static class SignatureAlgorithms
     /// <summary>Verifies a signature made with the algorithm <paramref name="algorithmOid"/> by the key in <paramref name="signer"/>.</summary>
     internal static bool Verify(string algorithmOid, ReadOnlySpan<byte> signedData, ReadOnlySpan<byte> signature, X509Certificate2 signer)
     {
-        switch (algorithmOid)
-        {
-            case Sha1WithRsa or Sha256WithRsa or Sha384WithRsa or Sha512WithRsa:
-            {
-                using var rsa = signer.GetRSAPublicKey();
-                if (rsa is null)
-                {
-                    return false;
-                }
+        using var rsa = IsRsa(algorithmOid) ? signer.GetRSAPublicKey() : null;
+        using var ecdsa = IsEcdsa(algorithmOid) ? signer.GetECDsaPublicKey() : null;
+        AsymmetricAlgorithm? key = (AsymmetricAlgorithm?)rsa ?? ecdsa;
+        return key is not null && Verify(algorithmOid, signedData, signature, key);
+    }
 
-                var hash = algorithmOid switch
+    /// <summary>
+    /// Verifies with a public key the caller already holds: loading a key from a certificate costs more than
+    /// the verification itself, so callers that have one should not load it again.
+    /// </summary>
+    internal static bool Verify(string algorithmOid, ReadOnlySpan<byte> signedData, ReadOnlySpan<byte> signature, AsymmetricAlgorithm publicKey)
+    {
+        switch (publicKey)
+        {
+            case RSA rsa when IsRsa(algorithmOid):
+                return rsa.VerifyData(signedData, signature, algorithmOid switch
                 {
                     Sha1WithRsa => HashAlgorithmName.SHA1,
                     Sha256WithRsa => HashAlgorithmName.SHA256,
                     Sha384WithRsa => HashAlgorithmName.SHA384,
                     _ => HashAlgorithmName.SHA512,
-                };
-                return rsa.VerifyData(signedData, signature, hash, RSASignaturePadding.Pkcs1);
-            }
-
-            case EcdsaWithSha256 or EcdsaWithSha384 or EcdsaWithSha512:
-            {
-                using var ecdsa = signer.GetECDsaPublicKey();
-                if (ecdsa is null)
-                {
-                    return false;
-                }
-
-                var hash = algorithmOid switch
+                }, RSASignaturePadding.Pkcs1);
+            case ECDsa ecdsa when IsEcdsa(algorithmOid):
+                return ecdsa.VerifyData(signedData, signature, algorithmOid switch
                 {
                     EcdsaWithSha256 => HashAlgorithmName.SHA256,
                     EcdsaWithSha384 => HashAlgorithmName.SHA384,
                     _ => HashAlgorithmName.SHA512,
-                };
-                return ecdsa.VerifyData(signedData, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
-            }
-
+                }, DSASignatureFormat.Rfc3279DerSequence);
             default:
                 return false;
         }
     }
+
+    private static bool IsRsa(string algorithmOid) => algorithmOid is Sha1WithRsa or Sha256WithRsa or Sha384WithRsa or Sha512WithRsa;
+
+    private static bool IsEcdsa(string algorithmOid) => algorithmOid is EcdsaWithSha256 or EcdsaWithSha384 or EcdsaWithSha512;
 }

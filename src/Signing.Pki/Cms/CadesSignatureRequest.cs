@@ -97,7 +97,7 @@ public sealed class CadesSignatureRequest
         {
             AsymmetricAlgorithm key = (AsymmetricAlgorithm?)rsa ?? ecdsa ?? throw new CryptographicException($"Certificate '{certificate.Subject}' has neither an RSA nor an ECDSA key.");
             var algorithm = SignatureAlgorithms.SignatureOid(key, DigestAlgorithm);
-            if (!SignatureAlgorithms.Verify(algorithm, SignedAttributes, signatureValue, certificate))
+            if (!SignatureAlgorithms.Verify(algorithm, SignedAttributes, signatureValue, key))
             {
                 throw new CryptographicException($"The external signature does not verify with the key of '{certificate.Subject}'; wrong key, digest or signature format.");
             }
