@@ -43,7 +43,9 @@ public sealed class VerificationOptions
     }
 }
 
-/// <summary><c>POST /api/v1/verify/cms</c>: validates a CMS signature and answers with the EN 319 102-1 validation report.</summary>
+/// <summary>
+/// <c>POST /api/v1/verify/cms</c> and <c>/verify/pdf</c>: validate signatures and answer with EN 319 102-1 validation reports.
+/// </summary>
 public static class VerifyEndpoints
 {
     /// <summary>Maps the verify endpoints.</summary>
@@ -51,6 +53,7 @@ public static class VerifyEndpoints
     {
         var verify = app.MapGroup("/api/v1/verify").WithTags("Verification").RequireRateLimiting(SigningLimits.PolicyName);
         verify.MapPost("/cms", VerifyCmsAsync);
+        verify.MapPost("/pdf", VerifyPdfAsync);
         return app;
     }
 
@@ -111,6 +114,65 @@ public static class VerifyEndpoints
         await audit.AppendAsync(context.AuditEntry("verify.cms", null, AuditOutcome.Success,
             $"sha256={digest}; indication={report.Indication}; signer={report.SignerSubject}"), ct);
         return TypedResults.Content(report.ToJson(), "application/json");
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> VerifyPdfAsync(
+        HttpContext context, IOptions<VerificationOptions> options, IHttpClientFactory httpClients, AuditLog audit,
+        TimeProvider clock, IWebHostEnvironment environment, IConfiguration configuration, CancellationToken ct)
+    {
+        // The validator seeks through the file, so the upload is spooled to a private temp file, never held in memory.
+        await using var document = new FileStream(Path.Combine(Path.GetTempPath(), "verify-" + Guid.NewGuid().ToString("N") + ".pdf"),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var request = context.Request;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(ct);
+            if (form.Files.GetFile("file") is not { } file)
+            {
+                return SigningKeyAccess.Problem(StatusCodes.Status400BadRequest, "Missing file", "The multipart form has no 'file' field holding the PDF.");
+            }
+
+            await using var upload = file.OpenReadStream();
+            await upload.CopyToAsync(document, ct);
+        }
+        else
+        {
+            await request.Body.CopyToAsync(document, ct);
+        }
+
+        if (document.Length == 0)
+        {
+            return SigningKeyAccess.Problem(StatusCodes.Status400BadRequest, "Missing document", "Send the PDF as the body or as the form field 'file'.");
+        }
+
+        document.Position = 0;
+        var digest = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(document, ct));
+        document.Position = 0;
+        var validator = new global::Signing.Pdf.Validation.PdfSignatureValidator(new global::Signing.Pdf.Validation.PdfValidationOptions
+        {
+            TrustAnchors = TrustAnchors(options.Value, environment, configuration),
+            OnlineRevocation = options.Value.CheckRevocation
+                ? RevocationChecker.Create(httpClients.CreateClient(KeyRevocationCache.HttpClientName), new RevocationClientOptions { Time = clock })
+                : null,
+            Time = clock,
+        });
+        var report = await validator.ValidateAsync(document, ct);
+        await audit.AppendAsync(context.AuditEntry("verify.pdf", null, AuditOutcome.Success,
+            $"sha256={digest}; indication={report.Indication}; signatures={report.Signatures.Count}"), ct);
+        return TypedResults.Content(report.ToJson(), "application/json");
+    }
+
+    /// <summary>The configured anchors; in Development without any, the dev PKI's root (the GCC G2 stand-in).</summary>
+    private static X509Certificate2Collection TrustAnchors(VerificationOptions options, IWebHostEnvironment environment, IConfiguration configuration)
+    {
+        var anchors = options.LoadTrustAnchors();
+        var devRoot = Path.Combine(configuration["DevPki:Directory"] ?? Path.Combine(configuration["Storage:DataDirectory"] ?? "data", "pki"), "root.pem");
+        if (anchors.Count == 0 && environment.IsDevelopment() && File.Exists(devRoot))
+        {
+            anchors.ImportFromPemFile(devRoot);
+        }
+
+        return anchors;
     }
 
     private static async Task<byte[]> ReadAllAsync(IFormFile file, CancellationToken ct)
