@@ -26,6 +26,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge
                 => (StatusCodes.Status413PayloadTooLarge, "Payload too large", bad.Message),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            Signing.Pdf.Signatures.SignatureNotPermittedException => (StatusCodes.Status409Conflict, "Signing not permitted", exception.Message),
+            Signing.Pdf.Signatures.LtvDataUnavailableException
+                => (StatusCodes.Status503ServiceUnavailable, "Validation data unavailable", exception.Message),
             JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is not valid JSON."),
             InvalidDataException invalid => (StatusCodes.Status400BadRequest, "Malformed request", invalid.Message),
             // Token errors name modules, labels and PIN states: callers get a generic answer, operators the log.

@@ -75,4 +75,20 @@ public sealed class RevocationAndTimestampTests(TokenPki pki) : IAsyncLifetime
         var cms = Convert.FromHexString(text[start..text.IndexOf('>', start)]);
         Assert.True(cms.AsSpan().IndexOf(timestampOid) >= 0, "B-T must carry a signature time-stamp");
     }
+
+    [Theory]
+    [InlineData("B-LT")]
+    [InlineData("B-LTA")]
+    public async Task LongTermLevels_CarryTheDss_AndPdfsigSaysValid(string level)
+    {
+        var keyId = await _api.RegisterGrantedAsync(pki.Seal);
+        using var caller = _api.WithApiKey(_api.A.CallerKey);
+        var response = await caller.PostAsync("/api/v1/sign/pdf", TestPdfs.Form(TestPdfs.Simple(), ("keyId", keyId), ("level", level)));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var signed = await response.Content.ReadAsByteArrayAsync();
+        Assert.Contains("Signature is Valid.", TestPdfs.Pdfsig(signed), StringComparison.Ordinal);
+        var text = System.Text.Encoding.Latin1.GetString(signed);
+        Assert.Contains("/DSS", text, StringComparison.Ordinal);
+        Assert.Equal(level == "B-LTA", text.Contains("/ETSI.RFC3161", StringComparison.Ordinal));
+    }
 }

@@ -87,7 +87,9 @@ public sealed class SignRefusalTests(TokenPki pki) : IAsyncLifetime
         Assert.Equal("Encrypted PDF", (await refused.AssertProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("title").GetString());
 
         var level = await caller.PostAsync("/api/v1/sign/pdf", TestPdfs.Form(TestPdfs.Simple(), ("keyId", keyId), ("level", "B-LTA")));
-        Assert.Contains("not supported yet", (await level.AssertProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Signing:TsaUrl", (await level.AssertProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var unknown = await caller.PostAsync("/api/v1/sign/pdf", TestPdfs.Form(TestPdfs.Simple(), ("keyId", keyId), ("level", "B-X")));
+        Assert.Contains("unknown", (await unknown.AssertProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         var timestamped = await caller.PostAsync("/api/v1/sign/pdf", TestPdfs.Form(TestPdfs.Simple(), ("keyId", keyId), ("level", "B-T")));
         Assert.Contains("Signing:TsaUrl", (await timestamped.AssertProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString(), StringComparison.Ordinal);
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using Signing.Pdf.Signatures;
 using Signing.Pki.Cms;
+using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
 
 namespace Signing.Api.Features.Signing;
@@ -18,40 +19,71 @@ public sealed record PdfSignatureRequest(string Level, string? Reason, string? L
 /// digest (signing-certificate-v2, no signing-time, plus a signature time-stamp for B-T). Swap this class's body for
 /// the high-level PadesSigner when it lands; the endpoints only see these three methods.
 /// </summary>
-public sealed class PdfSignatureService(IOptions<SigningOptions> options, IHttpClientFactory httpClients)
+public sealed class PdfSignatureService(
+    IOptions<SigningOptions> options, IOptions<Verification.VerificationOptions> verification, IHttpClientFactory httpClients,
+    TimeProvider clock, IHostEnvironment environment, IConfiguration configuration)
 {
+    // One checker per service: its OCSP and CRL caches then serve every B-LT signature of the node.
+    private readonly RevocationChecker _revocation = RevocationChecker.Create(
+        httpClients.CreateClient(Keys.KeyRevocationCache.HttpClientName), new RevocationClientOptions { Time = clock });
+
     /// <summary>PAdES baseline B-B.</summary>
     public const string LevelB = "B-B";
 
     /// <summary>PAdES baseline B-T.</summary>
     public const string LevelT = "B-T";
 
+    /// <summary>PAdES B-LT: B-T plus a /DSS revision with the validation data.</summary>
+    public const string LevelLT = "B-LT";
+
+    /// <summary>PAdES B-LTA: B-LT plus a document timestamp.</summary>
+    public const string LevelLta = "B-LTA";
+
     // A TSA token with its certificate chain rarely passes 6 KiB; room to spare keeps the placeholder safe.
     private const int TimestampAllowanceBytes = 12 * 1024;
 
     /// <summary>Null when <paramref name="level"/> can be produced here, else why not.</summary>
+    /// <summary>Why two-step signing cannot produce <paramref name="level"/>, or null when it can (B-B, B-T).</summary>
+    public string? UnsupportedInTwoSteps(string level) => level is LevelLT or LevelLta
+        ? $"Two-step signing produces B-B or B-T; sign at B-T and extend the result to {level}."
+        : Unsupported(level);
+
+    /// <summary>Why <paramref name="level"/> cannot be signed, or null when it can.</summary>
     public string? Unsupported(string level) => level switch
     {
         LevelB => null,
-        LevelT when !string.IsNullOrWhiteSpace(options.Value.TsaUrl) => null,
-        LevelT => "Level B-T needs a time-stamping authority: configure Signing:TsaUrl.",
-        _ => $"Level '{level}' is not supported yet; this service signs PAdES B-B{(string.IsNullOrWhiteSpace(options.Value.TsaUrl) ? "" : " and B-T")}.",
+        LevelT or LevelLT or LevelLta when !string.IsNullOrWhiteSpace(options.Value.TsaUrl) => null,
+        LevelT or LevelLT or LevelLta => $"Level {level} needs a time-stamping authority: configure Signing:TsaUrl.",
+        _ => $"Level '{level}' is unknown; use B-B, B-T, B-LT or B-LTA.",
     };
 
     /// <summary>Signs <paramref name="input"/> into <paramref name="output"/> with a key the service holds.</summary>
     public async Task SignAsync(Stream input, Stream output, PdfSignatureRequest request, AsymmetricAlgorithm key,
         X509Certificate2 certificate, X509Certificate2Collection chain, CancellationToken ct)
     {
-        var cades = CadesOptions(certificate, chain);
-        await PdfSigner.SignAsync(input, output, PdfOptions(request, certificate, chain), async (toSign, token) =>
+        var level = request.Level switch
         {
-            var signatureRequest = CadesSigner.Prepare(toSign.Digest.Span, cades);
-            var cms = signatureRequest.Assemble(SignSignedAttributes(key, signatureRequest.SignedAttributes, cades.DigestAlgorithm));
-            return await TimestampIfNeededAsync(cms, request.Level, token);
+            LevelT => PadesLevel.BaselineT,
+            LevelLT => PadesLevel.BaselineLT,
+            LevelLta => PadesLevel.BaselineLta,
+            _ => PadesLevel.BaselineB,
+        };
+        await PadesSigner.SignAsync(input, output, key, new PadesSignOptions
+        {
+            Certificate = certificate,
+            Chain = chain,
+            Level = level,
+            Timestamper = level >= PadesLevel.BaselineT ? Timestamper() : null,
+            Revocation = level >= PadesLevel.BaselineLT ? _revocation : null,
+            // The DSS needs every issuer up to the anchor, which the registered chain usually stops short of.
+            ValidationCertificates = level >= PadesLevel.BaselineLT
+                ? [.. chain, .. verification.Value.LoadTrustAnchors(environment, configuration)]
+                : chain,
+            Pdf = PdfOptions(request, certificate, chain),
         }, ct);
     }
 
-    /// <summary>Step one of two-step signing: prepares the document and returns the state and the signed attributes to sign externally.</summary>
+    /// <summary>Step one of two-step signing: the prepared document and the signed attributes the desk token must sign.</summary>
     public async Task<(PreparedSignature State, CadesSignatureRequest SignatureRequest)> PrepareAsync(
         Stream input, Stream output, PdfSignatureRequest request, X509Certificate2 certificate, X509Certificate2Collection chain, CancellationToken ct)
     {
@@ -102,7 +134,9 @@ public sealed class PdfSignatureService(IOptions<SigningOptions> options, IHttpC
             return cms;
         }
 
-        var timestamper = new HttpTimestampClient(httpClients.CreateClient(nameof(PdfSignatureService)), new Uri(options.Value.TsaUrl!));
-        return await CadesSigner.AddSignatureTimestampAsync(cms, timestamper, ct);
+        return await CadesSigner.AddSignatureTimestampAsync(cms, Timestamper(), ct);
     }
+
+    private HttpTimestampClient Timestamper()
+        => new(httpClients.CreateClient(nameof(PdfSignatureService)), new Uri(options.Value.TsaUrl!));
 }

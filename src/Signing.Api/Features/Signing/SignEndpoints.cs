@@ -252,7 +252,7 @@ public static class SignEndpoints
             return (null, DeskTokenProblem());
         }
 
-        if (signer.Unsupported(upload.Level) is { } unsupported)
+        if ((requireTokenKey ? signer.Unsupported(upload.Level) : signer.UnsupportedInTwoSteps(upload.Level)) is { } unsupported)
         {
             return (null, SigningKeyAccess.Problem(StatusCodes.Status422UnprocessableEntity, "Level not supported", unsupported));
         }

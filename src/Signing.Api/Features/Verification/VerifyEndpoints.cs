@@ -41,6 +41,19 @@ public sealed class VerificationOptions
 
         return anchors;
     }
+
+    /// <summary>The configured anchors; in Development without any, the dev PKI's root (the GCC G2 stand-in).</summary>
+    public X509Certificate2Collection LoadTrustAnchors(IHostEnvironment environment, IConfiguration configuration)
+    {
+        var anchors = LoadTrustAnchors();
+        var devRoot = Path.Combine(configuration["DevPki:Directory"] ?? Path.Combine(configuration["Storage:DataDirectory"] ?? "data", "pki"), "root.pem");
+        if (anchors.Count == 0 && environment.IsDevelopment() && File.Exists(devRoot))
+        {
+            anchors.ImportFromPemFile(devRoot);
+        }
+
+        return anchors;
+    }
 }
 
 /// <summary>
@@ -150,7 +163,7 @@ public static class VerifyEndpoints
         document.Position = 0;
         var validator = new global::Signing.Pdf.Validation.PdfSignatureValidator(new global::Signing.Pdf.Validation.PdfValidationOptions
         {
-            TrustAnchors = TrustAnchors(options.Value, environment, configuration),
+            TrustAnchors = options.Value.LoadTrustAnchors(environment, configuration),
             OnlineRevocation = options.Value.CheckRevocation
                 ? RevocationChecker.Create(httpClients.CreateClient(KeyRevocationCache.HttpClientName), new RevocationClientOptions { Time = clock })
                 : null,
@@ -160,19 +173,6 @@ public static class VerifyEndpoints
         await audit.AppendAsync(context.AuditEntry("verify.pdf", null, AuditOutcome.Success,
             $"sha256={digest}; indication={report.Indication}; signatures={report.Signatures.Count}"), ct);
         return TypedResults.Content(report.ToJson(), "application/json");
-    }
-
-    /// <summary>The configured anchors; in Development without any, the dev PKI's root (the GCC G2 stand-in).</summary>
-    private static X509Certificate2Collection TrustAnchors(VerificationOptions options, IWebHostEnvironment environment, IConfiguration configuration)
-    {
-        var anchors = options.LoadTrustAnchors();
-        var devRoot = Path.Combine(configuration["DevPki:Directory"] ?? Path.Combine(configuration["Storage:DataDirectory"] ?? "data", "pki"), "root.pem");
-        if (anchors.Count == 0 && environment.IsDevelopment() && File.Exists(devRoot))
-        {
-            anchors.ImportFromPemFile(devRoot);
-        }
-
-        return anchors;
     }
 
     private static async Task<byte[]> ReadAllAsync(IFormFile file, CancellationToken ct)
