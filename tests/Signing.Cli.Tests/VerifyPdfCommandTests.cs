@@ -75,6 +75,30 @@ public sealed class VerifyPdfCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("vi", "BÁO CÁO KIỂM TRA CHỮ KÝ SỐ", "Người ký")]
+    [InlineData("en", "SIGNATURE VALIDATION REPORT", "Signer")]
+    public async Task VerifyPdf_Report_IsAReadablePdfWithOneSectionPerSignature(string language, string title, string signerLabel)
+    {
+        var report = Path.Combine(Path.GetTempPath(), $"report-{Guid.NewGuid():N}.pdf");
+        try
+        {
+            var result = await Cli.RunAsync(Args("pdfsig-two-signatures.pdf", "--report", report, "--lang", language));
+            Assert.True(result.ExitCode == 0, result.Error);
+            var text = TokenTestStore.Run("pdftotext", ["-enc", "UTF-8", report, "-"]);
+            Assert.True(text.ExitCode == 0, text.StdErr);
+            Assert.Contains(title, text.StdOut, StringComparison.Ordinal);
+            Assert.Contains("TOTAL_PASSED", text.StdOut, StringComparison.Ordinal);
+            Assert.Equal(2, text.StdOut.Split(signerLabel + ":").Length - 1);
+            var check = TokenTestStore.Run("qpdf", ["--check", report]);
+            Assert.True(check.ExitCode == 0, check.StdOut + check.StdErr);
+        }
+        finally
+        {
+            File.Delete(report);
+        }
+    }
+
     [Fact]
     public async Task VerifyPdf_MissingFile_CouldNotRun()
     {

@@ -98,6 +98,9 @@ internal static class VerifyCommands
         var offline = new Option<bool>("--offline") { Description = "Use only the document's DSS and --crl files; never fetch OCSP/CRL." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var repeat = new Option<int>("--repeat") { Description = "Validate N times and print the throughput (PDFs per second) on stderr.", DefaultValueFactory = _ => 1 };
+        var reportFile = new Option<FileInfo?>("--report") { Description = "Also write a readable validation report (PDF) for people." };
+        var language = new Option<string>("--lang") { Description = "Language of --report: vi (default) or en.", DefaultValueFactory = _ => "vi" };
+        language.AcceptOnlyFromAmong("vi", "en");
 
         var command = new Command("pdf", "Validate every signature and document timestamp of a PDF (exit 0 all TOTAL_PASSED, 1 any TOTAL_FAILED, 2 otherwise).");
         command.Arguments.Add(input);
@@ -106,6 +109,8 @@ internal static class VerifyCommands
         command.Options.Add(offline);
         command.Options.Add(json);
         command.Options.Add(repeat);
+        command.Options.Add(reportFile);
+        command.Options.Add(language);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var stdout = parseResult.InvocationConfiguration.Output;
@@ -116,7 +121,7 @@ internal static class VerifyCommands
             try
             {
                 document = await File.ReadAllBytesAsync(parseResult.GetRequiredValue(input).FullName, cancellationToken);
-                if (parseResult.GetValue(trust) is { } trustFile)
+                if ((parseResult.GetValue(trust) ?? DefaultTrust()) is { } trustFile)
                 {
                     anchors.ImportFromPemFile(trustFile.FullName);
                     if (anchors.Count == 0)
@@ -178,9 +183,41 @@ internal static class VerifyCommands
                 await WritePdfTextAsync(stdout, report, anchors.Count == 0);
             }
 
+            if (parseResult.GetValue(reportFile) is { } reportPath)
+            {
+                try
+                {
+                    await using var reportStream = File.Create(reportPath.FullName);
+                    await ValidationReportDocument.WriteAsync(report, parseResult.GetRequiredValue(input).Name,
+                        parseResult.GetValue(language) == "en" ? ReportLanguage.English : ReportLanguage.Vietnamese,
+                        DateTimeOffset.UtcNow, reportStream, cancellationToken: cancellationToken);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    await stderr.WriteLineAsync($"signing verify pdf: cannot write the report: {e.Message}");
+                    return CouldNotRun;
+                }
+            }
+
             return ExitCode(report.Indication);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Without --trust: $SIGNING_TRUST, else the dev PKI root that ./run.sh creates (data/pki/root.pem), so a
+    /// development checkout trusts its own dev GCC hierarchy and nothing else.
+    /// </summary>
+    private static FileInfo? DefaultTrust()
+    {
+        var configured = Environment.GetEnvironmentVariable("SIGNING_TRUST");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return new FileInfo(configured);
+        }
+
+        var devRoot = new FileInfo(Path.Combine(Environment.GetEnvironmentVariable("Storage__DataDirectory") ?? "data", "pki", "root.pem"));
+        return devRoot.Exists ? devRoot : null;
     }
 
     private static async Task WritePdfTextAsync(TextWriter output, PdfValidationReport report, bool noTrust)
