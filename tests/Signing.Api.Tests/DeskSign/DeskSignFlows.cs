@@ -96,6 +96,23 @@ public abstract class DeskSignFlows(TokenPki pki) : IAsyncLifetime
         Assert.Contains($"key={keyId}", audit, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ConcurrentUploads_ExactlyOneAccepted_TheOtherGets409()
+    {
+        var keyId = await _api.RegisterAsync("official", "desk-token", null, pki.Official.CertificatePem, _api.A.Official.Id);
+        using var official = await _api.SignedInAsync(_api.A.Official);
+        var pdf = TestPdfs.Simple();
+        var uploadUrl = (await CreateAsync(official, pdf, keyId)).GetProperty("fileUploadHandler").GetString()!;
+        var signed = await SignAsync(pdf, pki.Official);
+        using var first = _api.CreateClient();
+        using var second = _api.CreateClient();
+
+        var replies = await Task.WhenAll(UploadAsync(first, uploadUrl, signed), UploadAsync(second, uploadUrl, signed));
+
+        Assert.Single(replies, reply => reply.Status == HttpStatusCode.OK && reply.Reply.GetProperty("Status").GetInt32() == 0);
+        Assert.Single(replies, reply => reply.Status == HttpStatusCode.Conflict && reply.Reply.GetProperty("Status").GetInt32() == 3);
+    }
+
     protected static async Task<JsonElement> CreateAsync(HttpClient client, byte[] pdf, string keyId)
     {
         var response = await client.PostAsync("/api/v1/desk-sign/sessions", TestPdfs.Form(pdf, ("keyId", keyId)));
