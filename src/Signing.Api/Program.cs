@@ -33,6 +33,7 @@ app.MapDevPkiEndpoints();
 app.MapSignEndpoints();
 app.MapVerifyEndpoints();
 app.MapCscEndpoints();
+app.MapDeskSignEndpoints();
 
 await app.RunAsync();
 

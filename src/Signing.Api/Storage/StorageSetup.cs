@@ -23,6 +23,7 @@ public static class StorageSetup
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<Features.Signing.PdfSignOperationStore>();
         services.AddSingleton<Features.Csc.CscAuthorizationStore>();
+        services.AddSingleton<Features.DeskSign.DeskSignSessionStore>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }
