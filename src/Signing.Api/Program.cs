@@ -2,6 +2,7 @@ using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.Csc;
+using Signing.Api.Features.DeskSign;
 using Signing.Api.Features.DevPki;
 using Signing.Api.Features.Keys;
 using Signing.Api.Features.Limits;

@@ -83,6 +83,24 @@ public sealed class VerifyPdfTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FormatPdf_ReturnsAReadableVietnameseReport()
+    {
+        using var caller = _api.WithApiKey(_api.A.CallerKey);
+        var response = await caller.PostAsync("/api/v1/verify/pdf?format=pdf", Pdf(_signed));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+        var path = Path.Combine(_directory, "report.pdf");
+        await File.WriteAllBytesAsync(path, await response.Content.ReadAsByteArrayAsync());
+        var extracted = Signing.Pdf.Tests.Infrastructure.ExternalTool.Run("pdftotext", "-enc", "UTF-8", path, "-");
+        Assert.True(extracted.ExitCode == 0, extracted.Combined);
+        var text = extracted.StandardOutput;
+        Assert.Contains("BÁO CÁO KIỂM TRA CHỮ KÝ SỐ", text, StringComparison.Ordinal);
+        Assert.Contains("Nguyễn Văn An", text, StringComparison.Ordinal);
+        Assert.Contains("TOTAL_PASSED", text, StringComparison.Ordinal);
+        await (await caller.PostAsync("/api/v1/verify/pdf?format=docx", Pdf(_signed))).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Anonymous_Gets401_EmptyBody_Gets400()
     {
         using var anonymous = _api.CreateClient();

@@ -69,7 +69,7 @@ public static class DeskSignEndpoints
 
     /// <summary>Maps the desk-signing endpoints; reads and checks the <c>DeskSign</c> configuration once.</summary>
     /// <exception cref="InvalidOperationException">The <c>DeskSign</c> configuration is unusable.</exception>
-    public static IEndpointRouteBuilder MapDeskSignEndpoints(IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapDeskSignEndpoints(this IEndpointRouteBuilder app)
     {
         var options = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(DeskSignOptions.Section).Get<DeskSignOptions>()
             ?? new DeskSignOptions();

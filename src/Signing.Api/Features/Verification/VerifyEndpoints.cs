@@ -129,10 +129,17 @@ public static class VerifyEndpoints
         return TypedResults.Content(report.ToJson(), "application/json");
     }
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> VerifyPdfAsync(
+    private static async Task<Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> VerifyPdfAsync(
         HttpContext context, IOptions<VerificationOptions> options, IHttpClientFactory httpClients, AuditLog audit,
-        TimeProvider clock, IWebHostEnvironment environment, IConfiguration configuration, CancellationToken ct)
+        TimeProvider clock, IWebHostEnvironment environment, IConfiguration configuration, CancellationToken ct,
+        string? format = null, string? lang = null)
     {
+        if (format is not (null or "json" or "pdf") || lang is not (null or "vi" or "en"))
+        {
+            return SigningKeyAccess.Problem(StatusCodes.Status400BadRequest, "Unknown format",
+                "format is json (default) or pdf (a readable report); lang is vi (default) or en.");
+        }
+
         // The validator seeks through the file, so the upload is spooled to a private temp file, never held in memory.
         await using var document = new FileStream(Path.Combine(Path.GetTempPath(), "verify-" + Guid.NewGuid().ToString("N") + ".pdf"),
             FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
@@ -172,6 +179,15 @@ public static class VerifyEndpoints
         var report = await validator.ValidateAsync(document, ct);
         await audit.AppendAsync(context.AuditEntry("verify.pdf", null, AuditOutcome.Success,
             $"sha256={digest}; indication={report.Indication}; signatures={report.Signatures.Count}"), ct);
+        if (format == "pdf")
+        {
+            using var readable = new MemoryStream();
+            await global::Signing.Pdf.Validation.ValidationReportDocument.WriteAsync(report, $"sha256:{digest[..16]}",
+                lang == "en" ? global::Signing.Pdf.Validation.ReportLanguage.English : global::Signing.Pdf.Validation.ReportLanguage.Vietnamese,
+                clock.GetUtcNow(), readable, cancellationToken: ct);
+            return TypedResults.File(readable.ToArray(), "application/pdf", "validation-report.pdf");
+        }
+
         return TypedResults.Content(report.ToJson(), "application/json");
     }
 
