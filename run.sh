@@ -75,7 +75,7 @@ Pkcs11__Module="$MODULE" \
 Pkcs11__Tokens__0__Label=dev \
 Pkcs11__Tokens__0__PinFile="$DATA/secrets/token-pin" \
 Verification__TrustAnchorsFile="$DATA/pki/root.pem" \
-  dotnet "$API" --urls "$URL" &
+  dotnet "$API" --urls "$URL" --contentRoot "$(dirname "$API")" &
 API_PID=$!
 trap 'kill -TERM $API_PID 2>/dev/null; wait $API_PID' INT TERM
 
