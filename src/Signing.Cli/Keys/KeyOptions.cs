@@ -20,7 +20,7 @@ internal sealed class KeyOptions
 
     public Option<FileInfo?> Chain { get; } = new("--chain")
     {
-        Description = "PEM file with the CA certificates to embed, for token keys (file keys carry their own).",
+        Description = "PEM file with CA certificates to embed (token keys carry none; file keys add these to their own, e.g. the root for B-LT).",
     };
 
     public void AddTo(Command command)

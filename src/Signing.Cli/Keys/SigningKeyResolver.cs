@@ -62,9 +62,16 @@ internal static class SigningKeyResolver
         var password = Environment.GetEnvironmentVariable(PasswordVariable);
         try
         {
-            return bytes.AsSpan().TrimStart("\r\n\t "u8).StartsWith("-----BEGIN"u8)
+            var key = bytes.AsSpan().TrimStart("\r\n\t "u8).StartsWith("-----BEGIN"u8)
                 ? FromPem(Encoding.ASCII.GetString(bytes), password, keyReference)
                 : FromPkcs12(bytes, password, keyReference);
+            if (chainFile is not null)
+            {
+                // Extra CA certificates (e.g. the root, which long-term validation data needs) beyond those in the key file.
+                key.Chain.ImportFromPemFile(chainFile);
+            }
+
+            return key;
         }
         catch (CryptographicException e)
         {
