@@ -4,7 +4,7 @@ namespace Signing.Pdf.Tests;
 
 public class PdfIncrementalWriterTests
 {
-    public static TheoryData<string> Inputs => ["classic", "qpdf-object-streams", "qpdf-qdf", "qpdf-linearized", "hybrid", "cairo"];
+    public static TheoryData<string> Inputs => ["classic", "qpdf-object-streams", "qpdf-qdf", "qpdf-linearized", "hybrid", "cairo", "libreoffice"];
 
     internal static byte[] Input(string kind) => kind switch
     {
@@ -14,6 +14,8 @@ public class PdfIncrementalWriterTests
         "qpdf-linearized" => ExternalTool.Qpdf(ClassicPdfBuilder.SimpleDocument(pages: 3), "--linearize"),
         "hybrid" => TestDocuments.Hybrid(),
         "cairo" => TestDocuments.FromCairo(pages: 2),
+        // Exported by LibreOffice Writer (Inputs/generate-libreoffice.sh), checked in so tests need no office suite.
+        "libreoffice" => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Inputs", "libreoffice-van-ban-di.pdf")),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

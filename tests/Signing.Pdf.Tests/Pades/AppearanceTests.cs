@@ -75,6 +75,7 @@ public sealed class AppearanceTests(PadesEnvironment pki)
     [Theory]
     [InlineData("cairo")]
     [InlineData("qpdf-object-streams")]
+    [InlineData("libreoffice")]
     public async Task ThreeSignatures_OfficialWithImage_Seal_CopyStamp_AllValid_TextExtracts(string input)
     {
         using var directory = new TempDirectory();

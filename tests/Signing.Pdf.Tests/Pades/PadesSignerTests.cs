@@ -11,7 +11,7 @@ public sealed class PadesSignerTests(PadesEnvironment pki)
     public static TheoryData<string, PadesLevel> LevelsAndInputs()
     {
         var data = new TheoryData<string, PadesLevel>();
-        foreach (var input in new[] { "cairo", "qpdf-object-streams" })
+        foreach (var input in new[] { "cairo", "qpdf-object-streams", "libreoffice" })
         {
             foreach (var level in Enum.GetValues<PadesLevel>())
             {
