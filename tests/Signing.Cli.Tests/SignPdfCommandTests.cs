@@ -49,6 +49,22 @@ public sealed class SignPdfCommandTests(DevPkiCliFixture pki)
     }
 
     [Fact]
+    public async Task SignPdf_Anchor_PlacesTheSignatureBelowTheLine_MissingAnchorFailsClearly()
+    {
+        var dir = pki.WorkDir();
+        var input = PdfTools.CairoDocument(dir);
+        var output = Path.Combine(dir, "anchored.pdf");
+        var sign = await Cli.RunAsync("sign", "pdf", input, output, "--key", pki.Path_("official.key"), "--anchor", "cong van", "--line", "Nguyễn Văn An");
+        Assert.True(sign.ExitCode == 0, sign.Error);
+        Assert.Contains("Signature is Valid.", PdfTools.Run("pdfsig", output), StringComparison.Ordinal);
+        Assert.Contains("Nguyễn Văn An", PdfTools.Run("pdftotext", "-enc", "UTF-8", output, "-"), StringComparison.Ordinal);
+
+        var missing = await Cli.RunAsync("sign", "pdf", input, Path.Combine(dir, "x.pdf"), "--key", pki.Path_("official.key"), "--anchor", "không có dòng này", "--line", "x");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("No line of the document contains", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignPdf_BadLevel_IsAUsageError()
     {
         var dir = pki.WorkDir();

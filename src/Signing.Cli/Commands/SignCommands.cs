@@ -4,6 +4,7 @@ using Signing.Cli.Keys;
 using Signing.Pdf;
 using Signing.Pdf.Drawing;
 using Signing.Pdf.Signatures;
+using Signing.Pdf.Text;
 using Signing.Pki;
 using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
@@ -104,6 +105,11 @@ internal static class SignCommands
         var certify = new Option<int?>("--certify") { Description = "Certify the document (DocMDP) with /P 1, 2 or 3." };
         var page = new Option<int>("--page") { Description = "Page of a visible signature (1-based).", DefaultValueFactory = _ => 1 };
         var rect = new Option<string?>("--rect") { Description = "Visible signature rectangle x,y,w,h in points from the lower-left corner." };
+        var anchor = new Option<string?>("--anchor")
+        {
+            Description = "Place the visible signature centred below the line holding this text (e.g. the signer's title \"CHỦ TỊCH\"), " +
+                "on --page or else the last page that has it; the size comes from --rect's w,h or 160x70.",
+        };
         var image = new Option<FileInfo?>("--image") { Description = "Handwritten-signature PNG (with alpha)." };
         var seal = new Option<FileInfo?>("--seal") { Description = "Agency seal PNG; drawn over the left third of the signature image, or alone." };
         var line = new Option<string[]>("--line") { Description = "A text line under the image (repeatable): name, title, agency.", AllowMultipleArgumentsPerToken = false };
@@ -115,7 +121,7 @@ internal static class SignCommands
         command.Arguments.Add(input);
         command.Arguments.Add(output);
         key.AddTo(command);
-        foreach (var option in new Option[] { level, tsa, certify, page, rect, image, seal, line, stamp, reason, location })
+        foreach (var option in new Option[] { level, tsa, certify, page, rect, anchor, image, seal, line, stamp, reason, location })
         {
             command.Options.Add(option);
         }
@@ -143,7 +149,7 @@ internal static class SignCommands
 
                 var certification = (CertificationPermissions?)certifyValue;
                 var signatureTime = DateTimeOffset.Now;
-                var appearance = await AppearanceAsync(parseResult, signatureTime, cancellationToken);
+                var appearance = await AppearanceAsync(parseResult, signatureTime, inFile, cancellationToken);
                 using var signingKey = key.Resolve(parseResult);
                 using var http = new HttpClient();
                 var validationCertificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
@@ -188,7 +194,7 @@ internal static class SignCommands
         });
         return command;
 
-        async Task<SignatureAppearance?> AppearanceAsync(ParseResult parseResult, DateTimeOffset time, CancellationToken cancellationToken)
+        async Task<SignatureAppearance?> AppearanceAsync(ParseResult parseResult, DateTimeOffset time, FileInfo input, CancellationToken cancellationToken)
         {
             var stampText = parseResult.GetValue(stamp);
             var rectText = parseResult.GetValue(rect);
@@ -202,17 +208,29 @@ internal static class SignCommands
                 return parts.Length > 1 ? copyStamp : copyStamp with { TextLines = [copyStamp.TextLines[0], copyStamp.TextLines[2]] };
             }
 
-            if (rectText is null)
+            var pageNumber = parseResult.GetValue(page);
+            PdfRectangle? placed = rectText is null ? null : PdfRectangle.Parse(rectText);
+            if (parseResult.GetValue(anchor) is { } anchorText)
+            {
+                var size = placed ?? new PdfRectangle(0, 0, 160, 70);
+                await using var document = input.OpenRead();
+                var explicitPage = parseResult.GetResult(page) is { Implicit: false };
+                var found = PdfTextAnchor.FindSignatureRectangle(document, anchorText, size.Width, size.Height, explicitPage ? pageNumber : null)
+                    ?? throw new Signing.Cli.Tokens.CliUsageException($"No line of the document contains '{anchorText}'.");
+                (pageNumber, placed) = (found.Page, found.Rectangle);
+            }
+
+            if (placed is null)
             {
                 return imageFile is null && sealFile is null && lines.Length == 0
                     ? null
-                    : throw new Signing.Cli.Tokens.CliUsageException("--image, --seal and --line need --rect (or use --stamp).");
+                    : throw new Signing.Cli.Tokens.CliUsageException("--image, --seal and --line need --rect or --anchor (or use --stamp).");
             }
 
             return new SignatureAppearance
             {
-                PageNumber = parseResult.GetValue(page),
-                Rectangle = PdfRectangle.Parse(rectText),
+                PageNumber = pageNumber,
+                Rectangle = placed.Value,
                 SignatureImagePng = imageFile is null ? null : await ReadBoundedAsync(imageFile, cancellationToken),
                 SealImagePng = sealFile is null ? null : await ReadBoundedAsync(sealFile, cancellationToken),
                 TextLines = lines,

@@ -1,0 +1,532 @@
+using System.Globalization;
+using System.Text;
+using Signing.Pdf.Internal;
+using Signing.Pdf.Signatures;
+
+namespace Signing.Pdf.Text;
+
+/// <summary>A line of text found on a page, in default user space units (points).</summary>
+/// <param name="Page">1-based page number.</param>
+/// <param name="Text">The line's text as extracted.</param>
+/// <param name="X">Left edge of the line.</param>
+/// <param name="Baseline">The line's baseline.</param>
+/// <param name="Width">Width of the line (from the fonts' glyph widths where given).</param>
+/// <param name="FontSize">The effective font size.</param>
+public sealed record PdfTextLine(int Page, string Text, double X, double Baseline, double Width, double FontSize);
+
+/// <summary>
+/// Places a visible signature by a text anchor, e.g. the signer's title line ("CHỦ TỊCH"): Decree 30 puts the
+/// handwritten signature centred between the title and the name, so the rectangle goes centred just below the
+/// anchor's line. Text is read from the page content streams (not form XObjects), decoded through each font's
+/// /ToUnicode map, or as single bytes for simple fonts without one.
+/// </summary>
+public static class PdfTextAnchor
+{
+    /// <summary>Every text line of a page, top to bottom.</summary>
+    /// <param name="pdf">The document (seekable).</param>
+    /// <param name="page">1-based page number.</param>
+    /// <param name="limits">Reader limits; defaults apply when null.</param>
+    /// <exception cref="PdfFormatException">The document or the page's content is malformed.</exception>
+    public static IReadOnlyList<PdfTextLine> ReadLines(Stream pdf, int page, PdfReaderLimits? limits = null)
+    {
+        var reader = PdfReader.Open(pdf, limits);
+        var pages = reader.GetPageReferences();
+        if (page < 1 || page > pages.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(page), $"The document has {pages.Count} page(s); page {page} does not exist.");
+        }
+
+        return new ContentTextExtractor(reader, page, reader.ResolveDictionary(pages[page - 1], $"page {page}")).Lines();
+    }
+
+    /// <summary>
+    /// The rectangle for a signature of <paramref name="width"/> × <paramref name="height"/> centred below the first
+    /// line containing <paramref name="anchor"/> (case-insensitive), searching <paramref name="page"/> or, when null,
+    /// every page from the last; null when no line contains it.
+    /// </summary>
+    public static (int Page, PdfRectangle Rectangle)? FindSignatureRectangle(
+        Stream pdf, string anchor, double width, double height, int? page = null, PdfReaderLimits? limits = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(anchor);
+        var reader = PdfReader.Open(pdf, limits);
+        var pages = reader.GetPageReferences();
+        var wanted = Normalize(anchor);
+        var candidates = page is { } only ? [only] : Enumerable.Range(1, pages.Count).Reverse();
+        foreach (var number in candidates)
+        {
+            if (number < 1 || number > pages.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(page), $"The document has {pages.Count} page(s); page {number} does not exist.");
+            }
+
+            var pageDictionary = reader.ResolveDictionary(pages[number - 1], $"page {number}");
+            var line = new ContentTextExtractor(reader, number, pageDictionary).Lines()
+                .FirstOrDefault(l => Normalize(l.Text).Contains(wanted, StringComparison.Ordinal));
+            if (line is not null)
+            {
+                var centre = line.X + (line.Width / 2);
+                var top = line.Baseline - (line.FontSize * 0.4);
+                return (number, new PdfRectangle(Math.Max(0, centre - (width / 2)), Math.Max(0, top - height), width, height));
+            }
+        }
+
+        return null;
+    }
+
+    private static string Normalize(string text)
+        => string.Join(' ', text.Normalize(NormalizationForm.FormC).ToUpperInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+}
+
+/// <summary>Walks one page's content streams and records where text is shown.</summary>
+internal sealed class ContentTextExtractor
+{
+    private const int MaxOperations = 2_000_000;
+    private const int MaxRuns = 200_000;
+    private readonly PdfReader reader;
+    private readonly int page;
+    private readonly PdfDictionary pageDictionary;
+    private readonly Dictionary<string, FontDecoder> fonts = new(StringComparer.Ordinal);
+    private readonly List<(string Text, double X, double Y, double Width, double Size)> runs = [];
+
+    public ContentTextExtractor(PdfReader reader, int page, PdfDictionary pageDictionary)
+    {
+        this.reader = reader;
+        this.page = page;
+        this.pageDictionary = pageDictionary;
+    }
+
+    public IReadOnlyList<PdfTextLine> Lines()
+    {
+        Walk();
+        var lines = new List<PdfTextLine>();
+        foreach (var group in runs.GroupBy(r => Math.Round(r.Y / Math.Max(1, r.Size * 0.5))).OrderByDescending(g => g.Key))
+        {
+            var ordered = group.OrderBy(r => r.X).ToList();
+            var text = new StringBuilder();
+            var end = ordered[0].X;
+            foreach (var run in ordered)
+            {
+                if (text.Length > 0 && run.X - end > run.Size * 0.2)
+                {
+                    text.Append(' ');
+                }
+
+                text.Append(run.Text);
+                end = Math.Max(end, run.X + run.Width);
+            }
+
+            var size = ordered.Max(r => r.Size);
+            lines.Add(new PdfTextLine(page, text.ToString().Trim(), ordered[0].X, ordered[0].Y, end - ordered[0].X, size));
+        }
+
+        return lines;
+    }
+
+    private void Walk()
+    {
+        var resources = Inherited("Resources") as PdfDictionary;
+        var fontResources = reader.Resolve(resources?["Font"]) as PdfDictionary;
+        var contents = reader.Resolve(pageDictionary["Contents"]);
+        var streams = contents switch
+        {
+            PdfStream single => [single],
+            PdfArray array => array.Items.Select(item => reader.Resolve(item)).OfType<PdfStream>().ToList(),
+            _ => [],
+        };
+
+        // Content streams of one page are one sequence of operators, split anywhere.
+        var data = new MemoryStream();
+        foreach (var stream in streams)
+        {
+            var decoded = reader.DecodeStream(stream);
+            data.Write(decoded);
+            data.WriteByte((byte)'\n');
+        }
+
+        data.Position = 0;
+        var input = new ByteInput(data);
+        var parser = new ObjectParser(input, reader.Limits, $"content of page {page}");
+        var operands = new List<PdfObject>();
+        var state = new TextState();
+        var stack = new Stack<double[]>();
+        var ctm = Identity();
+        for (var operations = 0; operations < MaxOperations && runs.Count < MaxRuns; operations++)
+        {
+            parser.SkipWhitespace();
+            var next = input.Peek();
+            if (next == -1)
+            {
+                return;
+            }
+
+            if (next is '/' or '(' or '<' or '[' or '+' or '-' or '.' or (>= '0' and <= '9'))
+            {
+                operands.Add(parser.ParseObject());
+                continue;
+            }
+
+            var op = parser.ReadKeyword();
+            if (op.Length == 0)
+            {
+                input.Read();
+                operands.Clear();
+                continue;
+            }
+
+            switch (op)
+            {
+                case "q": stack.Push(ctm); break;
+                case "Q": ctm = stack.Count > 0 ? stack.Pop() : ctm; break;
+                case "cm" when operands.Count == 6: ctm = Multiply(Numbers(operands), ctm); break;
+                case "BT": state.Matrix = Identity(); state.LineMatrix = Identity(); break;
+                case "Tf" when operands.Count == 2:
+                    state.Font = operands[0] is PdfName name ? Font(fontResources, name.Value) : null;
+                    state.Size = Number(operands[1]);
+                    break;
+                case "TL" when operands.Count == 1: state.Leading = Number(operands[0]); break;
+                case "Td" when operands.Count == 2: state.MoveLine(Number(operands[0]), Number(operands[1])); break;
+                case "TD" when operands.Count == 2:
+                    state.Leading = -Number(operands[1]);
+                    state.MoveLine(Number(operands[0]), Number(operands[1]));
+                    break;
+                case "Tm" when operands.Count == 6: state.Matrix = Numbers(operands); state.LineMatrix = state.Matrix; break;
+                case "T*": state.MoveLine(0, -state.Leading); break;
+                case "Tj" when operands.Count == 1: Show(state, ctm, operands[0]); break;
+                case "'" when operands.Count == 1: state.MoveLine(0, -state.Leading); Show(state, ctm, operands[0]); break;
+                case "\"" when operands.Count == 3: state.MoveLine(0, -state.Leading); Show(state, ctm, operands[2]); break;
+                case "TJ" when operands.Count == 1 && operands[0] is PdfArray parts:
+                    foreach (var part in parts.Items)
+                    {
+                        if (part is PdfString)
+                        {
+                            Show(state, ctm, part);
+                        }
+                        else
+                        {
+                            state.Advance(-Number(part) / 1000 * state.Size);
+                        }
+                    }
+
+                    break;
+                case "BI":
+                    SkipInlineImage(input);
+                    break;
+            }
+
+            operands.Clear();
+        }
+    }
+
+    private void Show(TextState state, double[] ctm, PdfObject operand)
+    {
+        if (operand is not PdfString text || state.Font is null)
+        {
+            return;
+        }
+
+        var (decoded, advance) = state.Font.Decode(text.Bytes);
+        var renderMatrix = Multiply(state.Matrix, ctm);
+        var scale = Math.Sqrt((renderMatrix[0] * renderMatrix[0]) + (renderMatrix[1] * renderMatrix[1]));
+        var width = advance / 1000 * state.Size;
+        runs.Add((decoded, renderMatrix[4], renderMatrix[5], width * scale, state.Size * scale));
+        state.Advance(width);
+    }
+
+    private FontDecoder? Font(PdfDictionary? fontResources, string name)
+    {
+        if (fonts.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var font = reader.Resolve(fontResources?[name]) as PdfDictionary;
+        var decoder = font is null ? null : FontDecoder.For(reader, font);
+        if (decoder is not null)
+        {
+            fonts[name] = decoder;
+        }
+
+        return decoder;
+    }
+
+    private PdfObject? Inherited(string key)
+    {
+        PdfDictionary? node = pageDictionary;
+        for (var depth = 0; node is not null && depth < 32; depth++)
+        {
+            if (reader.Resolve(node[key]) is { } value)
+            {
+                return value;
+            }
+
+            node = reader.Resolve(node["Parent"]) as PdfDictionary;
+        }
+
+        return null;
+    }
+
+    private static void SkipInlineImage(ByteInput input)
+    {
+        // Inline image data is binary: skip to the "EI" that stands alone after it.
+        var previous = -1;
+        while (!input.AtEnd)
+        {
+            var c = input.Read();
+            if (c == 'E' && input.Peek() == 'I' && ObjectParser.IsWhitespace(previous))
+            {
+                input.Read();
+                if (input.AtEnd || ObjectParser.IsWhitespace(input.Peek()))
+                {
+                    return;
+                }
+            }
+
+            previous = c;
+        }
+    }
+
+    private static double Number(PdfObject value) => value switch
+    {
+        PdfInteger integer => integer.Value,
+        PdfReal real => real.Value,
+        _ => 0,
+    };
+
+    private static double[] Numbers(List<PdfObject> operands) => [.. operands.Select(Number)];
+
+    private static double[] Identity() => [1, 0, 0, 1, 0, 0];
+
+    private static double[] Multiply(double[] m, double[] n) =>
+    [
+        (m[0] * n[0]) + (m[1] * n[2]), (m[0] * n[1]) + (m[1] * n[3]),
+        (m[2] * n[0]) + (m[3] * n[2]), (m[2] * n[1]) + (m[3] * n[3]),
+        (m[4] * n[0]) + (m[5] * n[2]) + n[4], (m[4] * n[1]) + (m[5] * n[3]) + n[5],
+    ];
+
+    private sealed class TextState
+    {
+        public double[] Matrix { get; set; } = Identity();
+
+        public double[] LineMatrix { get; set; } = Identity();
+
+        public FontDecoder? Font { get; set; }
+
+        public double Size { get; set; } = 12;
+
+        public double Leading { get; set; }
+
+        public void MoveLine(double tx, double ty)
+        {
+            LineMatrix = Multiply([1, 0, 0, 1, tx, ty], LineMatrix);
+            Matrix = LineMatrix;
+        }
+
+        public void Advance(double tx) => Matrix = Multiply([1, 0, 0, 1, tx, 0], Matrix);
+    }
+}
+
+/// <summary>Turns a font's codes into text and widths (1/1000 em): /ToUnicode when given, else single bytes.</summary>
+internal sealed class FontDecoder
+{
+    private const int MaxMappings = 65_536;
+    private readonly Dictionary<int, string> unicode = [];
+    private readonly Dictionary<int, double> widths = [];
+    private readonly double defaultWidth;
+    private readonly int codeBytes;
+
+    private FontDecoder(int codeBytes, double defaultWidth)
+    {
+        this.codeBytes = codeBytes;
+        this.defaultWidth = defaultWidth;
+    }
+
+    public static FontDecoder For(PdfReader reader, PdfDictionary font)
+    {
+        var composite = (font["Subtype"] as PdfName)?.Value == "Type0";
+        var decoder = new FontDecoder(composite ? 2 : 1, composite ? 1000 : 500);
+        if (composite && reader.Resolve(font["DescendantFonts"]) is PdfArray descendants
+            && reader.Resolve(descendants.Items.FirstOrDefault()) is PdfDictionary cid)
+        {
+            decoder.ReadCidWidths(reader, cid);
+        }
+        else if (!composite)
+        {
+            decoder.ReadSimpleWidths(reader, font);
+        }
+
+        if (reader.Resolve(font["ToUnicode"]) is PdfStream toUnicode)
+        {
+            decoder.ReadToUnicode(reader.DecodeStream(toUnicode));
+        }
+
+        return decoder;
+    }
+
+    public (string Text, double Advance) Decode(byte[] bytes)
+    {
+        var text = new StringBuilder();
+        double advance = 0;
+        for (var i = 0; i + codeBytes <= bytes.Length; i += codeBytes)
+        {
+            var code = codeBytes == 2 ? (bytes[i] << 8) | bytes[i + 1] : bytes[i];
+            text.Append(unicode.TryGetValue(code, out var mapped) ? mapped : codeBytes == 1 ? ((char)code).ToString() : "");
+            advance += widths.TryGetValue(code, out var width) ? width : defaultWidth;
+        }
+
+        return (text.ToString(), advance);
+    }
+
+    private void ReadSimpleWidths(PdfReader reader, PdfDictionary font)
+    {
+        if (font["FirstChar"] is PdfInteger first && reader.Resolve(font["Widths"]) is PdfArray list)
+        {
+            for (var i = 0; i < list.Count && i < 256; i++)
+            {
+                widths[(int)first.Value + i] = reader.Resolve(list[i]) is PdfInteger w ? w.Value : (reader.Resolve(list[i]) as PdfReal)?.Value ?? 0;
+            }
+        }
+    }
+
+    private void ReadCidWidths(PdfReader reader, PdfDictionary cid)
+    {
+        // Identity-H: codes are CIDs. /W is [c [w1 w2 ...] c_first c_last w ...].
+        if (reader.Resolve(cid["W"]) is not PdfArray w)
+        {
+            return;
+        }
+
+        for (var i = 0; i + 1 < w.Count && widths.Count < MaxMappings; i++)
+        {
+            if (reader.Resolve(w[i]) is not PdfInteger start)
+            {
+                continue;
+            }
+
+            if (reader.Resolve(w[i + 1]) is PdfArray each)
+            {
+                for (var j = 0; j < each.Count && widths.Count < MaxMappings; j++)
+                {
+                    widths[(int)start.Value + j] = Value(reader.Resolve(each[j]));
+                }
+
+                i++;
+            }
+            else if (i + 2 < w.Count && reader.Resolve(w[i + 1]) is PdfInteger last)
+            {
+                var width = Value(reader.Resolve(w[i + 2]));
+                for (var c = start.Value; c <= last.Value && widths.Count < MaxMappings; c++)
+                {
+                    widths[(int)c] = width;
+                }
+
+                i += 2;
+            }
+        }
+
+        static double Value(PdfObject? o) => o is PdfInteger n ? n.Value : (o as PdfReal)?.Value ?? 0;
+    }
+
+    private void ReadToUnicode(byte[] cmap)
+    {
+        // bfchar: <code> <unicode>; bfrange: <lo> <hi> <unicode> or <lo> <hi> [<u1> <u2> ...]. Hex only, as CMaps are.
+        var text = Encoding.Latin1.GetString(cmap);
+        var tokens = Tokenize(text);
+        for (var i = 0; i < tokens.Count && unicode.Count < MaxMappings; i++)
+        {
+            if (tokens[i] == "beginbfchar")
+            {
+                for (i++; i + 1 < tokens.Count && tokens[i] != "endbfchar"; i += 2)
+                {
+                    unicode[Code(tokens[i])] = Utf16(tokens[i + 1]);
+                }
+            }
+            else if (tokens[i] == "beginbfrange")
+            {
+                for (i++; i + 2 < tokens.Count && tokens[i] != "endbfrange";)
+                {
+                    var low = Code(tokens[i]);
+                    var high = Math.Min(Code(tokens[i + 1]), low + MaxMappings);
+                    if (tokens[i + 2] == "[")
+                    {
+                        var j = i + 3;
+                        for (var c = low; c <= high && j < tokens.Count && tokens[j] != "]"; c++, j++)
+                        {
+                            unicode[c] = Utf16(tokens[j]);
+                        }
+
+                        while (j < tokens.Count && tokens[j] != "]")
+                        {
+                            j++;
+                        }
+
+                        i = j + 1;
+                    }
+                    else
+                    {
+                        var first = Utf16(tokens[i + 2]);
+                        for (var c = low; c <= high && first.Length > 0; c++)
+                        {
+                            unicode[c] = first[..^1] + (char)(first[^1] + (c - low));
+                        }
+
+                        i += 3;
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<string> Tokenize(string text)
+    {
+        var tokens = new List<string>();
+        for (var i = 0; i < text.Length;)
+        {
+            var c = text[i];
+            if (c == '<')
+            {
+                var end = text.IndexOf('>', i + 1);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                tokens.Add(text[(i + 1)..end]);
+                i = end + 1;
+            }
+            else if (c is '[' or ']')
+            {
+                tokens.Add(c.ToString());
+                i++;
+            }
+            else if (char.IsLetter(c))
+            {
+                var start = i;
+                while (i < text.Length && char.IsLetter(text[i]))
+                {
+                    i++;
+                }
+
+                tokens.Add(text[start..i]);
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        return tokens;
+    }
+
+    private static int Code(string hex) => int.TryParse(hex.Length > 8 ? hex[^8..] : hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code) ? code : -1;
+
+    private static string Utf16(string hex)
+    {
+        var clean = new string([.. hex.Where(Uri.IsHexDigit)]);
+        if (clean.Length % 4 != 0)
+        {
+            return "";
+        }
+
+        return Encoding.BigEndianUnicode.GetString(Convert.FromHexString(clean));
+    }
+}
