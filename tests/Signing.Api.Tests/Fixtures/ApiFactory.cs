@@ -14,8 +14,8 @@ namespace Signing.Api.Tests.Fixtures;
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>
 {
-    /// <summary>The password of every seeded person.</summary>
-    public const string Password = "correct horse battery staple";
+    /// <summary>The password of every seeded person: random per test run, so no credential lives in the repository.</summary>
+    public static readonly string Password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
 
     private readonly Dictionary<string, string?> _settings;
 
