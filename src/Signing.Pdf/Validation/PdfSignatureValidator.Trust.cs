@@ -56,51 +56,34 @@ public sealed partial class PdfSignatureValidator
             return Finish(report, Indication.TotalFailed, SubIndication.NotYetValid, checks, poe, context);
         }
 
-        if (path.OutOfValidity.Count > 0)
+        var period = ProofOfExistenceRules.ValidityPeriod(path.Chain, path.OutOfValidity, poe);
+        checks.Add(period.Check);
+        if (period.Indication is { } periodIndication)
         {
-            if (!(poe is { } proven && path.Chain.All(c => proven >= c.NotBefore && proven <= c.NotAfter)))
-            {
-                checks.Add(new("validity-period", CheckOutcome.Indeterminate, $"'{path.OutOfValidity[0].Subject}' is not valid now (notAfter {path.OutOfValidity[0].NotAfter:O}) and no timestamp proves the signature existed while it was"));
-                return Finish(report, Indication.Indeterminate, SubIndication.OutOfBoundsNoPoe, checks, poe, context);
-            }
-
-            checks.Add(new("validity-period", CheckOutcome.Passed, $"expired now, but a timestamp proves the signature existed at {poe:O}, inside every certificate's validity"));
-        }
-        else
-        {
-            checks.Add(new("validity-period", CheckOutcome.Passed, "every certificate in the chain is valid now"));
+            return Finish(report, periodIndication, period.SubIndication, checks, poe, context);
         }
 
         SubIndication? indeterminate = null;
         for (var i = 0; i < path.Chain.Count - 1; i++)
         {
             var checkedCertificate = path.Chain[i];
-            var name = $"revocation: {checkedCertificate.GetNameInfo(X509NameType.SimpleName, false)}";
             var result = FindEmbedded(checkedCertificate, path.Chain[i + 1], context.Dss)
                 ?? (options.OnlineRevocation is { } online ? await online.CheckAsync(checkedCertificate, path.Chain[i + 1], cancellationToken).ConfigureAwait(false) : null);
-            switch (result?.Status)
+            if (result is null)
             {
-                case null:
-                    checks.Add(new(name, CheckOutcome.Skipped, "no revocation data in the DSS or the configured CRLs, and online checking is off"));
-                    break;
-                case RevocationStatus.Good:
-                    checks.Add(new(name, CheckOutcome.Passed, $"good per {result.Source} (thisUpdate {result.ThisUpdate:O})"));
-                    break;
-                case RevocationStatus.Revoked when poe is { } proven && proven < result.RevocationTime:
-                    checks.Add(new(name, CheckOutcome.Passed, $"revoked at {result.RevocationTime:O} per {result.Source}, but a timestamp proves the signature existed at {proven:O}"));
-                    break;
-                case RevocationStatus.Revoked when signingTime is { } at && at >= result.RevocationTime:
-                    checks.Add(new(name, CheckOutcome.Failed, $"revoked at {result.RevocationTime:O} ({result.Reason}) per {result.Source}, before the signing time {at:O}"));
-                    return Finish(report, Indication.TotalFailed, SubIndication.Revoked, checks, poe, context);
-                case RevocationStatus.Revoked:
-                    checks.Add(new(name, CheckOutcome.Indeterminate, $"revoked at {result.RevocationTime:O} ({result.Reason}) per {result.Source}; no proof the signature existed before"));
-                    indeterminate ??= i == 0 ? SubIndication.RevokedNoPoe : SubIndication.RevokedCaNoPoe;
-                    break;
-                default:
-                    checks.Add(new(name, CheckOutcome.Indeterminate, $"no usable answer: {result.Problem}"));
-                    indeterminate ??= SubIndication.TryLater;
-                    break;
+                checks.Add(new($"revocation: {checkedCertificate.GetNameInfo(X509NameType.SimpleName, false)}", CheckOutcome.Skipped,
+                    "no revocation data in the DSS or the configured CRLs, and online checking is off"));
+                continue;
             }
+
+            var judged = ProofOfExistenceRules.Revocation(checkedCertificate, i == 0, result, poe, signingTime);
+            checks.Add(judged.Check);
+            if (judged.Indication == Indication.TotalFailed)
+            {
+                return Finish(report, Indication.TotalFailed, judged.SubIndication, checks, poe, context);
+            }
+
+            indeterminate ??= judged.SubIndication;
         }
 
         return indeterminate is { } sub

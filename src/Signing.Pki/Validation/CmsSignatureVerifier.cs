@@ -151,20 +151,11 @@ public sealed class CmsSignatureVerifier
             return Report(Indication.TotalFailed, SubIndication.NotYetValid, baseReport, checks);
         }
 
-        if (path.OutOfValidity.Count > 0)
+        var period = ProofOfExistenceRules.ValidityPeriod(path.Chain, path.OutOfValidity, poe);
+        checks.Add(period.Check);
+        if (period.Indication is { } periodIndication)
         {
-            var provenInside = poe is { } p && path.Chain.All(c => p >= c.NotBefore && p <= c.NotAfter);
-            if (!provenInside)
-            {
-                checks.Add(new("validity-period", CheckOutcome.Indeterminate, $"'{path.OutOfValidity[0].Subject}' is not valid now and no timestamp proves the signature existed while it was"));
-                return Report(Indication.Indeterminate, SubIndication.OutOfBoundsNoPoe, baseReport, checks);
-            }
-
-            checks.Add(new("validity-period", CheckOutcome.Passed, $"expired now, but the timestamp at {poe:O} lies inside every certificate's validity"));
-        }
-        else
-        {
-            checks.Add(new("validity-period", CheckOutcome.Passed, "every certificate in the chain is valid now"));
+            return Report(periodIndication, period.SubIndication, baseReport, checks);
         }
 
         if (!_pathValidator.ChecksRevocation)
@@ -176,28 +167,14 @@ public sealed class CmsSignatureVerifier
         SubIndication? indeterminate = null;
         foreach (var (checkedCertificate, result) in path.Revocations)
         {
-            var name = $"revocation: {checkedCertificate.GetNameInfo(X509NameType.SimpleName, false)}";
-            var isSigner = ReferenceEquals(checkedCertificate, path.Chain[0]);
-            switch (result.Status)
+            var judged = ProofOfExistenceRules.Revocation(checkedCertificate, ReferenceEquals(checkedCertificate, path.Chain[0]), result, poe, signingTime);
+            checks.Add(judged.Check);
+            if (judged.Indication == Indication.TotalFailed)
             {
-                case RevocationStatus.Good:
-                    checks.Add(new(name, CheckOutcome.Passed, $"good per {result.Source} (thisUpdate {result.ThisUpdate:O})"));
-                    break;
-                case RevocationStatus.Revoked when poe is { } proven && proven < result.RevocationTime:
-                    checks.Add(new(name, CheckOutcome.Passed, $"revoked at {result.RevocationTime:O} ({result.Reason}) per {result.Source}, but the timestamp proves the signature existed at {proven:O}"));
-                    break;
-                case RevocationStatus.Revoked when signingTime is { } at && at >= result.RevocationTime:
-                    checks.Add(new(name, CheckOutcome.Failed, $"revoked at {result.RevocationTime:O} ({result.Reason}) per {result.Source}, before the signing time {at:O}"));
-                    return Report(Indication.TotalFailed, SubIndication.Revoked, baseReport, checks);
-                case RevocationStatus.Revoked:
-                    checks.Add(new(name, CheckOutcome.Indeterminate, $"revoked at {result.RevocationTime:O} ({result.Reason}) per {result.Source}; no proof the signature existed before"));
-                    indeterminate ??= isSigner ? SubIndication.RevokedNoPoe : SubIndication.RevokedCaNoPoe;
-                    break;
-                default:
-                    checks.Add(new(name, CheckOutcome.Indeterminate, $"no usable answer: {result.Problem}"));
-                    indeterminate ??= SubIndication.TryLater;
-                    break;
+                return Report(Indication.TotalFailed, judged.SubIndication, baseReport, checks);
             }
+
+            indeterminate ??= judged.SubIndication;
         }
 
         return indeterminate is { } sub
