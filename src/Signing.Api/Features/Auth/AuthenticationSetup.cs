@@ -35,8 +35,9 @@ public static class AuthenticationSetup
             new ProblemListValidator<AuthOptions>(options => options.Problems()));
         services.AddSingleton<ClientCertificateValidator>();
         services.AddHttpClient();
+        // One checker per node: its OCSP and CRL caches serve client certificates, signing keys, B-LT signatures and verification.
         services.TryAddSingleton(provider => RevocationChecker.Create(
-            provider.GetRequiredService<IHttpClientFactory>().CreateClient("revocation"),
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(Keys.KeyRevocationCache.HttpClientName),
             new RevocationClientOptions { Time = provider.GetRequiredService<TimeProvider>() }));
 
         services.AddAuthentication(SelectorScheme)

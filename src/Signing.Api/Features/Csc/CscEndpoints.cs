@@ -100,11 +100,11 @@ public static class CscEndpoints
             return Error(StatusCodes.Status400BadRequest, "invalid_request", "Invalid parameter credentialID");
         }
 
-        using var certificate = key.LoadCertificate();
+        var certificate = key.SignerCertificate();
         var certificates = request.Certificates switch
         {
             "none" => [],
-            "chain" => [Convert.ToBase64String(certificate.RawData), .. SignEndpoints.Chain(key).Select(c => Convert.ToBase64String(c.RawData))],
+            "chain" => [Convert.ToBase64String(certificate.RawData), .. key.RegisteredChain().Select(c => Convert.ToBase64String(c.RawData))],
             _ => new[] { Convert.ToBase64String(certificate.RawData) },
         };
         using var rsaKey = certificate.GetRSAPublicKey();

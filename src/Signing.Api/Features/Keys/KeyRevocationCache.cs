@@ -14,7 +14,7 @@ public sealed record KeyRevocationVerdict(bool Usable, bool Unavailable, string?
 /// Checks a key's certificate against OCSP, then its CRL (through Signing.Pki's <see cref="RevocationChecker"/>), and
 /// caches each definite answer until the source's nextUpdate so that a busy key does not query the CA per signature.
 /// </summary>
-public sealed class KeyRevocationCache(IHttpClientFactory httpClients, TimeProvider clock)
+public sealed class KeyRevocationCache(RevocationChecker revocation, TimeProvider clock)
 {
     /// <summary>The named HTTP client revocation requests go through.</summary>
     public const string HttpClientName = "revocation";
@@ -35,7 +35,7 @@ public sealed class KeyRevocationCache(IHttpClientFactory httpClients, TimeProvi
             return Verdict(cached.Result);
         }
 
-        using var certificate = key.LoadCertificate();
+        var certificate = key.SignerCertificate();
         var pointsToRevocation = certificate.Extensions.Any(extension =>
             extension.Oid?.Value is AuthorityInfoAccessOid or CrlDistributionPointsOid);
         if (!pointsToRevocation)
@@ -44,21 +44,14 @@ public sealed class KeyRevocationCache(IHttpClientFactory httpClients, TimeProvi
             return new KeyRevocationVerdict(true, false, null);
         }
 
-        var chain = new X509Certificate2Collection();
-        if (!string.IsNullOrWhiteSpace(key.ChainPem))
-        {
-            chain.ImportFromPem(key.ChainPem);
-        }
-
-        var issuer = chain.FirstOrDefault(candidate => candidate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData));
+        var issuer = key.RegisteredChain().FirstOrDefault(candidate => candidate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData));
         if (issuer is null)
         {
             return new KeyRevocationVerdict(false, false,
                 $"The key's certificate names revocation sources but its issuer '{certificate.Issuer}' is not in the registered chain, so revocation cannot be checked; register the key with its chain.");
         }
 
-        var checker = RevocationChecker.Create(httpClients.CreateClient(HttpClientName), new RevocationClientOptions { Time = clock });
-        var result = await checker.CheckAsync(certificate, issuer, ct);
+        var result = await revocation.CheckAsync(certificate, issuer, ct);
         if (result.Status != RevocationStatus.Unknown)
         {
             _cache[key.Thumbprint] = (result, result.NextUpdate ?? now + DefaultFreshness);

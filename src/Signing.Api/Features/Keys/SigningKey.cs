@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Signing.Api.Features.Keys;
@@ -66,6 +67,25 @@ public sealed record SigningKey(
         return DisabledAt is not null ? "disabled" : at > NotAfter ? "expired" : at < NotBefore ? "not-yet-valid" : "active";
     }
 
-    /// <summary>The signer certificate.</summary>
-    public X509Certificate2 LoadCertificate() => X509CertificateLoader.LoadCertificate(Certificate);
+    // A registered key's certificate and chain never change (registering again makes a new key), and parsing
+    // them on every signature cost more than the PDF work, so each key's are parsed once and shared.
+    private static readonly ConcurrentDictionary<string, (X509Certificate2 Certificate, X509Certificate2Collection Chain)> Parsed =
+        new(StringComparer.Ordinal);
+
+    /// <summary>The signer certificate, parsed once per key and shared: callers must not dispose it.</summary>
+    public X509Certificate2 SignerCertificate() => ParsedOnce().Certificate;
+
+    /// <summary>The registered CA certificates (issuer first), parsed once per key and shared: callers must not dispose them.</summary>
+    public X509Certificate2Collection RegisteredChain() => ParsedOnce().Chain;
+
+    private (X509Certificate2 Certificate, X509Certificate2Collection Chain) ParsedOnce() => Parsed.GetOrAdd(Id + ":" + Thumbprint, _ =>
+    {
+        var chain = new X509Certificate2Collection();
+        if (!string.IsNullOrWhiteSpace(ChainPem))
+        {
+            chain.ImportFromPem(ChainPem);
+        }
+
+        return (X509CertificateLoader.LoadCertificate(Certificate), chain);
+    });
 }

@@ -21,12 +21,8 @@ public sealed record PdfSignatureRequest(string Level, string? Reason, string? L
 /// </summary>
 public sealed class PdfSignatureService(
     IOptions<SigningOptions> options, IOptions<Verification.VerificationOptions> verification, IHttpClientFactory httpClients,
-    TimeProvider clock, IHostEnvironment environment, IConfiguration configuration)
+    RevocationChecker revocation, IHostEnvironment environment, IConfiguration configuration)
 {
-    // One checker per service: its OCSP and CRL caches then serve every B-LT signature of the node.
-    private readonly RevocationChecker _revocation = RevocationChecker.Create(
-        httpClients.CreateClient(Keys.KeyRevocationCache.HttpClientName), new RevocationClientOptions { Time = clock });
-
     /// <summary>PAdES baseline B-B.</summary>
     public const string LevelB = "B-B";
 
@@ -74,7 +70,7 @@ public sealed class PdfSignatureService(
             Chain = chain,
             Level = level,
             Timestamper = level >= PadesLevel.BaselineT ? Timestamper() : null,
-            Revocation = level >= PadesLevel.BaselineLT ? _revocation : null,
+            Revocation = level >= PadesLevel.BaselineLT ? revocation : null,
             // The DSS needs every issuer up to the anchor, which the registered chain usually stops short of.
             ValidationCertificates = level >= PadesLevel.BaselineLT
                 ? [.. chain, .. verification.Value.LoadTrustAnchors(environment, configuration)]

@@ -83,8 +83,7 @@ public static class SignEndpoints
                     return tokenProblem!;
                 }
 
-                using var certificate = key.LoadCertificate();
-                await signer.SignAsync(upload.Document, output, upload.SignatureRequest, tokenKey.PrivateKey, certificate, Chain(key), ct);
+                await signer.SignAsync(upload.Document, output, upload.SignatureRequest, tokenKey.PrivateKey, key.SignerCertificate(), key.RegisteredChain(), ct);
                 output.Position = 0;
                 context.Response.Headers[SignatureIdHeader] = signatureId;
                 await audit.AppendAsync(context.AuditEntry("sign.pdf", signatureId, AuditOutcome.Success, audited), ct);
@@ -146,8 +145,7 @@ public static class SignEndpoints
 
         try
         {
-            using var certificate = key!.LoadCertificate();
-            var options = new CadesSignOptions { Certificate = certificate, Chain = Chain(key), DigestAlgorithm = digestAlgorithm };
+            var options = new CadesSignOptions { Certificate = key!.SignerCertificate(), Chain = key.RegisteredChain(), DigestAlgorithm = digestAlgorithm };
             byte[] cms;
             if (data is not null)
             {
@@ -302,18 +300,6 @@ public static class SignEndpoints
             return (null, SigningKeyAccess.Problem(StatusCodes.Status503ServiceUnavailable, "Token not available",
                 $"The key's token could not be opened: {exception.Message}"));
         }
-    }
-
-    /// <summary>The registered chain of a key.</summary>
-    internal static X509Certificate2Collection Chain(SigningKey key)
-    {
-        var chain = new X509Certificate2Collection();
-        if (!string.IsNullOrWhiteSpace(key.ChainPem))
-        {
-            chain.ImportFromPem(key.ChainPem);
-        }
-
-        return chain;
     }
 
     /// <summary>Parses SHA-256 / SHA-384 / SHA-512 (also without the dash, or as an OID).</summary>

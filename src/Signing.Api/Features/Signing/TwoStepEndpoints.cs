@@ -62,8 +62,7 @@ public static class TwoStepEndpoints
             await using var output = PdfUpload.TempFile();
             try
             {
-                using var certificate = key!.LoadCertificate();
-                var (state, request) = await signer.PrepareAsync(upload.Document, output, upload.SignatureRequest, certificate, SignEndpoints.Chain(key), ct);
+                var (state, request) = await signer.PrepareAsync(upload.Document, output, upload.SignatureRequest, key!.SignerCertificate(), key.RegisteredChain(), ct);
                 if (output.Length > options.Value.MaxPreparedDocumentBytes)
                 {
                     var tooLarge = SigningKeyAccess.Problem(StatusCodes.Status413PayloadTooLarge, "Document too large for two-step signing",
@@ -156,8 +155,8 @@ public static class TwoStepEndpoints
                 $"signature must be base64 and certificate base64 DER or PEM: {exception.Message}");
         }
 
+        var registered = key!.SignerCertificate();
         using (presented)
-        using (var registered = key!.LoadCertificate())
         {
             if (!presented.RawData.AsSpan().SequenceEqual(registered.RawData))
             {
@@ -168,7 +167,7 @@ public static class TwoStepEndpoints
             byte[] cms;
             try
             {
-                cms = await signer.AssembleAsync(operation.SignedAttributes, signature, operation.Level, registered, SignEndpoints.Chain(key), ct);
+                cms = await signer.AssembleAsync(operation.SignedAttributes, signature, operation.Level, registered, key.RegisteredChain(), ct);
             }
             catch (CryptographicException exception)
             {

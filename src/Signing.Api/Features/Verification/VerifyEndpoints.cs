@@ -30,8 +30,19 @@ public sealed class VerificationOptions
         ? [$"Verification:TrustAnchorsFile '{TrustAnchorsFile}' does not exist."]
         : [];
 
-    /// <summary>Reads the trust anchors.</summary>
-    public X509Certificate2Collection LoadTrustAnchors()
+    // The anchors are read once: the files do not change while the service runs, and every verification and
+    // B-LT signature needs them. Callers must not change the collections.
+    private X509Certificate2Collection? _configured;
+    private X509Certificate2Collection? _withDevelopmentDefault;
+
+    /// <summary>The anchors in <see cref="TrustAnchorsFile"/> (none when it is not set).</summary>
+    public X509Certificate2Collection LoadTrustAnchors() => _configured ??= ReadConfigured();
+
+    /// <summary>The configured anchors; in Development without any, the dev PKI's root (the GCC G2 stand-in).</summary>
+    public X509Certificate2Collection LoadTrustAnchors(IHostEnvironment environment, IConfiguration configuration)
+        => _withDevelopmentDefault ??= ReadTrustAnchors(environment, configuration);
+
+    private X509Certificate2Collection ReadConfigured()
     {
         var anchors = new X509Certificate2Collection();
         if (!string.IsNullOrWhiteSpace(TrustAnchorsFile))
@@ -42,10 +53,9 @@ public sealed class VerificationOptions
         return anchors;
     }
 
-    /// <summary>The configured anchors; in Development without any, the dev PKI's root (the GCC G2 stand-in).</summary>
-    public X509Certificate2Collection LoadTrustAnchors(IHostEnvironment environment, IConfiguration configuration)
+    private X509Certificate2Collection ReadTrustAnchors(IHostEnvironment environment, IConfiguration configuration)
     {
-        var anchors = LoadTrustAnchors();
+        var anchors = new X509Certificate2Collection(LoadTrustAnchors());
         var devRoot = Path.Combine(configuration["DevPki:Directory"] ?? Path.Combine(configuration["Storage:DataDirectory"] ?? "data", "pki"), "root.pem");
         if (anchors.Count == 0 && environment.IsDevelopment() && File.Exists(devRoot))
         {
@@ -79,7 +89,7 @@ public static class VerifyEndpoints
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> VerifyCmsAsync(
-        HttpContext context, IOptions<VerificationOptions> options, IHttpClientFactory httpClients, AuditLog audit,
+        HttpContext context, IOptions<VerificationOptions> options, RevocationChecker revocation, AuditLog audit,
         TimeProvider clock, CancellationToken ct)
     {
         byte[] cms;
@@ -118,10 +128,8 @@ public static class VerifyEndpoints
             return SigningKeyAccess.Problem(StatusCodes.Status400BadRequest, "Missing signature", "Send the CMS (DER or PEM) as the body or as the form field 'file'.");
         }
 
-        var revocation = options.Value.CheckRevocation
-            ? RevocationChecker.Create(httpClients.CreateClient(KeyRevocationCache.HttpClientName), new RevocationClientOptions { Time = clock })
-            : null;
-        var verifier = new CmsSignatureVerifier(new CertificatePathValidator(options.Value.LoadTrustAnchors(), revocation), clock);
+        var verifier = new CmsSignatureVerifier(
+            new CertificatePathValidator(options.Value.LoadTrustAnchors(), options.Value.CheckRevocation ? revocation : null), clock);
         var report = await verifier.VerifyAsync(cms, content, ct);
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(cms));
         await audit.AppendAsync(context.AuditEntry("verify.cms", null, AuditOutcome.Success,
@@ -130,7 +138,7 @@ public static class VerifyEndpoints
     }
 
     private static async Task<Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> VerifyPdfAsync(
-        HttpContext context, IOptions<VerificationOptions> options, IHttpClientFactory httpClients, AuditLog audit,
+        HttpContext context, IOptions<VerificationOptions> options, RevocationChecker revocation, AuditLog audit,
         TimeProvider clock, IWebHostEnvironment environment, IConfiguration configuration, CancellationToken ct,
         string? format = null, string? lang = null)
     {
@@ -172,7 +180,7 @@ public static class VerifyEndpoints
         {
             TrustAnchors = options.Value.LoadTrustAnchors(environment, configuration),
             OnlineRevocation = options.Value.CheckRevocation
-                ? RevocationChecker.Create(httpClients.CreateClient(KeyRevocationCache.HttpClientName), new RevocationClientOptions { Time = clock })
+                ? revocation
                 : null,
             Time = clock,
         });
