@@ -60,31 +60,15 @@ public static class PadesExtender
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
         var timestamper = options.Timestamper ?? throw new ArgumentException("A document timestamp needs a TSA", nameof(options));
-        var capacity = options.DocumentTimestampCapacity;
-        var inputStart = input.Position;
-        for (var attempt = 0; ; attempt++)
-        {
-            var produced = 0;
-            try
+        await PdfSigner.SignGrowingOnceAsync(input, output,
+            capacity => new PdfSignatureOptions { Format = PdfSignatureFormat.DocumentTimestamp, ContentsCapacity = capacity, ReaderLimits = options.ReaderLimits },
+            options.DocumentTimestampCapacity,
+            async (toSign, token) =>
             {
-                var pdfOptions = new PdfSignatureOptions { Format = PdfSignatureFormat.DocumentTimestamp, ContentsCapacity = capacity, ReaderLimits = options.ReaderLimits };
-                await PdfSigner.SignAsync(input, output, pdfOptions, async (toSign, token) =>
-                {
-                    var timestamp = await timestamper.TimestampHashAsync(toSign.Digest, toSign.DigestAlgorithm, token).ConfigureAwait(false);
-                    var encoded = timestamp.AsSignedCms().Encode();
-                    produced = encoded.Length;
-                    return encoded;
-                }, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (SignatureContentsTooLargeException) when (attempt == 0 && produced > 0)
-            {
-                capacity = produced + 4096;
-                output.SetLength(0);
-                output.Position = 0;
-                input.Position = inputStart;
-            }
-        }
+                var timestamp = await timestamper.TimestampHashAsync(toSign.Digest, toSign.DigestAlgorithm, token).ConfigureAwait(false);
+                return timestamp.AsSignedCms().Encode();
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task AddValidationDataAsync(Stream input, Stream output, PadesExtendOptions options, CancellationToken cancellationToken)

@@ -146,45 +146,18 @@ public static class PadesSigner
     private static async Task SignCoreAsync(Stream input, Stream output, AsymmetricAlgorithm key, PadesSignOptions options, CancellationToken cancellationToken)
     {
         var cadesOptions = CadesOptions(options.Certificate, options.Chain, options.DigestAlgorithm);
-        var capacity = EstimateContentsBytes(options);
-        var inputStart = input.Position;
 
-        // The estimate errs large; if a TSA still returns an outsized token, prepare again with room for what was produced.
-        for (var attempt = 0; ; attempt++)
-        {
-            var produced = 0;
-            try
+        // The estimate errs large; if a TSA still returns an outsized token, the document is prepared once more.
+        await PdfSigner.SignGrowingOnceAsync(input, output, capacity => PdfOptions(options, capacity), EstimateContentsBytes(options),
+            async (toSign, token) =>
             {
-                await PdfSigner.SignAsync(input, output, PdfOptions(options, capacity), async (toSign, token) =>
-                {
-                    var request = CadesSigner.Prepare(toSign.Digest.Span, cadesOptions);
-                    var cms = request.Assemble(SignAttributes(key, request.SignedAttributes, options.DigestAlgorithm));
-                    if (options.Level >= PadesLevel.BaselineT)
-                    {
-                        cms = await CadesSigner.AddSignatureTimestampAsync(cms, options.Timestamper!, token).ConfigureAwait(false);
-                    }
-
-                    produced = cms.Length;
-                    return cms;
-                }, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (SignatureContentsTooLargeException) when (attempt == 0 && produced > 0)
-            {
-                capacity = produced + 4096;
-                output.SetLength(0);
-                output.Position = 0;
-                input.Position = inputStart;
-            }
-        }
+                var cms = CadesSigner.Prepare(toSign.Digest.Span, cadesOptions).SignWith(key);
+                return options.Level >= PadesLevel.BaselineT
+                    ? await CadesSigner.AddSignatureTimestampAsync(cms, options.Timestamper!, token).ConfigureAwait(false)
+                    : cms;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
-
-    private static byte[] SignAttributes(AsymmetricAlgorithm key, byte[] signedAttributes, HashAlgorithmName digest) => key switch
-    {
-        RSA rsa => rsa.SignData(signedAttributes, digest, RSASignaturePadding.Pkcs1),
-        ECDsa ecdsa => ecdsa.SignData(signedAttributes, digest, DSASignatureFormat.Rfc3279DerSequence),
-        _ => throw new ArgumentException($"Key type {key.GetType().Name} is not supported; use RSA or ECDsa", nameof(key)),
-    };
 
     private static byte[] NormaliseSignature(ReadOnlySpan<byte> signature, X509Certificate2 certificate)
     {

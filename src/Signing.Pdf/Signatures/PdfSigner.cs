@@ -97,6 +97,38 @@ public static class PdfSigner
         return state;
     }
 
+    /// <summary>
+    /// <see cref="SignAsync"/> that, when the CMS outgrows the reserved /Contents (a TSA returned an outsized token),
+    /// prepares once more with room for what was produced. The producer then runs twice, so this is for producers
+    /// that can: signing again with the same key, or asking the TSA again.
+    /// </summary>
+    internal static async Task SignGrowingOnceAsync(
+        Stream input, Stream output, Func<int, PdfSignatureOptions> optionsFor, int capacity, CmsProducer cmsProducer, CancellationToken cancellationToken)
+    {
+        var inputStart = input.Position;
+        for (var attempt = 0; ; attempt++)
+        {
+            var produced = 0;
+            try
+            {
+                await SignAsync(input, output, optionsFor(capacity), async (toSign, token) =>
+                {
+                    var cms = await cmsProducer(toSign, token).ConfigureAwait(false);
+                    produced = cms.Length;
+                    return cms;
+                }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (SignatureContentsTooLargeException) when (attempt == 0 && produced > 0)
+            {
+                capacity = produced + 4096;
+                output.SetLength(0);
+                output.Position = 0;
+                input.Position = inputStart;
+            }
+        }
+    }
+
     /// <summary>Computes the digest of a byte range of a document, streaming.</summary>
     /// <param name="document">The document: readable and seekable.</param>
     /// <param name="byteRange">The byte range.</param>

@@ -83,6 +83,14 @@ public sealed class CadesSignatureRequest
     };
 
     /// <summary>
+    /// Signs the signed attributes with a key the caller holds (software or token: PKCS#1 v1.5 for RSA, DER ECDSA for EC)
+    /// and assembles the CMS, detached.
+    /// </summary>
+    /// <exception cref="CryptographicException">The key is neither RSA nor ECDsa, or does not match the certificate.</exception>
+    public byte[] SignWith(AsymmetricAlgorithm key)
+        => Assemble(SignatureAlgorithms.Sign(key, DigestAlgorithm, SignedAttributes));
+
+    /// <summary>
     /// Builds the CMS from the external signature value: PKCS#1 v1.5 for RSA, DER <c>ECDSA-Sig-Value</c> for ECDSA
     /// (convert raw r||s with <see cref="DerSignatureConverter"/>). Pass <paramref name="encapsulatedContent"/> for an
     /// enveloping signature, null for detached. The signature is checked against the certificate before assembly.

@@ -53,8 +53,7 @@ public static class CadesSigner
         }
 
         var request = Prepare(hasher.GetHashAndReset(), options);
-        var signature = SignatureAlgorithms.Sign(key, options.DigestAlgorithm, request.SignedAttributes);
-        var cms = request.Assemble(signature);
+        var cms = request.SignWith(key);
         return options.Timestamper is null
             ? cms
             : await AddSignatureTimestampAsync(cms, options.Timestamper, cancellationToken).ConfigureAwait(false);

@@ -103,14 +103,6 @@ public sealed class PdfSignatureService(
     public static Task EmbedAsync(Stream prepared, PreparedSignature state, byte[] cms, CancellationToken ct)
         => PdfSigner.EmbedAsync(prepared, state, cms, ct);
 
-    /// <summary>Signs DER signed attributes with a token or software key: PKCS#1 v1.5 for RSA, DER ECDSA-Sig-Value for EC.</summary>
-    public static byte[] SignSignedAttributes(AsymmetricAlgorithm key, byte[] signedAttributes, HashAlgorithmName digest) => key switch
-    {
-        RSA rsa => rsa.SignData(signedAttributes, digest, RSASignaturePadding.Pkcs1),
-        ECDsa ecdsa => ecdsa.SignData(signedAttributes, digest, DSASignatureFormat.Rfc3279DerSequence),
-        _ => throw new CryptographicException($"Keys of type {key.GetType().Name} cannot sign."),
-    };
-
     private static CadesSignOptions CadesOptions(X509Certificate2 certificate, X509Certificate2Collection chain)
         => new() { Certificate = certificate, Chain = chain, DigestAlgorithm = HashAlgorithmName.SHA256 };
 

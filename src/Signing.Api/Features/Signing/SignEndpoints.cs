@@ -154,7 +154,7 @@ public static class SignEndpoints
             else
             {
                 var prepared = CadesSigner.Prepare(hash, options);
-                cms = prepared.Assemble(PdfSignatureService.SignSignedAttributes(tokenKey!.PrivateKey, prepared.SignedAttributes, digestAlgorithm));
+                cms = prepared.SignWith(tokenKey!.PrivateKey);
             }
 
             context.Response.Headers[SignatureIdHeader] = signatureId;
