@@ -54,3 +54,30 @@ public sealed class PdfEncryptedException : PdfFormatException
     {
     }
 }
+
+/// <summary>
+/// The document has more pages than <see cref="PdfReaderLimits.MaxPages"/> allows. Kept apart from other format
+/// errors because it describes a valid document that is too large for this service, not a broken one.
+/// </summary>
+public sealed class PdfPageLimitException : PdfFormatException
+{
+    /// <summary>Creates the exception.</summary>
+    public PdfPageLimitException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">The explanation.</param>
+    public PdfPageLimitException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">The explanation.</param>
+    /// <param name="innerException">The underlying failure.</param>
+    public PdfPageLimitException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

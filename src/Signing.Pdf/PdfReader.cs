@@ -184,7 +184,7 @@ public sealed partial class PdfReader
             {
                 if (pages.Count >= Limits.MaxPages)
                 {
-                    throw new PdfFormatException($"The document has more than {Limits.MaxPages} pages");
+                    throw new PdfPageLimitException($"The document has more than {Limits.MaxPages} pages");
                 }
 
                 pages.Add(node);

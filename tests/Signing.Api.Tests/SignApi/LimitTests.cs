@@ -5,12 +5,16 @@ using Signing.Api.Tests.Http;
 
 namespace Signing.Api.Tests.SignApi;
 
-/// <summary>Oversize bodies, too many pages, and per-client rate limits on the sign API.</summary>
-public sealed class LimitTests : IAsyncLifetime
+/// <summary>
+/// Oversize bodies, too many pages, and per-client rate limits on the sign API. The page limit is judged by the reader
+/// that signs, so the key is a real token key.
+/// </summary>
+[Collection(TokenCollection.Name)]
+public sealed class LimitTests(TokenPki pki) : IAsyncLifetime
 {
-    private ApiFactory _api = null!;
+    private SigningApiFactory _api = null!;
 
-    public async Task InitializeAsync() => _api = await new ApiFactory(new Dictionary<string, string?>
+    public async Task InitializeAsync() => _api = await new SigningApiFactory(pki, new Dictionary<string, string?>
     {
         ["Limits:MaxDocumentBytes"] = "4096",
         ["Limits:MaxPages"] = "1",
@@ -26,10 +30,10 @@ public sealed class LimitTests : IAsyncLifetime
         var oversize = await caller.PostAsync("/api/v1/sign/pdf?keyId=k", TestPdfs.Raw(new byte[8192]));
         await oversize.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
 
-        var keyId = await RegisterSelfSignedAsync();
+        var keyId = await _api.RegisterGrantedAsync(pki.Seal);
         var pages = await caller.PostAsync($"/api/v1/sign/pdf?keyId={keyId}", TestPdfs.Raw(TestPdfs.Simple(3)));
         var problem = await pages.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        Assert.Contains("3 pages", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("more than 1 pages", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("Limits:MaxPages", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         // One request counted so far (the oversize one was refused before the limiter); five more fill the minute's budget of six.
@@ -45,19 +49,5 @@ public sealed class LimitTests : IAsyncLifetime
         // The limit is per principal: another agency's client is unaffected.
         using var other = _api.WithApiKey(_api.B.CallerKey);
         Assert.NotEqual(HttpStatusCode.TooManyRequests, (await other.PostAsJsonAsync("/api/v1/sign/hash", new { keyId, hash = "AA==" })).StatusCode);
-    }
-
-    private async Task<string> RegisterSelfSignedAsync()
-    {
-        using var admin = await _api.SignedInAsync(_api.A.Admin);
-        var response = await admin.PostAsJsonAsync("/api/v1/keys", new
-        {
-            purpose = "agency-seal", location = "pkcs11", pkcs11Uri = "pkcs11:token=absent;object=seal",
-            certificatePem = TestCertificates.Current("CN=Limits, C=VN").ExportCertificatePem(),
-        });
-        response.EnsureSuccessStatusCode();
-        var id = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
-        (await admin.PostAsJsonAsync($"/api/v1/keys/{id}/grants", new { clientId = _api.A.Caller.Id })).EnsureSuccessStatusCode();
-        return id;
     }
 }

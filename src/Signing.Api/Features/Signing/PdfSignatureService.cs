@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
+using Signing.Pdf;
 using Signing.Pdf.Signatures;
 using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
@@ -15,13 +16,13 @@ namespace Signing.Api.Features.Signing;
 public sealed record PdfSignatureRequest(string Level, string? Reason, string? Location);
 
 /// <summary>
-/// The one place the API produces PAdES signatures: today PdfSigner with a CAdES detached CMS over the byte-range
-/// digest (signing-certificate-v2, no signing-time, plus a signature time-stamp for B-T). Swap this class's body for
-/// the high-level PadesSigner when it lands; the endpoints only see these three methods.
+/// The one place the API produces PAdES signatures: PadesSigner for one-step signing at every baseline level, and
+/// PdfSigner with a CAdES detached CMS for two-step signing (B-B, or B-T with a signature time-stamp). The page limit
+/// is enforced by the reader that signs, so no request parses its document twice.
 /// </summary>
 public sealed class PdfSignatureService(
-    IOptions<SigningOptions> options, IOptions<Verification.VerificationOptions> verification, IHttpClientFactory httpClients,
-    RevocationChecker revocation, IHostEnvironment environment, IConfiguration configuration)
+    IOptions<SigningOptions> options, IOptions<Limits.SigningLimitsOptions> limits, IOptions<Verification.VerificationOptions> verification,
+    IHttpClientFactory httpClients, RevocationChecker revocation, IHostEnvironment environment, IConfiguration configuration)
 {
     /// <summary>PAdES baseline B-B.</summary>
     public const string LevelB = "B-B";
@@ -38,7 +39,6 @@ public sealed class PdfSignatureService(
     // A TSA token with its certificate chain rarely passes 6 KiB; room to spare keeps the placeholder safe.
     private const int TimestampAllowanceBytes = 12 * 1024;
 
-    /// <summary>Null when <paramref name="level"/> can be produced here, else why not.</summary>
     /// <summary>Why two-step signing cannot produce <paramref name="level"/>, or null when it can (B-B, B-T).</summary>
     public string? UnsupportedInTwoSteps(string level) => level is LevelLT or LevelLta
         ? $"Two-step signing produces B-B or B-T; sign at B-T and extend the result to {level}."
@@ -106,11 +106,12 @@ public sealed class PdfSignatureService(
     private static CadesSignOptions CadesOptions(X509Certificate2 certificate, X509Certificate2Collection chain)
         => new() { Certificate = certificate, Chain = chain, DigestAlgorithm = HashAlgorithmName.SHA256 };
 
-    private static PdfSignatureOptions PdfOptions(PdfSignatureRequest request, X509Certificate2 certificate, X509Certificate2Collection chain) => new()
+    private PdfSignatureOptions PdfOptions(PdfSignatureRequest request, X509Certificate2 certificate, X509Certificate2Collection chain) => new()
     {
         Reason = request.Reason,
         Location = request.Location,
         SignerName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false),
+        ReaderLimits = PdfReaderLimits.Default with { MaxPages = limits.Value.MaxPages },
         ContentsCapacity = SignatureSizeEstimator.EstimateContentsBytes(
             [certificate, .. chain], timestampTokenBytes: request.Level == LevelT ? TimestampAllowanceBytes : 0),
     };

@@ -50,8 +50,7 @@ public static class SignEndpoints
     }
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> SignPdfAsync(
-        HttpContext context, SigningKeyAccess access, TokenKeys tokens, PdfSignatureService signer, AuditLog audit,
-        IOptions<SigningLimitsOptions> limits, CancellationToken ct)
+        HttpContext context, SigningKeyAccess access, TokenKeys tokens, PdfSignatureService signer, AuditLog audit, CancellationToken ct)
     {
         var (upload, uploadProblem) = await PdfUpload.ReadAsync(context.Request, ct);
         if (upload is null)
@@ -64,7 +63,7 @@ public static class SignEndpoints
         {
             var signatureId = Guid.CreateVersion7().ToString("N");
             var audited = $"sha256={upload.Sha256}; key={upload.KeyId}; level={upload.Level}";
-            var problem = await CheckPdfAsync(context, access, signer, upload, limits.Value, requireTokenKey: true, ct);
+            var problem = await CheckPdfAsync(context, access, signer, upload, requireTokenKey: true, ct);
             if (problem.Problem is not null)
             {
                 await AuditAsync(audit, context, "sign.pdf", signatureId, problem.Problem, audited, ct);
@@ -72,7 +71,7 @@ public static class SignEndpoints
             }
 
             var key = problem.Key!;
-            var output = PdfUpload.TempFile();
+            var output = upload.CreateOutputBuffer();
             try
             {
                 var (tokenKey, tokenProblem) = OpenTokenKey(tokens, key);
@@ -234,10 +233,12 @@ public static class SignEndpoints
         _ => throw new CryptographicException($"Keys of type {key.GetType().Name} cannot sign."),
     };
 
-    /// <summary>Runs the checks shared by sign/pdf and prepare: key access, level, page count, document readable.</summary>
+    /// <summary>
+    /// Runs the checks shared by sign/pdf and prepare: key access and level. The page count and the document's
+    /// readability are judged by the reader that signs (<see cref="ProblemFor"/> maps its exceptions).
+    /// </summary>
     internal static async Task<(SigningKey? Key, ProblemHttpResult? Problem)> CheckPdfAsync(
-        HttpContext context, SigningKeyAccess access, PdfSignatureService signer, PdfUpload upload, SigningLimitsOptions limits,
-        bool requireTokenKey, CancellationToken ct)
+        HttpContext context, SigningKeyAccess access, PdfSignatureService signer, PdfUpload upload, bool requireTokenKey, CancellationToken ct)
     {
         var (key, problem) = await access.ResolveAsync(context.User, upload.KeyId, context, ct);
         if (problem is not null)
@@ -255,26 +256,14 @@ public static class SignEndpoints
             return (null, SigningKeyAccess.Problem(StatusCodes.Status422UnprocessableEntity, "Level not supported", unsupported));
         }
 
-        try
-        {
-            var pages = upload.CountPages();
-            if (pages > limits.MaxPages)
-            {
-                return (null, SigningKeyAccess.Problem(StatusCodes.Status413PayloadTooLarge, "Too many pages",
-                    $"The document has {pages} pages; the limit is {limits.MaxPages} (Limits:MaxPages)."));
-            }
-        }
-        catch (Exception exception) when (ProblemFor(exception) is { } failure)
-        {
-            return (null, failure);
-        }
-
         return (key, null);
     }
 
     /// <summary>Maps an expected failure to its problem; null for anything unexpected (which becomes a 500).</summary>
     internal static ProblemHttpResult? ProblemFor(Exception exception) => exception switch
     {
+        PdfPageLimitException => SigningKeyAccess.Problem(StatusCodes.Status413PayloadTooLarge, "Too many pages",
+            $"{exception.Message} (Limits:MaxPages)."),
         PdfEncryptedException => SigningKeyAccess.Problem(StatusCodes.Status422UnprocessableEntity, "Encrypted PDF",
             "The PDF is encrypted; remove the encryption before signing. " + exception.Message),
         PdfFormatException => SigningKeyAccess.Problem(StatusCodes.Status422UnprocessableEntity, "Malformed PDF", exception.Message),

@@ -39,7 +39,7 @@ public static class TwoStepEndpoints
 
     private static async Task<Results<Ok<PrepareResponse>, ProblemHttpResult>> PrepareAsync(
         HttpContext context, SigningKeyAccess access, PdfSignatureService signer, PdfSignOperationStore operations, AuditLog audit,
-        IOptions<SigningLimitsOptions> limits, IOptions<SigningOptions> options, TimeProvider clock, CancellationToken ct)
+        IOptions<SigningOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var (upload, uploadProblem) = await PdfUpload.ReadAsync(context.Request, ct);
         if (upload is null)
@@ -52,14 +52,14 @@ public static class TwoStepEndpoints
         {
             var operationId = Guid.CreateVersion7().ToString("N");
             var audited = $"sha256={upload.Sha256}; key={upload.KeyId}; level={upload.Level}";
-            var (key, problem) = await SignEndpoints.CheckPdfAsync(context, access, signer, upload, limits.Value, requireTokenKey: false, ct);
+            var (key, problem) = await SignEndpoints.CheckPdfAsync(context, access, signer, upload, requireTokenKey: false, ct);
             if (problem is not null)
             {
                 await SignEndpoints.AuditAsync(audit, context, "sign.pdf.prepare", operationId, problem, audited, ct);
                 return problem;
             }
 
-            await using var output = PdfUpload.TempFile();
+            await using var output = upload.CreateOutputBuffer();
             try
             {
                 var (state, request) = await signer.PrepareAsync(upload.Document, output, upload.SignatureRequest, key!.SignerCertificate(), key.RegisteredChain(), ct);
