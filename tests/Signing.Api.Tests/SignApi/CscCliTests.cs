@@ -77,6 +77,34 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignPdfViaCsc_BLta_AddsDssAndDocumentTimestampLocally_PdfsigValid_OurVerifierPasses()
+    {
+        var input = _directory.File("lta-input.pdf");
+        await File.WriteAllBytesAsync(input, TestPdfs.Simple());
+        var output = _directory.File("signed-lta.pdf");
+
+        // The dev PKI's certificates point at http://localhost/dev-pki (port 80): the CLI reaches them, and the service,
+        // through the service itself as its HTTP proxy, which serves absolute-form requests like any other.
+        var run = RunCli(ApiFactory.Password, pki.Token.UserPin, ThroughService(),
+            "sign", "pdf", input, output, "--csc", _service.ToString(), "--credential", _credentialId, "--user", _api.A.Official.Username,
+            "--level", "B-LTA", "--tsa", "http://localhost/dev-pki/tsa", "--chain", pki.RootPemFile);
+
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}");
+        Assert.Contains("at B-LTA via CSC", run.Stdout, StringComparison.Ordinal);
+        var pdfsig = ExternalTool.Pdfsig(output).Combined;
+        Assert.True(pdfsig.Contains("Signature Validation: Signature is Valid.", StringComparison.Ordinal), pdfsig);
+        Assert.Contains("No syntax or stream encoding errors found", ExternalTool.QpdfCheck(output).Combined, StringComparison.Ordinal);
+        var bytes = System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync(output));
+        Assert.Contains("/DSS", bytes, StringComparison.Ordinal);
+        Assert.Contains("/ETSI.RFC3161", bytes, StringComparison.Ordinal);
+
+        using var caller = new HttpClient { BaseAddress = _service };
+        caller.DefaultRequestHeaders.Add("X-Api-Key", _api.A.CallerKey);
+        var report = await (await caller.PostAsync("/api/v1/verify/pdf", TestPdfs.Raw(await File.ReadAllBytesAsync(output)))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(report.GetProperty("indication").GetString() == "TOTAL_PASSED", report.ToString());
+    }
+
+    [Fact]
     public void WrongPin_Exit1_NamesAuthorizeAndInvalidPin_LeavesNoOutput_NeverEchoesThePin()
     {
         var output = _directory.File("wrong-pin.pdf");
@@ -141,7 +169,17 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
         return client;
     }
 
+    /// <summary>.NET reads the lower-case variables first, so both spellings are set over whatever the test runner has.</summary>
+    private Dictionary<string, string> ThroughService() => new()
+    {
+        ["http_proxy"] = _service.ToString(), ["HTTP_PROXY"] = _service.ToString(), ["no_proxy"] = "", ["NO_PROXY"] = "",
+    };
+
     private static (int ExitCode, string Stdout, string Stderr) RunCli(string password, string pin, params string[] arguments)
+        => RunCli(password, pin, new Dictionary<string, string>(), arguments);
+
+    private static (int ExitCode, string Stdout, string Stderr) RunCli(
+        string password, string pin, Dictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "signing.dll"));
@@ -152,6 +190,16 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
 
         start.Environment["SIGNING_PASSWORD"] = password;
         start.Environment["SIGNING_PIN"] = pin;
+        foreach (var proxy in new[] { "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" })
+        {
+            start.Environment.Remove(proxy);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start 'dotnet signing.dll'.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
