@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Security.Cryptography.X509Certificates;
 using Signing.Cli.Keys;
+using Signing.Cli.Tokens;
 using Signing.Pdf;
 using Signing.Pdf.Drawing;
 using Signing.Pdf.Signatures;
@@ -116,15 +118,28 @@ internal static class SignCommands
         var stamp = new Option<string?>("--stamp") { Description = "Copy/attachment stamp at the top-right of page 1: 'copy form or number|agency'; the ISO 8601 time (+07:00) is added." };
         var reason = new Option<string?>("--reason") { Description = "/Reason." };
         var location = new Option<string?>("--location") { Description = "/Location." };
+        var csc = new Option<Uri?>("--csc")
+        {
+            Description = $"Sign remotely with a key the service holds: its base URL (e.g. http://127.0.0.1:5080). Needs --credential and --user; " +
+                $"the password comes from ${CscPasswordVariable}, the key's PIN from ${TokenCliOptions.PinEnvironmentVariable}. Replaces --key.",
+            CustomParser = ParseHttpUrl,
+        };
+        var credential = new Option<string?>("--credential") { Description = "With --csc: the CSC credentialID (the service's key id)." };
+        var user = new Option<string?>("--user") { Description = "With --csc: the official's username." };
 
         var command = new Command("pdf", "Create a PAdES signature (ETSI.CAdES.detached) as an incremental update.");
         command.Arguments.Add(input);
         command.Arguments.Add(output);
         key.AddTo(command);
-        foreach (var option in new Option[] { level, tsa, certify, page, rect, anchor, image, seal, line, stamp, reason, location })
+
+        // Exactly one of --key and --csc says where the key is; the validator below enforces it.
+        key.Key.Required = false;
+        foreach (var option in new Option[] { level, tsa, certify, page, rect, anchor, image, seal, line, stamp, reason, location, csc, credential, user })
         {
             command.Options.Add(option);
         }
+
+        command.Validators.Add(result => ValidateKeySource(result, command, key.Key, csc, credential, user));
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -150,18 +165,17 @@ internal static class SignCommands
                 var certification = (CertificationPermissions?)certifyValue;
                 var signatureTime = DateTimeOffset.Now;
                 var appearance = await AppearanceAsync(parseResult, signatureTime, inFile, cancellationToken);
-                using var signingKey = key.Resolve(parseResult);
                 using var http = new HttpClient();
-                var validationCertificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+                var validationCertificates = new X509Certificate2Collection();
                 if (parseResult.GetValue(key.Chain) is { } chainFile)
                 {
                     validationCertificates.ImportFromPemFile(chainFile.FullName);
                 }
 
-                var options = new PadesSignOptions
+                PadesSignOptions Options(X509Certificate2 certificate, X509Certificate2Collection chain) => new()
                 {
-                    Certificate = signingKey.Certificate,
-                    Chain = signingKey.Chain,
+                    Certificate = certificate,
+                    Chain = chain,
                     ValidationCertificates = validationCertificates,
                     Level = padesLevel,
                     Timestamper = tsaUrl is null ? null : new HttpTimestampClient(http, tsaUrl),
@@ -175,18 +189,28 @@ internal static class SignCommands
                         Appearance = appearance,
                     },
                 };
+
+                if (parseResult.GetValue(csc) is { } service)
+                {
+                    var signer = await SignRemotelyAsync(
+                        service, parseResult.GetRequiredValue(user)!, parseResult.GetRequiredValue(credential)!, inFile, outFile, Options, cancellationToken);
+                    await stdout.WriteLineAsync($"signed {inFile.Name} as '{signer.Subject}' at {ExtendCommands.LevelName(padesLevel)} via CSC {service} -> {outFile.FullName}");
+                    return 0;
+                }
+
+                using var signingKey = key.Resolve(parseResult);
                 await using (var source = inFile.OpenRead())
                 await using (var target = new FileStream(outFile.FullName, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous))
                 {
-                    await PadesSigner.SignAsync(source, target, signingKey.PrivateKey, options, cancellationToken);
+                    await PadesSigner.SignAsync(source, target, signingKey.PrivateKey, Options(signingKey.Certificate, signingKey.Chain), cancellationToken);
                 }
 
                 await stdout.WriteLineAsync($"signed {inFile.Name} as '{signingKey.Certificate.Subject}' at {ExtendCommands.LevelName(padesLevel)} -> {outFile.FullName}");
                 return 0;
             }
-            catch (Exception e) when (e is KeyResolutionException or Signing.Cli.Tokens.CliUsageException or IOException or UnauthorizedAccessException or PkiTransportException
+            catch (Exception e) when (e is KeyResolutionException or CliUsageException or IOException or UnauthorizedAccessException or PkiTransportException
                 or TimestampAuthorityException or System.Security.Cryptography.CryptographicException or PdfFormatException or InvalidOperationException or ArgumentException
-                or FormatException)
+                or FormatException or CscRequestException)
             {
                 await stderr.WriteLineAsync($"signing sign pdf: {e.Message}");
                 return 1;
@@ -240,5 +264,72 @@ internal static class SignCommands
         static async Task<byte[]> ReadBoundedAsync(FileInfo file, CancellationToken cancellationToken) => file.Length > maxImageBytes
             ? throw new PngFormatException($"{file.Name} is {file.Length} bytes; images are limited to {maxImageBytes}")
             : await File.ReadAllBytesAsync(file.FullName, cancellationToken);
+    }
+
+    /// <summary>Environment variable holding the official's password for <c>--csc</c>; passwords are never taken from the command line.</summary>
+    internal const string CscPasswordVariable = "SIGNING_PASSWORD";
+
+    /// <summary>
+    /// <c>--key</c> (a local or token key) and <c>--csc</c> (a key the service holds) exclude each other; --csc needs --credential
+    /// and --user, and takes neither --module nor --pin-file (its PIN comes from $SIGNING_PIN).
+    /// </summary>
+    private static void ValidateKeySource(CommandResult result, Command command, Option<string> key, Option<Uri?> csc, Option<string?> credential, Option<string?> user)
+    {
+        bool Given(Option option) => result.GetResult(option) is { Implicit: false };
+        var tokenOptions = command.Options.Where(option => option.Name is "--module" or "--pin-file").ToList();
+        if (!Given(csc))
+        {
+            if (!Given(key))
+            {
+                result.AddError("Option '--key' is required (or sign remotely with --csc URL --credential ID --user NAME).");
+            }
+
+            foreach (var remoteOnly in new Option[] { credential, user }.Where(Given))
+            {
+                result.AddError($"{remoteOnly.Name} goes with --csc.");
+            }
+
+            return;
+        }
+
+        foreach (var local in tokenOptions.Prepend(key).Where(Given))
+        {
+            result.AddError($"--csc signs with a key the service holds; {local.Name} is for local keys and cannot be combined with it.");
+        }
+
+        foreach (var needed in new Option[] { credential, user }.Where(option => !Given(option)))
+        {
+            result.AddError($"--csc needs {needed.Name}.");
+        }
+    }
+
+    private static async Task<X509Certificate2> SignRemotelyAsync(
+        Uri service, string username, string credentialId, FileInfo inFile, FileInfo outFile,
+        Func<X509Certificate2, X509Certificate2Collection, PadesSignOptions> options, CancellationToken cancellationToken)
+    {
+        var password = Environment.GetEnvironmentVariable(CscPasswordVariable) is { Length: > 0 } configured
+            ? configured
+            : throw new CliUsageException($"No password given for --csc: set ${CscPasswordVariable}. Passwords are never taken from the command line.");
+        var pin = TokenCliOptions.ReadEnvironmentPin(TokenCliOptions.PinEnvironmentVariable, $"${TokenCliOptions.PinEnvironmentVariable}");
+        var written = false;
+        try
+        {
+            using var client = new CscClient(service);
+            await client.LoginAsync(username, password, cancellationToken);
+            await using var source = inFile.OpenRead();
+            await using var target = new FileStream(outFile.FullName, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous);
+            written = true;
+            return await CscRemoteSigner.SignPdfAsync(client, credentialId, pin, source, target, options, cancellationToken);
+        }
+        catch when (written)
+        {
+            // A refusal after the document was prepared would otherwise leave an unsigned placeholder file as OUT.
+            outFile.Delete();
+            throw;
+        }
+        finally
+        {
+            TokenCliOptions.Clear(pin);
+        }
     }
 }
