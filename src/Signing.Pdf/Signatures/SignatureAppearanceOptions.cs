@@ -204,7 +204,8 @@ public sealed record SignatureAppearanceOptions
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new AppearanceOptionException("page", e.Message.Split(" (Parameter", 2)[0], e);
+            // Only a page beyond the document's last gets here (page < 1 is refused earlier).
+            throw new AppearanceOptionException("page", $"Page {Page} does not exist in the document", e);
         }
         finally
         {
