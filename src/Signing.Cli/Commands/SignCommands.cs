@@ -220,45 +220,32 @@ internal static class SignCommands
 
         async Task<SignatureAppearance?> AppearanceAsync(ParseResult parseResult, DateTimeOffset time, FileInfo input, CancellationToken cancellationToken)
         {
-            var stampText = parseResult.GetValue(stamp);
-            var rectText = parseResult.GetValue(rect);
             var imageFile = parseResult.GetValue(image);
             var sealFile = parseResult.GetValue(seal);
-            var lines = parseResult.GetValue(line) ?? [];
-            if (stampText is not null)
+            var options = new SignatureAppearanceOptions
             {
-                var parts = stampText.Split('|', 2);
-                var copyStamp = SignatureAppearance.CopyStamp(parts[0], parts.Length > 1 ? parts[1] : "", time);
-                return parts.Length > 1 ? copyStamp : copyStamp with { TextLines = [copyStamp.TextLines[0], copyStamp.TextLines[2]] };
-            }
-
-            var pageNumber = parseResult.GetValue(page);
-            PdfRectangle? placed = rectText is null ? null : PdfRectangle.Parse(rectText);
-            if (parseResult.GetValue(anchor) is { } anchorText)
-            {
-                var size = placed ?? new PdfRectangle(0, 0, 160, 70);
-                await using var document = input.OpenRead();
-                var explicitPage = parseResult.GetResult(page) is { Implicit: false };
-                var found = PdfTextAnchor.FindSignatureRectangle(document, anchorText, size.Width, size.Height, explicitPage ? pageNumber : null)
-                    ?? throw new Signing.Cli.Tokens.CliUsageException($"No line of the document contains '{anchorText}'.");
-                (pageNumber, placed) = (found.Page, found.Rectangle);
-            }
-
-            if (placed is null)
-            {
-                return imageFile is null && sealFile is null && lines.Length == 0
-                    ? null
-                    : throw new Signing.Cli.Tokens.CliUsageException("--image, --seal and --line need --rect or --anchor (or use --stamp).");
-            }
-
-            return new SignatureAppearance
-            {
-                PageNumber = pageNumber,
-                Rectangle = placed.Value,
-                SignatureImagePng = imageFile is null ? null : await ReadBoundedAsync(imageFile, cancellationToken),
-                SealImagePng = sealFile is null ? null : await ReadBoundedAsync(sealFile, cancellationToken),
-                TextLines = lines,
+                Page = parseResult.GetResult(page) is { Implicit: false } ? parseResult.GetValue(page) : null,
+                Rect = parseResult.GetValue(rect),
+                Anchor = parseResult.GetValue(anchor),
+                Lines = parseResult.GetValue(line) is { Length: > 0 } lines ? lines : null,
+                Stamp = parseResult.GetValue(stamp),
+                ImagePng = imageFile is null ? null : await ReadBoundedAsync(imageFile, cancellationToken),
+                SealPng = sealFile is null ? null : await ReadBoundedAsync(sealFile, cancellationToken),
             };
+            if (options.IsEmpty)
+            {
+                return null;
+            }
+
+            try
+            {
+                await using var document = input.OpenRead();
+                return options.Resolve(document, time, signerName: null);
+            }
+            catch (AppearanceOptionException e)
+            {
+                throw new Signing.Cli.Tokens.CliUsageException($"--{e.Option}: {e.Message}");
+            }
         }
 
         static async Task<byte[]> ReadBoundedAsync(FileInfo file, CancellationToken cancellationToken) => file.Length > maxImageBytes

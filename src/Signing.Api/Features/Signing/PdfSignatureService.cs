@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,20 @@ namespace Signing.Api.Features.Signing;
 /// <param name="Level">The PAdES baseline level: <c>B-B</c>, or <c>B-T</c> when a TSA is configured.</param>
 /// <param name="Reason">The /Reason entry.</param>
 /// <param name="Location">The /Location entry.</param>
-public sealed record PdfSignatureRequest(string Level, string? Reason, string? Location);
+/// <param name="Appearance">The visible signature, drawn into the document when it is prepared; null for an invisible one.</param>
+/// <param name="SigningTime">The time written as /M and shown by the appearance; null for the current time.</param>
+public sealed record PdfSignatureRequest(
+    string Level, string? Reason, string? Location, SignatureAppearance? Appearance = null, DateTimeOffset? SigningTime = null)
+{
+    /// <summary>For the audit log: where the signature is visible (page and rectangle, or the stamp), never the images or text.</summary>
+    public string AuditDetails => Appearance switch
+    {
+        null => "visible=no",
+        { Rectangle: { } r } => string.Create(CultureInfo.InvariantCulture,
+            $"visible=page {Appearance.PageNumber} rect {r.X:0.##},{r.Y:0.##},{r.Width:0.##},{r.Height:0.##}{(Appearance.SignatureImagePng is null ? "" : " +image")}{(Appearance.SealImagePng is null ? "" : " +seal")}"),
+        _ => $"visible=stamp page {Appearance.PageNumber} top-right",
+    };
+}
 
 /// <summary>
 /// The one place the API produces PAdES signatures: PadesSigner for one-step signing at every baseline level, and
@@ -110,6 +124,8 @@ public sealed class PdfSignatureService(
     {
         Reason = request.Reason,
         Location = request.Location,
+        SigningTime = request.SigningTime,
+        Appearance = request.Appearance,
         SignerName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false),
         ReaderLimits = PdfReaderLimits.Default with { MaxPages = limits.Value.MaxPages },
         ContentsCapacity = SignatureSizeEstimator.EstimateContentsBytes(

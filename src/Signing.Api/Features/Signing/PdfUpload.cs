@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using Signing.Pdf;
+using Signing.Pdf.Signatures;
 
 namespace Signing.Api.Features.Signing;
 
@@ -11,24 +13,32 @@ namespace Signing.Api.Features.Signing;
 /// raw <c>application/pdf</c> body with the options as query parameters. Documents up to
 /// <see cref="InMemoryBytes"/> stay in memory, which spares the common small request a temp file's system calls;
 /// larger ones are spooled to a temp file (deleted on dispose) so they never sit in memory. The request size limit
-/// bounds both.
+/// bounds both. Appearance options
+/// (<c>page</c>, <c>rect</c>, <c>anchor</c>, <c>line</c>, <c>stamp</c>, and in a form the PNG parts <c>image</c> and
+/// <c>seal</c>) mean what they mean to the CLI: see <see cref="SignatureAppearanceOptions"/>.
 /// </summary>
 public sealed class PdfUpload : IAsyncDisposable
 {
+    /// <summary>The largest <c>image</c> or <c>seal</c> part accepted: a true-size seal PNG is far smaller.</summary>
+    public const int MaxImageBytes = 1024 * 1024;
+
     /// <summary>Documents up to this size are buffered in memory, larger ones in a temp file.</summary>
     public const int InMemoryBytes = 4 * 1024 * 1024;
 
     // Room for the signature dictionary, the CMS placeholder and (B-LT) the validation data appended to a document.
     private const int SignedGrowthBytes = 64 * 1024;
 
-    private PdfUpload(Stream document, string sha256, Func<string, string?> option)
+    private static readonly string[] AppearanceFields = ["page", "rect", "anchor", "line", "stamp"];
+
+    private PdfUpload(Stream document, string sha256, Func<string, StringValues> option, SignatureAppearanceOptions? appearance)
     {
         Document = document;
         Sha256 = sha256;
-        KeyId = option("keyId");
-        Level = option("level") is { Length: > 0 } level ? level : PdfSignatureService.LevelB;
-        Reason = option("reason");
-        Location = option("location");
+        KeyId = Single(option("keyId"));
+        Level = Single(option("level")) is { Length: > 0 } level ? level : PdfSignatureService.LevelB;
+        Reason = Single(option("reason"));
+        Location = Single(option("location"));
+        Appearance = appearance;
     }
 
     /// <summary>The uploaded document, positioned at 0.</summary>
@@ -49,10 +59,40 @@ public sealed class PdfUpload : IAsyncDisposable
     /// <summary>The <c>location</c> option.</summary>
     public string? Location { get; }
 
-    /// <summary>The signature details asked for.</summary>
-    public PdfSignatureRequest SignatureRequest => new(Level, Reason, Location);
+    /// <summary>The appearance options as given (not yet checked); null for an invisible signature.</summary>
+    public SignatureAppearanceOptions? Appearance { get; }
 
-    /// <summary>Reads the upload, or returns the problem (400/415) that explains what is missing.</summary>
+    /// <summary>
+    /// The signature details asked for, with the appearance checked against the document and built: default text from
+    /// <paramref name="certificate"/>, time <paramref name="signingTime"/>. Reads the document only for an anchor.
+    /// </summary>
+    /// <returns>The request, or a 400 problem naming the appearance option at fault.</returns>
+    /// <exception cref="PdfFormatException">The document could not be read to find the anchor.</exception>
+    public (PdfSignatureRequest? Request, ProblemHttpResult? Problem) SignatureRequestFor(X509Certificate2 certificate, DateTimeOffset signingTime)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (Appearance is null)
+        {
+            return (new PdfSignatureRequest(Level, Reason, Location, SigningTime: signingTime), null);
+        }
+
+        try
+        {
+            var appearance = Appearance.Resolve(Document, signingTime,
+                certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false));
+            return (new PdfSignatureRequest(Level, Reason, Location, appearance, signingTime), null);
+        }
+        catch (AppearanceOptionException e)
+        {
+            return (null, OptionProblem(StatusCodes.Status400BadRequest, "Invalid appearance option", e.Option, e.Message));
+        }
+        finally
+        {
+            Document.Position = 0;
+        }
+    }
+
+    /// <summary>Reads the upload, or returns the problem (400/413/415) that explains what is missing or wrong.</summary>
     public static async Task<(PdfUpload? Upload, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.HasFormContentType)
@@ -64,13 +104,30 @@ public sealed class PdfUpload : IAsyncDisposable
                 return (null, SigningKeyAccess.Problem(StatusCodes.Status400BadRequest, "Missing file", "The multipart form has no 'file' field holding the PDF."));
             }
 
+            var (image, imageProblem) = await ReadImageAsync(form, "image", ct);
+            var (seal, sealProblem) = await ReadImageAsync(form, "seal", ct);
+            var (appearance, appearanceProblem) = ReadAppearance(name => form[name], image, seal);
+            if ((imageProblem ?? sealProblem ?? appearanceProblem) is { } problem)
+            {
+                return (null, problem);
+            }
+
             await using var source = file.OpenReadStream();
-            return (await SpoolAsync(source, file.Length, name => Single(form[name]), ct), null);
+            return (await SpoolAsync(source, file.Length, name => form[name], appearance, ct), null);
         }
 
         if (request.ContentType?.StartsWith("application/pdf", StringComparison.OrdinalIgnoreCase) == true)
         {
-            return (await SpoolAsync(request.Body, request.ContentLength, name => Single(request.Query[name]), ct), null);
+            if (new[] { "image", "seal" }.FirstOrDefault(request.Query.ContainsKey) is { } part)
+            {
+                return (null, OptionProblem(StatusCodes.Status400BadRequest, "Invalid appearance option", part,
+                    $"{part} is a PNG file part of a multipart form; a raw application/pdf body cannot carry it."));
+            }
+
+            var (appearance, appearanceProblem) = ReadAppearance(name => request.Query[name], null, null);
+            return appearanceProblem is not null
+                ? (null, appearanceProblem)
+                : (await SpoolAsync(request.Body, request.ContentLength, name => request.Query[name], appearance, ct), null);
         }
 
         return (null, SigningKeyAccess.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
@@ -84,12 +141,72 @@ public sealed class PdfUpload : IAsyncDisposable
         ? new MemoryStream(checked((int)Document.Length + SignedGrowthBytes))
         : TempFile();
 
+    /// <summary>A problem naming the option at fault in <c>errors</c>, as validation problems do.</summary>
+    internal static ProblemHttpResult OptionProblem(int status, string title, string option, string detail)
+        => TypedResults.Problem(statusCode: status, title: title, detail: detail,
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [option] = [detail] } });
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Document.DisposeAsync();
 
     private static string? Single(StringValues values) => values.Count == 0 ? null : values[^1];
 
-    private static async Task<PdfUpload> SpoolAsync(Stream source, long? declaredBytes, Func<string, string?> option, CancellationToken ct)
+    private static (SignatureAppearanceOptions? Options, ProblemHttpResult? Problem) ReadAppearance(
+        Func<string, StringValues> field, byte[]? image, byte[]? seal)
+    {
+        if (image is null && seal is null && !AppearanceFields.Any(name => field(name).Count > 0))
+        {
+            return (null, null);
+        }
+
+        int? page = null;
+        if (Single(field("page")) is { } pageText)
+        {
+            if (!int.TryParse(pageText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            {
+                return (null, OptionProblem(StatusCodes.Status400BadRequest, "Invalid appearance option", "page",
+                    $"page '{pageText}' is not a page number (1, 2, ...)."));
+            }
+
+            page = number;
+        }
+
+        var lines = field("line");
+        return (new SignatureAppearanceOptions
+        {
+            Page = page,
+            Rect = Single(field("rect")),
+            Anchor = Single(field("anchor")),
+            Lines = lines.Count == 0 ? null : [.. lines.Select(l => l ?? "")],
+            Stamp = Single(field("stamp")),
+            ImagePng = image,
+            SealPng = seal,
+        }, null);
+    }
+
+    private static async Task<(byte[]? Png, ProblemHttpResult? Problem)> ReadImageAsync(IFormCollection form, string name, CancellationToken ct)
+    {
+        if (form.Files.GetFile(name) is not { } part)
+        {
+            return form.ContainsKey(name)
+                ? (null, OptionProblem(StatusCodes.Status400BadRequest, "Invalid appearance option", name, $"{name} must be a file part holding a PNG, not a text field."))
+                : (null, null);
+        }
+
+        if (part.Length > MaxImageBytes)
+        {
+            return (null, OptionProblem(StatusCodes.Status413PayloadTooLarge, "Image too large", name,
+                $"{name} is {part.Length} bytes; images are limited to {MaxImageBytes} bytes."));
+        }
+
+        var png = new byte[part.Length];
+        await using var stream = part.OpenReadStream();
+        await stream.ReadExactlyAsync(png, ct);
+        return (png, null);
+    }
+
+    private static async Task<PdfUpload> SpoolAsync(
+        Stream source, long? declaredBytes, Func<string, StringValues> option, SignatureAppearanceOptions? appearance, CancellationToken ct)
     {
         Stream document = declaredBytes is { } declared && declared <= InMemoryBytes ? new MemoryStream((int)declared) : TempFile();
         var buffer = ArrayPool<byte>.Shared.Rent(81920);
@@ -112,7 +229,7 @@ public sealed class PdfUpload : IAsyncDisposable
             }
 
             document.Position = 0;
-            return new PdfUpload(document, Convert.ToHexStringLower(hash.GetHashAndReset()), option);
+            return new PdfUpload(document, Convert.ToHexStringLower(hash.GetHashAndReset()), option, appearance);
         }
         catch
         {
@@ -125,7 +242,6 @@ public sealed class PdfUpload : IAsyncDisposable
         }
     }
 
-    /// <summary>A read-write temp file removed when closed.</summary>
     private static FileStream TempFile() => new(
         Path.Combine(Path.GetTempPath(), $"signing-{Guid.NewGuid():N}.pdf"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
         81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);

@@ -50,7 +50,8 @@ public static class SignEndpoints
     }
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> SignPdfAsync(
-        HttpContext context, SigningKeyAccess access, TokenKeys tokens, PdfSignatureService signer, AuditLog audit, CancellationToken ct)
+        HttpContext context, SigningKeyAccess access, TokenKeys tokens, PdfSignatureService signer, AuditLog audit,
+        TimeProvider clock, CancellationToken ct)
     {
         var (upload, uploadProblem) = await PdfUpload.ReadAsync(context.Request, ct);
         if (upload is null)
@@ -74,15 +75,21 @@ public static class SignEndpoints
             var output = upload.CreateOutputBuffer();
             try
             {
-                var (tokenKey, tokenProblem) = OpenTokenKey(tokens, key);
+                var (request, requestProblem) = upload.SignatureRequestFor(key.SignerCertificate(), clock.GetLocalNow());
+                if (request is not null)
+                {
+                    audited += $"; {request.AuditDetails}";
+                }
+
+                var (tokenKey, tokenProblem) = requestProblem is null ? OpenTokenKey(tokens, key) : (null, null);
                 if (tokenKey is null)
                 {
                     await output.DisposeAsync();
-                    await AuditAsync(audit, context, "sign.pdf", signatureId, tokenProblem!, audited, ct);
-                    return tokenProblem!;
+                    await AuditAsync(audit, context, "sign.pdf", signatureId, (requestProblem ?? tokenProblem)!, audited, ct);
+                    return (requestProblem ?? tokenProblem)!;
                 }
 
-                await signer.SignAsync(upload.Document, output, upload.SignatureRequest, tokenKey.PrivateKey, key.SignerCertificate(), key.RegisteredChain(), ct);
+                await signer.SignAsync(upload.Document, output, request!, tokenKey.PrivateKey, key.SignerCertificate(), key.RegisteredChain(), ct);
                 output.Position = 0;
                 context.Response.Headers[SignatureIdHeader] = signatureId;
                 await audit.AppendAsync(context.AuditEntry("sign.pdf", signatureId, AuditOutcome.Success, audited), ct);

@@ -62,7 +62,15 @@ public static class TwoStepEndpoints
             await using var output = upload.CreateOutputBuffer();
             try
             {
-                var (state, request) = await signer.PrepareAsync(upload.Document, output, upload.SignatureRequest, key!.SignerCertificate(), key.RegisteredChain(), ct);
+                var (signatureRequest, requestProblem) = upload.SignatureRequestFor(key!.SignerCertificate(), clock.GetLocalNow());
+                if (signatureRequest is null)
+                {
+                    await SignEndpoints.AuditAsync(audit, context, "sign.pdf.prepare", operationId, requestProblem!, audited, ct);
+                    return requestProblem!;
+                }
+
+                audited += $"; {signatureRequest.AuditDetails}";
+                var (state, request) = await signer.PrepareAsync(upload.Document, output, signatureRequest, key.SignerCertificate(), key.RegisteredChain(), ct);
                 if (output.Length > options.Value.MaxPreparedDocumentBytes)
                 {
                     var tooLarge = SigningKeyAccess.Problem(StatusCodes.Status413PayloadTooLarge, "Document too large for two-step signing",
