@@ -49,15 +49,19 @@ public sealed class SignPdfCommandTests(DevPkiCliFixture pki)
     }
 
     [Fact]
-    public async Task SignPdf_Anchor_PlacesTheSignatureBelowTheLine_MissingAnchorFailsClearly()
+    public async Task SignPdf_Anchor_PlacesTheSignatureBelowTheLine_DefaultTextNamesTheSigner_MissingAnchorFailsClearly()
     {
         var dir = pki.WorkDir();
         var input = PdfTools.CairoDocument(dir);
         var output = Path.Combine(dir, "anchored.pdf");
-        var sign = await Cli.RunAsync("sign", "pdf", input, output, "--key", pki.Path_("official.key"), "--anchor", "cong van", "--line", "Nguyễn Văn An");
+        var sign = await Cli.RunAsync("sign", "pdf", input, output, "--key", pki.Path_("official.key"), "--anchor", "cong van");
         Assert.True(sign.ExitCode == 0, sign.Error);
         Assert.Contains("Signature is Valid.", PdfTools.Run("pdfsig", output), StringComparison.Ordinal);
-        Assert.Contains("Nguyễn Văn An", PdfTools.Run("pdftotext", "-enc", "UTF-8", output, "-"), StringComparison.Ordinal);
+
+        // No --line: the signer's name from the certificate (CN=Nguyễn Văn An) and the signing time in +07:00.
+        var text = PdfTools.Run("pdftotext", "-enc", "UTF-8", output, "-");
+        Assert.Contains("Nguyễn Văn An", text, StringComparison.Ordinal);
+        Assert.Contains("+07:00", text, StringComparison.Ordinal);
 
         var missing = await Cli.RunAsync("sign", "pdf", input, Path.Combine(dir, "x.pdf"), "--key", pki.Path_("official.key"), "--anchor", "không có dòng này", "--line", "x");
         Assert.Equal(1, missing.ExitCode);

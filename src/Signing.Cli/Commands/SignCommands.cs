@@ -6,7 +6,6 @@ using Signing.Cli.Tokens;
 using Signing.Pdf;
 using Signing.Pdf.Drawing;
 using Signing.Pdf.Signatures;
-using Signing.Pdf.Text;
 using Signing.Pki;
 using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
@@ -164,7 +163,7 @@ internal static class SignCommands
 
                 var certification = (CertificationPermissions?)certifyValue;
                 var signatureTime = DateTimeOffset.Now;
-                var appearance = await AppearanceAsync(parseResult, signatureTime, inFile, cancellationToken);
+                var appearance = await AppearanceOptionsAsync(parseResult, cancellationToken);
                 using var http = new HttpClient();
                 var validationCertificates = new X509Certificate2Collection();
                 if (parseResult.GetValue(key.Chain) is { } chainFile)
@@ -186,7 +185,7 @@ internal static class SignCommands
                         Reason = parseResult.GetValue(reason),
                         Location = parseResult.GetValue(location),
                         Certification = certification,
-                        Appearance = appearance,
+                        Appearance = Appearance(appearance, signatureTime, inFile, certificate),
                     },
                 };
 
@@ -218,7 +217,7 @@ internal static class SignCommands
         });
         return command;
 
-        async Task<SignatureAppearance?> AppearanceAsync(ParseResult parseResult, DateTimeOffset time, FileInfo input, CancellationToken cancellationToken)
+        async Task<SignatureAppearanceOptions?> AppearanceOptionsAsync(ParseResult parseResult, CancellationToken cancellationToken)
         {
             var imageFile = parseResult.GetValue(image);
             var sealFile = parseResult.GetValue(seal);
@@ -232,15 +231,21 @@ internal static class SignCommands
                 ImagePng = imageFile is null ? null : await ReadBoundedAsync(imageFile, cancellationToken),
                 SealPng = sealFile is null ? null : await ReadBoundedAsync(sealFile, cancellationToken),
             };
-            if (options.IsEmpty)
+            return options.IsEmpty ? null : options;
+        }
+
+        // Built once the signer is known, so a placed signature without --line shows the signer's name and time.
+        static SignatureAppearance? Appearance(SignatureAppearanceOptions? options, DateTimeOffset time, FileInfo input, X509Certificate2 signer)
+        {
+            if (options is null)
             {
                 return null;
             }
 
             try
             {
-                await using var document = input.OpenRead();
-                return options.Resolve(document, time, signerName: null);
+                using var document = input.OpenRead();
+                return options.Resolve(document, time, signer.GetNameInfo(X509NameType.SimpleName, forIssuer: false));
             }
             catch (AppearanceOptionException e)
             {

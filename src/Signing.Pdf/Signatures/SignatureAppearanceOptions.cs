@@ -102,15 +102,14 @@ public sealed record SignatureAppearanceOptions
 
     /// <summary>
     /// Checks the options and builds the appearance, or null when <see cref="IsEmpty"/>. The document is read only for an
-    /// anchor (one parse), or to count pages when <paramref name="knownPageCount"/> is null and a page was given.
+    /// anchor (one parse), or to count pages when a page was given.
     /// </summary>
     /// <param name="document">The document to sign (seekable); its position is restored.</param>
     /// <param name="signingTime">The signing time, for the default line and the stamp.</param>
     /// <param name="signerName">The signer's name for the default line; null leaves a placed signature without default text.</param>
-    /// <param name="knownPageCount">The document's page count when the caller has it already.</param>
     /// <exception cref="AppearanceOptionException">An option's value cannot be used; <see cref="AppearanceOptionException.Option"/> names it.</exception>
     /// <exception cref="PdfFormatException">The document could not be read to find the anchor or count pages.</exception>
-    public SignatureAppearance? Resolve(Stream document, DateTimeOffset signingTime, string? signerName, int? knownPageCount = null)
+    public SignatureAppearance? Resolve(Stream document, DateTimeOffset signingTime, string? signerName)
     {
         ArgumentNullException.ThrowIfNull(document);
         if (IsEmpty)
@@ -147,7 +146,7 @@ public sealed record SignatureAppearanceOptions
         var page = Page ?? 1;
         if (Anchor is not null)
         {
-            (page, placed) = FindAnchor(document, placed, knownPageCount);
+            (page, placed) = FindAnchor(document, placed);
         }
         else if (placed is null)
         {
@@ -156,7 +155,7 @@ public sealed record SignatureAppearanceOptions
         }
         else if (Page is not null)
         {
-            var pages = knownPageCount ?? CountPages(document);
+            var pages = CountPages(document);
             if (page > pages)
             {
                 throw new AppearanceOptionException("page", $"Page {page} does not exist; the document has {pages} page(s)");
@@ -183,16 +182,11 @@ public sealed record SignatureAppearanceOptions
         };
     }
 
-    private (int Page, PdfRectangle Rectangle) FindAnchor(Stream document, PdfRectangle? size, int? knownPageCount)
+    private (int Page, PdfRectangle Rectangle) FindAnchor(Stream document, PdfRectangle? size)
     {
         if (string.IsNullOrWhiteSpace(Anchor))
         {
             throw new AppearanceOptionException("anchor", "anchor is empty; give the text of the line to sign under, e.g. the signer's title");
-        }
-
-        if (Page is { } wanted && knownPageCount is { } pages && wanted > pages)
-        {
-            throw new AppearanceOptionException("page", $"Page {wanted} does not exist; the document has {pages} page(s)");
         }
 
         var start = document.Position;
@@ -204,8 +198,10 @@ public sealed record SignatureAppearanceOptions
         }
         catch (ArgumentOutOfRangeException e)
         {
-            // Only a page beyond the document's last gets here (page < 1 is refused earlier).
-            throw new AppearanceOptionException("page", $"Page {Page} does not exist in the document", e);
+            // Only a page beyond the document's last gets here (page < 1 is refused earlier); counting again is the
+            // price of the error path only.
+            document.Position = start;
+            throw new AppearanceOptionException("page", $"Page {Page} does not exist; the document has {CountPages(document)} page(s)", e);
         }
         finally
         {
