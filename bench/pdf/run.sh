@@ -33,34 +33,10 @@ signing token init --slot 0 --label bench >/dev/null
 signing devpki init --out "$work/pki" --token bench --base-url http://127.0.0.1:9 >/dev/null
 uri="pkcs11:token=bench;object=official;type=private"
 
-# sketch PAGES FILLER_BYTES OUT: a PDF without xref (qpdf rebuilds it); each page has a text line, page 1 also a
-# content stream padded with FILLER_BYTES of PDF comment lines to make a large file.
-sketch() {
-  local pages=$1 filler=$2 out=$3 kids="" i
-  for i in $(seq "$pages"); do kids="$kids $((i * 2 + 2)) 0 R"; done
-  {
-    printf '%%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n'
-    printf '2 0 obj << /Type /Pages /Kids [%s ] /Count %d >> endobj\n' "$kids" "$pages"
-    printf '3 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >> endobj\n'
-    for i in $(seq "$pages"); do
-      local text="BT /F1 12 Tf 72 760 Td (Cong van so $i/UBND-VP: noi dung trang $i, dong thu nhat cua van ban.) Tj 0 -16 Td (Dong thu hai cua trang $i.) Tj ET"
-      printf '%d 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >> endobj\n' $((i * 2 + 2)) $((i * 2 + 3))
-      if [ "$i" = 1 ] && [ "$filler" -gt 0 ]; then
-        local lines=$((filler / 64))
-        printf '%d 0 obj << /Length %d >> stream\n' $((i * 2 + 3)) $((lines * 64 + ${#text} + 1))
-        yes '%..............................................................' | head -n "$lines" || true
-      else
-        printf '%d 0 obj << /Length %d >> stream\n' $((i * 2 + 3)) $((${#text} + 1))
-      fi
-      printf '%s\nendstream endobj\n' "$text"
-    done
-    printf 'trailer << /Root 1 0 R >>\n%%%%EOF\n'
-  } > "$out"
-}
+# shellcheck source=bench/sketch-pdf.sh
+. "$root/bench/sketch-pdf.sh"
 
-sketch 10 0 "$work/sketch10.pdf"
-qpdf "$work/sketch10.pdf" "$work/repaired10.pdf" 2>/dev/null || [ $? = 3 ]
-pdftocairo -pdf "$work/repaired10.pdf" "$work/doc10.pdf" 2>/dev/null
+ten_page_pdf "$work" "$work/doc10.pdf"
 echo "10-page input: $(stat -c %s "$work/doc10.pdf") bytes, key $uri, threads $threads, seconds $seconds"
 
 signing bench pdf --key "$uri" --chain "$work/pki/chain.pem" --file "$work/doc10.pdf" --threads "$threads" --seconds "$seconds"

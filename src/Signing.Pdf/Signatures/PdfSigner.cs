@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -140,14 +141,21 @@ public static class PdfSigner
         CheckDigestAlgorithm(algorithm);
         using var hash = IncrementalHash.CreateHash(algorithm);
         await using var content = new ByteRangeReadStream(document, byteRange);
-        var buffer = new byte[CopyBufferSize];
-        int read;
-        while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
         {
-            hash.AppendData(buffer, 0, read);
-        }
+            int read;
+            while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
 
-        return hash.GetHashAndReset();
+            return hash.GetHashAndReset();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static async Task EmbedCoreAsync(Stream prepared, PreparedSignature state, ReadOnlyMemory<byte> cms, bool verifyDocument, CancellationToken cancellationToken)

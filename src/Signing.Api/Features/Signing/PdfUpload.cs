@@ -25,8 +25,9 @@ public sealed class PdfUpload : IAsyncDisposable
     /// <summary>Documents up to this size are buffered in memory, larger ones in a temp file.</summary>
     public const int InMemoryBytes = 4 * 1024 * 1024;
 
-    // Room for the signature dictionary, the CMS placeholder and (B-LT) the validation data appended to a document.
-    private const int SignedGrowthBytes = 64 * 1024;
+    // Room for the signature dictionary and a B-B CMS placeholder (about 20 KB with a two-certificate chain), small
+    // enough that a small document's buffer stays off the large object heap; higher levels grow the stream.
+    private const int SignedGrowthBytes = 32 * 1024;
 
     private static readonly string[] AppearanceFields = ["page", "rect", "anchor", "line", "stamp"];
 

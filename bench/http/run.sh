@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# HTTP signing figures in one run, on one SoftHSM2 RSA-2048 key (the demo agency seal):
+#  1. `signing bench pkcs11` (raw token signatures per second, THREADS threads);
+#  2. `signing bench http` (PAdES B-B PDFs per second through POST /api/v1/sign/pdf, CLIENTS clients) against the
+#     service started by ./run.sh on a fresh data directory, with the per-client rate limit lifted;
+#  3. the ratio of the two, and the API process's CPU time per signed PDF.
+# The load generator runs on the same machine as the service, so both share its cores.
+# Needs softhsm2, poppler-utils, qpdf and the .NET SDK.
+#   THREADS=2 CLIENTS=2 SECONDS_PER_RUN=15 bench/http/run.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+threads=${THREADS:-2}
+clients=${CLIENTS:-2}
+seconds=${SECONDS_PER_RUN:-15}
+port=${PORT:-5099}
+
+for tool in pdftocairo qpdf; do
+  command -v "$tool" >/dev/null || { echo "run.sh: needs $tool (poppler-utils, qpdf)" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+api_pid=""
+cleanup() {
+  if [ -n "$api_pid" ]; then kill -TERM "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# shellcheck source=bench/sketch-pdf.sh
+. "$root/bench/sketch-pdf.sh"
+ten_page_pdf "$work" "$work/doc10.pdf"
+
+url="http://127.0.0.1:$port"
+SIGNING_DATA="$work/data" SIGNING_URL="$url" Limits__SignRequestsPerMinute=100000000 \
+  "$root/run.sh" > "$work/run.log" 2>&1 &
+api_pid=$!
+for _ in $(seq 1 300); do
+  grep -q "Demo seal key" "$work/run.log" 2>/dev/null && break
+  kill -0 "$api_pid" 2>/dev/null || { cat "$work/run.log" >&2; echo "run.sh: the service did not start" >&2; exit 1; }
+  sleep 1
+done
+api_key=$(grep -o 'sk_[A-Za-z0-9_-]*' "$work/run.log" | head -1)
+key_id=$(awk '$1=="Demo" && $2=="seal" {print $4}' "$work/run.log")
+# shellcheck disable=SC1091
+. "$work/data/demo-keys.env"
+signing() { dotnet "$root/src/Signing.Cli/bin/Release/net10.0/signing.dll" "$@"; }
+server_pid=$(pgrep -f "Signing.Api.dll --urls $url" | head -1)
+echo "10-page input: $(stat -c %s "$work/doc10.pdf") bytes, key $SEAL_URI, threads $threads, clients $clients, seconds $seconds"
+
+# Warm-up, so the JIT's tiering is done before anything is measured.
+signing bench http --url "$url" --api-key "$api_key" --key-id "$key_id" --file "$work/doc10.pdf" --clients "$clients" --seconds 10 >/dev/null
+
+pkcs11=$(SOFTHSM2_CONF="$work/data/softhsm/softhsm2.conf" SIGNING_PKCS11_MODULE="${SIGNING_PKCS11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}" \
+  signing bench pkcs11 --key "$SEAL_URI" --pin-file "$work/data/secrets/token-pin" --threads "$threads" --seconds "$seconds")
+pkcs11=${pkcs11%%$'\n'*}
+echo "$pkcs11"
+
+ticks_before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+http=$(signing bench http --url "$url" --api-key "$api_key" --key-id "$key_id" --file "$work/doc10.pdf" --clients "$clients" --seconds "$seconds")
+ticks_after=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+echo "$http"
+
+pkcs11_rate=$(echo "$pkcs11" | awk '{print $3}')
+http_rate=$(echo "$http" | awk '{print $4}')
+awk -v h="$http_rate" -v p="$pkcs11_rate" -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v s="$seconds" \
+  'BEGIN { printf "http/pkcs11: %.1f%%  api cpu per signed pdf: %.2f ms\n", 100 * h / p, 1000 * t / hz / (h * s) }'
