@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Signing.Pdf;
 using Signing.Pdf.Signatures;
 
 namespace Signing.Cli.Commands;
@@ -36,7 +37,7 @@ internal static class CscRemoteSigner
         }
 
         var extend = padesOptions.Level >= PadesLevel.BaselineLT;
-        await using var temporary = extend ? TemporaryFile() : null;
+        await using var temporary = extend ? PdfScratchFile.Create("csc") : null;
         var prepared = temporary ?? output;
         var state = await PadesSigner.PrepareAsync(input, prepared, padesOptions, cancellationToken);
 
@@ -97,12 +98,4 @@ internal static class CscRemoteSigner
         return ecdsa.VerifyHash(digest, signature,
             signature.Length == 2 * fieldBytes ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation : DSASignatureFormat.Rfc3279DerSequence);
     }
-
-    private static FileStream TemporaryFile() => new(
-        Path.Combine(Path.GetTempPath(), "signing-csc-" + Guid.NewGuid().ToString("N") + ".pdf"),
-        FileMode.CreateNew,
-        FileAccess.ReadWrite,
-        FileShare.None,
-        81920,
-        FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 }

@@ -44,7 +44,7 @@ public static class PadesExtender
             return;
         }
 
-        await using var withDss = PadesSigner.TemporaryFile();
+        await using var withDss = PdfScratchFile.Create("extend");
         await AddValidationDataAsync(input, withDss, options, cancellationToken).ConfigureAwait(false);
         await AddDocumentTimestampAsync(withDss, output, options, cancellationToken).ConfigureAwait(false);
     }

@@ -34,7 +34,7 @@ public static class PadesSigner
             return;
         }
 
-        await using var signedB = TemporaryFile();
+        await using var signedB = PdfScratchFile.Create("pades");
         await SignCoreAsync(input, signedB, key, options, cancellationToken).ConfigureAwait(false);
         await PadesExtender.ExtendAsync(signedB, output, ExtendOptionsFor(options), cancellationToken).ConfigureAwait(false);
     }
@@ -134,14 +134,6 @@ public static class PadesSigner
         List<X509Certificate2> certificates = [options.Certificate, .. options.Chain];
         return SignatureSizeEstimator.EstimateContentsBytes(certificates, options.Level >= PadesLevel.BaselineT ? options.TimestampAllowance : 0);
     }
-
-    internal static FileStream TemporaryFile() => new(
-        Path.Combine(Path.GetTempPath(), "pades-" + Guid.NewGuid().ToString("N") + ".pdf"),
-        FileMode.CreateNew,
-        FileAccess.ReadWrite,
-        FileShare.None,
-        81920,
-        FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 
     private static async Task SignCoreAsync(Stream input, Stream output, AsymmetricAlgorithm key, PadesSignOptions options, CancellationToken cancellationToken)
     {

@@ -140,7 +140,7 @@ public sealed class PdfUpload : IAsyncDisposable
     /// </summary>
     public Stream CreateOutputBuffer() => Document is MemoryStream
         ? new MemoryStream(checked((int)Document.Length + SignedGrowthBytes))
-        : TempFile();
+        : PdfScratchFile.Create("upload");
 
     /// <summary>A problem naming the option at fault in <c>errors</c>, as validation problems do.</summary>
     internal static ProblemHttpResult OptionProblem(int status, string title, string option, string detail)
@@ -209,7 +209,7 @@ public sealed class PdfUpload : IAsyncDisposable
     private static async Task<PdfUpload> SpoolAsync(
         Stream source, long? declaredBytes, Func<string, StringValues> option, SignatureAppearanceOptions? appearance, CancellationToken ct)
     {
-        Stream document = declaredBytes is { } declared && declared <= InMemoryBytes ? new MemoryStream((int)declared) : TempFile();
+        Stream document = declaredBytes is { } declared && declared <= InMemoryBytes ? new MemoryStream((int)declared) : PdfScratchFile.Create("upload");
         var buffer = ArrayPool<byte>.Shared.Rent(81920);
         try
         {
@@ -221,7 +221,7 @@ public sealed class PdfUpload : IAsyncDisposable
                 if (document is MemoryStream memory && memory.Length + read > InMemoryBytes)
                 {
                     // A chunked body gave no length up front: move to a temp file once it outgrows memory.
-                    document = TempFile();
+                    document = PdfScratchFile.Create("upload");
                     memory.Position = 0;
                     await memory.CopyToAsync(document, ct);
                 }
@@ -242,8 +242,4 @@ public sealed class PdfUpload : IAsyncDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    private static FileStream TempFile() => new(
-        Path.Combine(Path.GetTempPath(), $"signing-{Guid.NewGuid():N}.pdf"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
-        81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 }

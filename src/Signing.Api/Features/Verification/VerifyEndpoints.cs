@@ -5,6 +5,7 @@ using Signing.Api.Features.Audit;
 using Signing.Api.Features.Keys;
 using Signing.Api.Features.Limits;
 using Signing.Api.Features.Signing;
+using Signing.Pdf;
 using Signing.Pki.Revocation;
 using Signing.Pki.Validation;
 
@@ -149,8 +150,7 @@ public static class VerifyEndpoints
         }
 
         // The validator seeks through the file, so the upload is spooled to a private temp file, never held in memory.
-        await using var document = new FileStream(Path.Combine(Path.GetTempPath(), "verify-" + Guid.NewGuid().ToString("N") + ".pdf"),
-            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await using var document = PdfScratchFile.Create("verify");
         var request = context.Request;
         if (request.HasFormContentType)
         {
