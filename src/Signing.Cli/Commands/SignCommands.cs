@@ -97,7 +97,6 @@ internal static class SignCommands
 
     private static Command CreatePdf()
     {
-        const int maxImageBytes = 8 * 1024 * 1024;
         var input = new Argument<FileInfo>("IN") { Description = "PDF to sign." };
         var output = new Argument<FileInfo>("OUT") { Description = "Where to write the signed PDF." };
         var key = new KeyOptions();
@@ -253,8 +252,8 @@ internal static class SignCommands
             }
         }
 
-        static async Task<byte[]> ReadBoundedAsync(FileInfo file, CancellationToken cancellationToken) => file.Length > maxImageBytes
-            ? throw new PngFormatException($"{file.Name} is {file.Length} bytes; images are limited to {maxImageBytes}")
+        static async Task<byte[]> ReadBoundedAsync(FileInfo file, CancellationToken cancellationToken) => file.Length > SignatureAppearanceOptions.MaxImageBytes
+            ? throw new PngFormatException($"{file.Name} is {file.Length} bytes; images are limited to {SignatureAppearanceOptions.MaxImageBytes} bytes")
             : await File.ReadAllBytesAsync(file.FullName, cancellationToken);
     }
 

@@ -61,8 +61,11 @@ public sealed record SignatureAppearance
     /// <summary>Text lines (name, title, agency, time), drawn below the image, or alone for a stamp.</summary>
     public IReadOnlyList<string> TextLines { get; init; } = [];
 
+    /// <summary>The font size of text lines unless one is given.</summary>
+    public const double DefaultFontSize = 10;
+
     /// <summary>The font size in points.</summary>
-    public double FontSize { get; init; } = 10;
+    public double FontSize { get; init; } = DefaultFontSize;
 
     /// <summary>A TrueType font program to embed instead of <see cref="DefaultFontPath"/>.</summary>
     public byte[]? FontProgram { get; init; }

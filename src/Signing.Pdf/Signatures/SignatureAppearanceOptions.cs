@@ -72,9 +72,8 @@ public sealed record SignatureAppearanceOptions
     /// <summary>The longest text line an appearance draws.</summary>
     public const int MaxLineLength = 500;
 
-    // The drawing's text block: lines of 1.2 × the 10 pt font plus 2 pt padding above and below.
-    private const double LineHeight = 10 * 1.2;
-    private const double TextPadding = 2 * 2;
+    /// <summary>The largest <see cref="ImagePng"/> or <see cref="SealPng"/> accepted: a true-size seal PNG is far smaller.</summary>
+    public const int MaxImageBytes = 1024 * 1024;
 
     /// <summary>The 1-based page, when the caller gave one.</summary>
     public int? Page { get; init; }
@@ -107,9 +106,10 @@ public sealed record SignatureAppearanceOptions
     /// <param name="document">The document to sign (seekable); its position is restored.</param>
     /// <param name="signingTime">The signing time, for the default line and the stamp.</param>
     /// <param name="signerName">The signer's name for the default line; null leaves a placed signature without default text.</param>
+    /// <param name="limits">Bounds for reading the document (notably its page count); the default limits when null.</param>
     /// <exception cref="AppearanceOptionException">An option's value cannot be used; <see cref="AppearanceOptionException.Option"/> names it.</exception>
     /// <exception cref="PdfFormatException">The document could not be read to find the anchor or count pages.</exception>
-    public SignatureAppearance? Resolve(Stream document, DateTimeOffset signingTime, string? signerName)
+    public SignatureAppearance? Resolve(Stream document, DateTimeOffset signingTime, string? signerName, PdfReaderLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(document);
         if (IsEmpty)
@@ -146,7 +146,7 @@ public sealed record SignatureAppearanceOptions
         var page = Page ?? 1;
         if (Anchor is not null)
         {
-            (page, placed) = FindAnchor(document, placed);
+            (page, placed) = FindAnchor(document, placed, limits);
         }
         else if (placed is null)
         {
@@ -155,7 +155,7 @@ public sealed record SignatureAppearanceOptions
         }
         else if (Page is not null)
         {
-            var pages = CountPages(document);
+            var pages = CountPages(document, limits);
             if (page > pages)
             {
                 throw new AppearanceOptionException("page", $"Page {page} does not exist; the document has {pages} page(s)");
@@ -165,7 +165,7 @@ public sealed record SignatureAppearanceOptions
         lines ??= signerName is null
             ? []
             : [signerName, signingTime.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)];
-        var textHeight = lines.Count == 0 ? 0 : (lines.Count * LineHeight) + TextPadding;
+        var textHeight = Internal.AppearanceBuilder.TextBlockHeight(lines.Count, SignatureAppearance.DefaultFontSize);
         if ((image is not null || seal is not null) && placed!.Value.Height <= textHeight)
         {
             throw new AppearanceOptionException("rect", string.Create(CultureInfo.InvariantCulture,
@@ -182,7 +182,7 @@ public sealed record SignatureAppearanceOptions
         };
     }
 
-    private (int Page, PdfRectangle Rectangle) FindAnchor(Stream document, PdfRectangle? size)
+    private (int Page, PdfRectangle Rectangle) FindAnchor(Stream document, PdfRectangle? size, PdfReaderLimits? limits)
     {
         if (string.IsNullOrWhiteSpace(Anchor))
         {
@@ -194,14 +194,14 @@ public sealed record SignatureAppearanceOptions
         try
         {
             found = PdfTextAnchor.FindSignatureRectangle(document, Anchor,
-                size?.Width ?? DefaultAnchoredWidth, size?.Height ?? DefaultAnchoredHeight, Page);
+                size?.Width ?? DefaultAnchoredWidth, size?.Height ?? DefaultAnchoredHeight, Page, limits);
         }
         catch (ArgumentOutOfRangeException e)
         {
             // Only a page beyond the document's last gets here (page < 1 is refused earlier); counting again is the
             // price of the error path only.
             document.Position = start;
-            throw new AppearanceOptionException("page", $"Page {Page} does not exist; the document has {CountPages(document)} page(s)", e);
+            throw new AppearanceOptionException("page", $"Page {Page} does not exist; the document has {CountPages(document, limits)} page(s)", e);
         }
         finally
         {
@@ -283,12 +283,12 @@ public sealed record SignatureAppearanceOptions
         }
     }
 
-    private static int CountPages(Stream document)
+    private static int CountPages(Stream document, PdfReaderLimits? limits)
     {
         var start = document.Position;
         try
         {
-            return PdfReader.Open(document).GetPageReferences().Count;
+            return PdfReader.Open(document, limits).GetPageReferences().Count;
         }
         finally
         {

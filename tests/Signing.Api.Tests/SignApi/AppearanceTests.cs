@@ -120,7 +120,7 @@ public sealed class AppearanceTests(TokenPki pki) : IAsyncLifetime
         using var caller = _api.WithApiKey(_api.A.CallerKey);
         var pdf = TestPdfs.Simple();
         var notPng = Encoding.ASCII.GetBytes("GIF89a this is not a PNG");
-        var oversized = new byte[Signing.Api.Features.Signing.PdfUpload.MaxImageBytes + 1];
+        var oversized = new byte[Signing.Pdf.Signatures.SignatureAppearanceOptions.MaxImageBytes + 1];
         var cases = new (string Name, Func<HttpContent> Content, string Query, HttpStatusCode Status, string Field, string DetailPart)[]
         {
             ("bad rect", () => TestPdfs.Form(pdf, ("keyId", keyId), ("rect", "10,20,30")), "", HttpStatusCode.BadRequest, "rect", "not a rectangle"),

@@ -36,8 +36,15 @@ public sealed class LimitTests(TokenPki pki) : IAsyncLifetime
         Assert.Contains("more than 1 pages", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("Limits:MaxPages", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        // One request counted so far (the oversize one was refused before the limiter); five more fill the minute's budget of six.
-        for (var i = 0; i < 5; i++)
+        // Appearance options read the document before signing does; they obey the same page limit (an anchor no page
+        // holds would otherwise be a 400 after reading every page, and page 3 of 3 would be accepted).
+        var anchored = await caller.PostAsync($"/api/v1/sign/pdf?keyId={keyId}&anchor=nowhere", TestPdfs.Raw(TestPdfs.Simple(3)));
+        await anchored.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        var paged = await caller.PostAsync($"/api/v1/sign/pdf?keyId={keyId}&page=3&rect=10,10,100,50", TestPdfs.Raw(TestPdfs.Simple(3)));
+        await paged.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        // Three requests counted so far (the oversize one was refused before the limiter); three more fill the minute's budget of six.
+        for (var i = 0; i < 3; i++)
         {
             Assert.NotEqual(HttpStatusCode.TooManyRequests, (await caller.PostAsJsonAsync("/api/v1/sign/hash", new { keyId, hash = "AA==" })).StatusCode);
         }

@@ -32,7 +32,8 @@ public sealed record PdfSignatureRequest(
 /// <summary>
 /// The one place the API produces PAdES signatures: PadesSigner for one-step signing at every baseline level, and
 /// PdfSigner with a CAdES detached CMS for two-step signing (B-B, or B-T with a signature time-stamp). The page limit
-/// is enforced by the reader that signs, so no request parses its document twice.
+/// is enforced by the reader that signs (and by the reads an anchor or page option needs), so an invisible or
+/// rect-placed signature parses its document once.
 /// </summary>
 public sealed class PdfSignatureService(
     IOptions<SigningOptions> options, IOptions<Limits.SigningLimitsOptions> limits, IOptions<Verification.VerificationOptions> verification,
@@ -52,6 +53,9 @@ public sealed class PdfSignatureService(
 
     // A TSA token with its certificate chain rarely passes 6 KiB; room to spare keeps the placeholder safe.
     private const int TimestampAllowanceBytes = 12 * 1024;
+
+    /// <summary>Bounds for every read of a document to sign, including <c>Limits:MaxPages</c>.</summary>
+    public PdfReaderLimits ReaderLimits => PdfReaderLimits.Default with { MaxPages = limits.Value.MaxPages };
 
     /// <summary>Why two-step signing cannot produce <paramref name="level"/>, or null when it can (B-B, B-T).</summary>
     public string? UnsupportedInTwoSteps(string level) => level is LevelLT or LevelLta
@@ -127,7 +131,7 @@ public sealed class PdfSignatureService(
         SigningTime = request.SigningTime,
         Appearance = request.Appearance,
         SignerName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false),
-        ReaderLimits = PdfReaderLimits.Default with { MaxPages = limits.Value.MaxPages },
+        ReaderLimits = ReaderLimits,
         ContentsCapacity = SignatureSizeEstimator.EstimateContentsBytes(
             [certificate, .. chain], timestampTokenBytes: request.Level == LevelT ? TimestampAllowanceBytes : 0),
     };

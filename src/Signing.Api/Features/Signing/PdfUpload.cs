@@ -19,9 +19,6 @@ namespace Signing.Api.Features.Signing;
 /// </summary>
 public sealed class PdfUpload : IAsyncDisposable
 {
-    /// <summary>The largest <c>image</c> or <c>seal</c> part accepted: a true-size seal PNG is far smaller.</summary>
-    public const int MaxImageBytes = 1024 * 1024;
-
     /// <summary>Documents up to this size are buffered in memory, larger ones in a temp file.</summary>
     public const int InMemoryBytes = 4 * 1024 * 1024;
 
@@ -65,11 +62,14 @@ public sealed class PdfUpload : IAsyncDisposable
 
     /// <summary>
     /// The signature details asked for, with the appearance checked against the document and built: default text from
-    /// <paramref name="certificate"/>, time <paramref name="signingTime"/>. Reads the document only for an anchor.
+    /// <paramref name="certificate"/>, time <paramref name="signingTime"/>. Reads the document, within
+    /// <paramref name="readerLimits"/>, only for an anchor or to check a page number.
     /// </summary>
     /// <returns>The request, or a 400 problem naming the appearance option at fault.</returns>
-    /// <exception cref="PdfFormatException">The document could not be read to find the anchor.</exception>
-    public (PdfSignatureRequest? Request, ProblemHttpResult? Problem) SignatureRequestFor(X509Certificate2 certificate, DateTimeOffset signingTime)
+    /// <exception cref="PdfFormatException">The document could not be read to find the anchor or count its pages
+    /// (<see cref="PdfPageLimitException"/> when it has more pages than the limits allow).</exception>
+    public (PdfSignatureRequest? Request, ProblemHttpResult? Problem) SignatureRequestFor(
+        X509Certificate2 certificate, DateTimeOffset signingTime, PdfReaderLimits readerLimits)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         if (Appearance is null)
@@ -80,7 +80,7 @@ public sealed class PdfUpload : IAsyncDisposable
         try
         {
             var appearance = Appearance.Resolve(Document, signingTime,
-                certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false));
+                certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false), readerLimits);
             return (new PdfSignatureRequest(Level, Reason, Location, appearance, signingTime), null);
         }
         catch (AppearanceOptionException e)
@@ -194,10 +194,10 @@ public sealed class PdfUpload : IAsyncDisposable
                 : (null, null);
         }
 
-        if (part.Length > MaxImageBytes)
+        if (part.Length > SignatureAppearanceOptions.MaxImageBytes)
         {
             return (null, OptionProblem(StatusCodes.Status413PayloadTooLarge, "Image too large", name,
-                $"{name} is {part.Length} bytes; images are limited to {MaxImageBytes} bytes."));
+                $"{name} is {part.Length} bytes; images are limited to {SignatureAppearanceOptions.MaxImageBytes} bytes."));
         }
 
         var png = new byte[part.Length];

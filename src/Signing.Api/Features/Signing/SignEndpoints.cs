@@ -75,7 +75,7 @@ public static class SignEndpoints
             var output = upload.CreateOutputBuffer();
             try
             {
-                var (request, requestProblem) = upload.SignatureRequestFor(key.SignerCertificate(), clock.GetLocalNow());
+                var (request, requestProblem) = upload.SignatureRequestFor(key.SignerCertificate(), clock.GetLocalNow(), signer.ReaderLimits);
                 if (request is not null)
                 {
                     audited += $"; {request.AuditDetails}";

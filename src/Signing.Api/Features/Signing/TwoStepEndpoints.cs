@@ -62,7 +62,7 @@ public static class TwoStepEndpoints
             await using var output = upload.CreateOutputBuffer();
             try
             {
-                var (signatureRequest, requestProblem) = upload.SignatureRequestFor(key!.SignerCertificate(), clock.GetLocalNow());
+                var (signatureRequest, requestProblem) = upload.SignatureRequestFor(key!.SignerCertificate(), clock.GetLocalNow(), signer.ReaderLimits);
                 if (signatureRequest is null)
                 {
                     await SignEndpoints.AuditAsync(audit, context, "sign.pdf.prepare", operationId, requestProblem!, audited, ct);

@@ -10,8 +10,13 @@ internal static class AppearanceBuilder
 {
     private const double Margin = 18;
     private const double Padding = 2;
-    private const int MaxTextLines = 16;
-    private const int MaxLineLength = 500;
+    private const int MaxTextLines = SignatureAppearanceOptions.MaxLines;
+    private const int MaxLineLength = SignatureAppearanceOptions.MaxLineLength;
+
+    /// <summary>The height of the text block under the images: lines of 1.2 × the font size, padded above and below.</summary>
+    public static double TextBlockHeight(int lineCount, double fontSize) => lineCount == 0 ? 0 : (lineCount * LineHeight(fontSize)) + (2 * Padding);
+
+    private static double LineHeight(double fontSize) => fontSize * 1.2;
 
     /// <summary>The widget rectangle (page space) and the appearance stream.</summary>
     public static (PdfRectangle Rectangle, PdfReference Appearance) Build(PdfIncrementalWriter writer, PdfDictionary page, SignatureAppearance appearance)
@@ -28,8 +33,7 @@ internal static class AppearanceBuilder
 
         var lines = appearance.TextLines.Select(l => l.Normalize(NormalizationForm.FormC)).ToList();
         FontSet? font = lines.Count > 0 ? FontSet.Create(appearance.FontProgram ?? ReadDefaultFont(), appearance.FallbackFontPaths, lines) : null;
-        var lineHeight = appearance.FontSize * 1.2;
-        var textHeight = lines.Count == 0 ? 0 : (lines.Count * lineHeight) + (2 * Padding);
+        var textHeight = TextBlockHeight(lines.Count, appearance.FontSize);
         var rectangle = appearance.Rectangle ?? TopRight(writer, page, lines, font, appearance.FontSize, textHeight);
         var (width, height) = (rectangle.Width, rectangle.Height);
 
@@ -69,7 +73,7 @@ internal static class AppearanceBuilder
             {
                 if (i > 0)
                 {
-                    content.Append(Invariant($"0 {-lineHeight:0.##} Td\n"));
+                    content.Append(Invariant($"0 {-LineHeight(appearance.FontSize):0.##} Td\n"));
                 }
 
                 foreach (var (fontIndex, hex) in font.Encode(lines[i]))
