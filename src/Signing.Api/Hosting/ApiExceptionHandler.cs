@@ -29,6 +29,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             Signing.Pdf.Signatures.SignatureNotPermittedException => (StatusCodes.Status409Conflict, "Signing not permitted", exception.Message),
             Signing.Pdf.Signatures.LtvDataUnavailableException
                 => (StatusCodes.Status503ServiceUnavailable, "Validation data unavailable", exception.Message),
+            Storage.StorageBusyException => (StatusCodes.Status503ServiceUnavailable, "Service busy", "The service is overloaded; try again shortly."),
             JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is not valid JSON."),
             InvalidDataException invalid => (StatusCodes.Status400BadRequest, "Malformed request", invalid.Message),
             // Token errors name modules, labels and PIN states: callers get a generic answer, operators the log.
@@ -47,6 +48,11 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         }
 
         context.Response.StatusCode = status;
+        if (exception is Storage.StorageBusyException)
+        {
+            context.Response.Headers.RetryAfter = "5";
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,

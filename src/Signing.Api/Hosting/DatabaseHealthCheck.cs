@@ -19,7 +19,7 @@ public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
                 ? HealthCheckResult.Unhealthy("The database schema has not been migrated.")
                 : HealthCheckResult.Healthy($"{database.Provider}, schema version {version}");
         }
-        catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException or TimeoutException or Storage.StorageBusyException)
         {
             return HealthCheckResult.Unhealthy($"{database.Provider} database unreachable: {exception.Message}");
         }

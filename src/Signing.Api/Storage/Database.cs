@@ -16,7 +16,9 @@ public abstract class Database
 
     /// <summary>
     /// Starts a transaction that excludes every other transaction started with the same
-    /// <paramref name="lockName"/>, across processes and nodes, until it ends.
+    /// <paramref name="lockName"/>, across processes and nodes, until it ends. Open the connection for that unit of
+    /// work only and never begin a second exclusive transaction on another connection while holding one: SQLite
+    /// keeps the write turn until the connection closes, and has one turn for all lock names.
     /// </summary>
     public abstract ValueTask<DbTransaction> BeginExclusiveAsync(
         DbConnection connection, string lockName, CancellationToken cancellationToken);

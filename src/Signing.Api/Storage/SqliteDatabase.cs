@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Signing.Api.Storage;
@@ -11,11 +12,11 @@ public sealed class SqliteDatabase : Database
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbConnection, DbConnection> _writerConnections = new();
+    private readonly ConditionalWeakTable<DbConnection, DbConnection> _writerConnections = new();
 
     // Pooled SqliteConnection objects reopen the same native handle; the per-connection pragmas only need to run
     // when a handle is new. Weak keys let closed-for-good handles go.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
 
     /// <summary>Creates the database for a SQLite connection string; the file's folder is created if needed.</summary>
     public SqliteDatabase(string connectionString)
@@ -65,10 +66,10 @@ public sealed class SqliteDatabase : Database
 
     /// <inheritdoc />
     /// <remarks>
-    /// Writers in this process queue on an async lock before <c>BEGIN IMMEDIATE</c>; a connection keeps its turn, for
-    /// any further transactions, until it closes. SQLite's own busy handler waits by sleeping the thread (1, 2, 5,
-    /// 10… ms), which under concurrent signing stalled requests and blocked pool threads; SQLite's lock now only
-    /// arbitrates between processes.
+    /// Exclusive writers in this process queue on an async lock before <c>BEGIN IMMEDIATE</c>; a connection keeps its
+    /// turn, for any further transactions, until it closes. SQLite's own busy handler waits by sleeping the thread
+    /// (1, 2, 5, 10… ms), which stalled concurrent audit appends and blocked pool threads. SQLite's lock still
+    /// arbitrates with other processes and with this process's autocommit writes, which wait on busy_timeout.
     /// </remarks>
     public override async ValueTask<DbTransaction> BeginExclusiveAsync(
         DbConnection connection, string lockName, CancellationToken cancellationToken)
@@ -78,7 +79,7 @@ public sealed class SqliteDatabase : Database
         {
             if (!await _writer.WaitAsync(WriterWait, cancellationToken))
             {
-                throw new TimeoutException($"No write turn on the SQLite database within {WriterWait.TotalSeconds} s (waiting to lock {lockName}).");
+                throw new StorageBusyException($"No write turn on the SQLite database within {WriterWait.TotalSeconds} s (waiting to lock {lockName}).");
             }
 
             _writerConnections.Add(connection, connection);

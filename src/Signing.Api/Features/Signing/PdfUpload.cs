@@ -209,7 +209,13 @@ public sealed class PdfUpload : IAsyncDisposable
     private static async Task<PdfUpload> SpoolAsync(
         Stream source, long? declaredBytes, Func<string, StringValues> option, SignatureAppearanceOptions? appearance, CancellationToken ct)
     {
-        Stream document = declaredBytes is { } declared && declared <= InMemoryBytes ? new MemoryStream((int)declared) : PdfScratchFile.Create("upload");
+        // A chunked body declares no length: it starts in memory and moves to a scratch file if it outgrows it.
+        Stream document = declaredBytes switch
+        {
+            null => new MemoryStream(),
+            <= InMemoryBytes => new MemoryStream((int)declaredBytes.Value),
+            _ => PdfScratchFile.Create("upload"),
+        };
         var buffer = ArrayPool<byte>.Shared.Rent(81920);
         try
         {
@@ -220,7 +226,6 @@ public sealed class PdfUpload : IAsyncDisposable
                 hash.AppendData(buffer, 0, read);
                 if (document is MemoryStream memory && memory.Length + read > InMemoryBytes)
                 {
-                    // A chunked body gave no length up front: move to a temp file once it outgrows memory.
                     document = PdfScratchFile.Create("upload");
                     memory.Position = 0;
                     await memory.CopyToAsync(document, ct);

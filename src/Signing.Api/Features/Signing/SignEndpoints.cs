@@ -73,6 +73,7 @@ public static class SignEndpoints
 
             var key = problem.Key!;
             var output = upload.CreateOutputBuffer();
+            var handedToResponse = false;
             try
             {
                 var (request, requestProblem) = upload.SignatureRequestFor(key.SignerCertificate(), clock.GetLocalNow(), signer.ReaderLimits);
@@ -84,7 +85,6 @@ public static class SignEndpoints
                 var (tokenKey, tokenProblem) = requestProblem is null ? OpenTokenKey(tokens, key) : (null, null);
                 if (tokenKey is null)
                 {
-                    await output.DisposeAsync();
                     await AuditAsync(audit, context, "sign.pdf", signatureId, (requestProblem ?? tokenProblem)!, audited, ct);
                     return (requestProblem ?? tokenProblem)!;
                 }
@@ -92,14 +92,22 @@ public static class SignEndpoints
                 await signer.SignAsync(upload.Document, output, request!, tokenKey.PrivateKey, key.SignerCertificate(), key.RegisteredChain(), ct);
                 output.Position = 0;
                 context.Response.Headers[SignatureIdHeader] = signatureId;
+                // No signed document leaves without its audit record: if the append fails, the request fails.
                 await audit.AppendAsync(context.AuditEntry("sign.pdf", signatureId, AuditOutcome.Success, audited), ct);
+                handedToResponse = true;
                 return TypedResults.File(output, "application/pdf");
             }
             catch (Exception exception) when (ProblemFor(exception) is { } failure)
             {
-                await output.DisposeAsync();
                 await AuditAsync(audit, context, "sign.pdf", signatureId, failure, audited, ct);
                 return failure;
+            }
+            finally
+            {
+                if (!handedToResponse)
+                {
+                    await output.DisposeAsync();
+                }
             }
         }
     }
@@ -271,6 +279,9 @@ public static class SignEndpoints
     {
         PdfPageLimitException => SigningKeyAccess.Problem(StatusCodes.Status413PayloadTooLarge, "Too many pages",
             $"{exception.Message} (Limits:MaxPages)."),
+        Pdf.Signatures.SignatureNotPermittedException => SigningKeyAccess.Problem(StatusCodes.Status409Conflict, "Signing not permitted", exception.Message),
+        Pdf.Signatures.LtvDataUnavailableException => SigningKeyAccess.Problem(StatusCodes.Status503ServiceUnavailable,
+            "Validation data unavailable", exception.Message),
         PdfEncryptedException => SigningKeyAccess.Problem(StatusCodes.Status422UnprocessableEntity, "Encrypted PDF",
             "The PDF is encrypted; remove the encryption before signing. " + exception.Message),
         PdfFormatException => SigningKeyAccess.Problem(StatusCodes.Status422UnprocessableEntity, "Malformed PDF", exception.Message),
