@@ -60,6 +60,11 @@ ticks_before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
 http=$(signing bench http --url "$url" --api-key "$api_key" --key-id "$key_id" --file "$work/doc10.pdf" --clients "$clients" --seconds "$seconds")
 ticks_after=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
 echo "$http"
+errors=$(echo "$http" | awk '{print $NF}')
+if [ "$errors" != "0" ]; then
+  echo "run.sh: $errors requests failed during the measurement; the rate above is not a clean figure" >&2
+  exit 1
+fi
 
 pkcs11_rate=$(echo "$pkcs11" | awk '{print $3}')
 http_rate=$(echo "$http" | awk '{print $4}')

@@ -1,9 +1,9 @@
 namespace Signing.Pdf;
 
 /// <summary>
-/// Private scratch files for documents too large to hold in memory: created new (never an existing file), not
-/// shared, and deleted by the operating system when closed, so a crash mid-request leaves nothing readable behind
-/// once the handle goes.
+/// Private scratch files for documents too large to hold in memory: created new (never an existing file), readable
+/// by this user only, not shared, and deleted when closed. A process killed outright leaves its files for the
+/// temp directory's cleaner, which is why they are never readable by others.
 /// </summary>
 public static class PdfScratchFile
 {
@@ -11,9 +11,13 @@ public static class PdfScratchFile
     /// <param name="purpose">A short name prefix (e.g. <c>upload</c>) that tells an operator who made the file.</param>
     public static FileStream Create(string purpose) => new(
         Path.Combine(Path.GetTempPath(), $"signing-{purpose}-{Guid.NewGuid():N}.pdf"),
-        FileMode.CreateNew,
-        FileAccess.ReadWrite,
-        FileShare.None,
-        81920,
-        FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            BufferSize = 81920,
+            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
 }

@@ -51,12 +51,20 @@ public sealed class SignPdfCscUsageTests
     }
 
     [Fact]
-    public async Task CscUrlMustBeHttp()
+    public async Task CscUrlMustBeHttpsOrLoopbackHttp_WithoutUserInfo()
     {
-        var result = await Cli.RunAsync("sign", "pdf", "in.pdf", "out.pdf", "--csc", "ftp://example.org", "--credential", "k1", "--user", "u");
+        var ftp = await Cli.RunAsync("sign", "pdf", "in.pdf", "out.pdf", "--csc", "ftp://example.org", "--credential", "k1", "--user", "u");
+        Assert.Equal(1, ftp.ExitCode);
+        Assert.Contains("'ftp://example.org' is not an absolute http:// or https:// URL.", ftp.Error, StringComparison.Ordinal);
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("'ftp://example.org' is not an absolute http:// or https:// URL.", result.Error, StringComparison.Ordinal);
+        var clear = await Cli.RunAsync("sign", "pdf", "in.pdf", "out.pdf", "--csc", "http://signing.example.org", "--credential", "k1", "--user", "u");
+        Assert.Equal(1, clear.ExitCode);
+        Assert.Contains("would send the password and PIN in clear; use https://", clear.Error, StringComparison.Ordinal);
+
+        var userInfo = await Cli.RunAsync("sign", "pdf", "in.pdf", "out.pdf", "--csc", "https://u:secret@signing.example.org", "--credential", "k1", "--user", "u");
+        Assert.Equal(1, userInfo.ExitCode);
+        Assert.Contains("without user:password@", userInfo.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", userInfo.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,6 +79,5 @@ public sealed class SignPdfCscUsageTests
         var noPin = SigningCli.Run(new Dictionary<string, string?> { ["SIGNING_PASSWORD"] = "secret", ["SIGNING_PIN"] = null }, arguments);
         Assert.Equal(1, noPin.ExitCode);
         Assert.Equal("signing sign pdf: No PIN given: set $SIGNING_PIN. PINs are never taken from the command line.", noPin.Stderr.Trim());
-        Assert.False(File.Exists("out.pdf"));
     }
 }

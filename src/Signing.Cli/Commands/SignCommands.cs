@@ -37,6 +37,28 @@ internal static class SignCommands
         return null!;
     }
 
+    // The official's password and the key's PIN travel to this URL, so it must be https unless it stays on this
+    // machine, and must not carry credentials of its own (they would end up in messages and logs).
+    private static Uri ParseCscUrl(ArgumentResult result)
+    {
+        var uri = ParseHttpUrl(result);
+        if (uri is null)
+        {
+            return null!;
+        }
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            result.AddError("--csc takes the service URL without user:password@; the password comes from $" + CscPasswordVariable + ".");
+        }
+        else if (uri.Scheme != Uri.UriSchemeHttps && !uri.IsLoopback)
+        {
+            result.AddError($"--csc {uri.GetLeftPart(UriPartial.Authority)} would send the password and PIN in clear; use https:// (http:// only for a service on this machine).");
+        }
+
+        return uri;
+    }
+
     private static Command CreateCms()
     {
         var input = new Argument<FileInfo>("IN") { Description = "File to sign." };
@@ -86,7 +108,7 @@ internal static class SignCommands
                 await stdout.WriteLineAsync($"signed {inFile.Name} as '{signingKey.Certificate.Subject}' -> {outFile.FullName} ({cms.Length} bytes{(tsaUrl is null ? "" : ", timestamped")})");
                 return 0;
             }
-            catch (Exception e) when (e is KeyResolutionException or Signing.Cli.Tokens.CliUsageException or IOException or UnauthorizedAccessException or PkiTransportException or TimestampAuthorityException or System.Security.Cryptography.CryptographicException)
+            catch (Exception e) when (e is KeyResolutionException or CliUsageException or IOException or UnauthorizedAccessException or PkiTransportException or TimestampAuthorityException or System.Security.Cryptography.CryptographicException)
             {
                 await stderr.WriteLineAsync($"signing sign cms: {e.Message}");
                 return 1;
@@ -120,7 +142,7 @@ internal static class SignCommands
         {
             Description = $"Sign remotely with a key the service holds: its base URL (e.g. http://127.0.0.1:5080). Needs --credential and --user; " +
                 $"the password comes from ${CscPasswordVariable}, the key's PIN from ${TokenCliOptions.PinEnvironmentVariable}. Replaces --key.",
-            CustomParser = ParseHttpUrl,
+            CustomParser = ParseCscUrl,
         };
         var credential = new Option<string?>("--credential") { Description = "With --csc: the CSC credentialID (the service's key id)." };
         var user = new Option<string?>("--user") { Description = "With --csc: the official's username." };
@@ -151,13 +173,13 @@ internal static class SignCommands
             {
                 if (padesLevel >= PadesLevel.BaselineT && tsaUrl is null)
                 {
-                    throw new Signing.Cli.Tokens.CliUsageException($"--level {ExtendCommands.LevelName(padesLevel)} needs --tsa.");
+                    throw new CliUsageException($"--level {ExtendCommands.LevelName(padesLevel)} needs --tsa.");
                 }
 
                 var certifyValue = parseResult.GetValue(certify);
                 if (certifyValue is not (null or 1 or 2 or 3))
                 {
-                    throw new Signing.Cli.Tokens.CliUsageException($"--certify {certifyValue} is not 1, 2 or 3.");
+                    throw new CliUsageException($"--certify {certifyValue} is not 1, 2 or 3.");
                 }
 
                 var certification = (CertificationPermissions?)certifyValue;
@@ -248,7 +270,7 @@ internal static class SignCommands
             }
             catch (AppearanceOptionException e)
             {
-                throw new Signing.Cli.Tokens.CliUsageException($"--{e.Option}: {e.Message}");
+                throw new CliUsageException($"--{e.Option}: {e.Message}");
             }
         }
 
