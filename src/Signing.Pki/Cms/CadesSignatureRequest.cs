@@ -99,20 +99,15 @@ public sealed class CadesSignatureRequest
     public byte[] Assemble(ReadOnlySpan<byte> signatureValue, ReadOnlyMemory<byte>? encapsulatedContent = null)
     {
         var certificate = _options.Certificate;
-        string signatureOid;
-        using (var rsa = certificate.GetRSAPublicKey())
-        using (var ecdsa = rsa is null ? certificate.GetECDsaPublicKey() : null)
+        var key = CertificatePublicKeys.For(certificate);
+        var algorithm = SignatureAlgorithms.SignatureOid(key, DigestAlgorithm);
+        if (!SignatureAlgorithms.Verify(algorithm, SignedAttributes, signatureValue, key))
         {
-            AsymmetricAlgorithm key = (AsymmetricAlgorithm?)rsa ?? ecdsa ?? throw new CryptographicException($"Certificate '{certificate.Subject}' has neither an RSA nor an ECDSA key.");
-            var algorithm = SignatureAlgorithms.SignatureOid(key, DigestAlgorithm);
-            if (!SignatureAlgorithms.Verify(algorithm, SignedAttributes, signatureValue, key))
-            {
-                throw new CryptographicException($"The external signature does not verify with the key of '{certificate.Subject}'; wrong key, digest or signature format.");
-            }
-
-            // RSA SignerInfos name rsaEncryption, as SignedCms and most verifiers expect.
-            signatureOid = rsa is not null ? SignatureAlgorithms.RsaEncryption : algorithm;
+            throw new CryptographicException($"The external signature does not verify with the key of '{certificate.Subject}'; wrong key, digest or signature format.");
         }
+
+        // RSA SignerInfos name rsaEncryption, as SignedCms and most verifiers expect.
+        var signatureOid = key is RSA ? SignatureAlgorithms.RsaEncryption : algorithm;
 
         return SignedDataAssembler.Assemble(
             SignedAttributes, DigestAlgorithm, signatureOid, signatureValue, certificate, _options.Chain.Cast<X509Certificate2>(), encapsulatedContent);
