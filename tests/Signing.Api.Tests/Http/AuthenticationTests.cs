@@ -78,6 +78,23 @@ public sealed class AuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ApiKeyOfADisabledClient_Gets401_TheNextRequest()
+    {
+        using var caller = _api.WithApiKey(_api.A.CallerKey);
+        var me = await caller.GetFromJsonAsync<JsonElement>("/api/v1/auth/me");
+        Assert.Equal(_api.A.Caller.Name, me.GetProperty("name").GetString());
+
+        var database = _api.Services.GetRequiredService<Signing.Api.Storage.Database>();
+        await using (var connection = await database.OpenAsync(default))
+        {
+            await connection.ExecuteAsync("UPDATE clients SET disabled_at = 1 WHERE id = @id", new { id = _api.A.Caller.Id });
+        }
+
+        var problem = await (await caller.GetAsync("/api/v1/auth/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("disabled", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task PasswordLogin_GivesASession_AndLogoutEndsIt()
     {
         using var client = await _api.SignedInAsync(_api.A.Official);

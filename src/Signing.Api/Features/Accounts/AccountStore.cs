@@ -110,6 +110,22 @@ public sealed class AccountStore(Database database, TimeProvider clock)
         return (record, key);
     }
 
+    /// <summary>
+    /// Finds an API key by its public prefix together with its client, in one query because authentication runs on
+    /// every request (on PostgreSQL each query is a network round trip).
+    /// </summary>
+    public async Task<(ApiKeyRecord Key, Client Client)?> FindApiKeyWithClientAsync(string prefix, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ApiKeyRecord, Client, (ApiKeyRecord Key, Client Client)>(new CommandDefinition(
+            "SELECT k.id AS Id, k.client_id AS ClientId, k.prefix AS Prefix, k.key_hash AS KeyHash, k.created_at AS CreatedAt, k.revoked_at AS RevokedAt, " +
+            "c.id AS Id, c.agency_id AS AgencyId, c.name AS Name, c.roles AS Roles, c.cert_thumbprint AS CertThumbprint, " +
+            "c.disabled_at AS DisabledAt, c.created_at AS CreatedAt " +
+            "FROM api_keys k JOIN clients c ON c.id = k.client_id WHERE k.prefix = @prefix",
+            new { prefix }, cancellationToken: ct), (key, client) => (key, client), splitOn: "Id");
+        return rows.Select(row => ((ApiKeyRecord, Client)?)row).SingleOrDefault();
+    }
+
     /// <summary>Finds an API key by its public prefix.</summary>
     public Task<ApiKeyRecord?> FindApiKeyByPrefixAsync(string prefix, CancellationToken ct)
         => QuerySingleAsync<ApiKeyRecord>(

@@ -34,8 +34,8 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not in the expected format.");
         }
 
-        var record = await accounts.FindApiKeyByPrefixAsync(prefix, Context.RequestAborted);
-        if (record is null || !ApiKeySecret.Matches(presented, record.KeyHash))
+        var found = await accounts.FindApiKeyWithClientAsync(prefix, Context.RequestAborted);
+        if (found is not { Key: var record, Client: var client } || !ApiKeySecret.Matches(presented, record.KeyHash))
         {
             return AuthenticateResult.Fail("The API key is not valid.");
         }
@@ -45,8 +45,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key has been revoked.");
         }
 
-        var client = await accounts.FindClientAsync(record.ClientId, Context.RequestAborted);
-        if (client is null || client.DisabledAt is not null)
+        if (client.DisabledAt is not null)
         {
             return AuthenticateResult.Fail("The client of this API key is disabled.");
         }
