@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -18,6 +19,8 @@ public sealed record PdfIncrementalWriteResult(long Length, long StartXref, IRea
 /// </summary>
 public sealed class PdfIncrementalWriter
 {
+    private const int UpdateCapacityHint = 64 * 1024;
+
     private readonly PdfReader reader;
     private readonly SortedDictionary<int, (PdfReference Reference, PdfObject Value)> pending = [];
     private int nextObjectNumber;
@@ -76,7 +79,8 @@ public sealed class PdfIncrementalWriter
         source.Position = 0;
         var copied = await CopyExactlyAsync(source, output, reader.Length, cancellationToken).ConfigureAwait(false);
 
-        using var update = new MemoryStream();
+        // A signing update is about 2 × the /Contents capacity; one allocation instead of doubling through 256 B steps.
+        using var update = new MemoryStream(UpdateCapacityHint);
         if (copied > 0 && LastByte(source) is not ((byte)'\n' or (byte)'\r'))
         {
             update.WriteByte((byte)'\n');
@@ -110,18 +114,25 @@ public sealed class PdfIncrementalWriter
 
     private static async Task<long> CopyExactlyAsync(Stream source, Stream output, long length, CancellationToken cancellationToken)
     {
-        var buffer = new byte[81920];
+        var buffer = ArrayPool<byte>.Shared.Rent(81920);
         long copied = 0;
-        while (copied < length)
+        try
         {
-            var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - copied)), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            while (copied < length)
             {
-                throw new IOException("The source PDF ended while copying it");
-            }
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - copied)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new IOException("The source PDF ended while copying it");
+                }
 
-            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            copied += read;
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                copied += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return copied;

@@ -42,7 +42,7 @@ public static class PdfSigner
         DocMdpPolicy.CheckCanSign(reader, options);
         var writer = new PdfIncrementalWriter(reader);
         var byteRangePlaceholder = new PdfPlaceholder(Encoding.ASCII.GetBytes("[0 0 0 0".PadRight(ByteRangeWidth - 1) + "]"));
-        var contentsPlaceholder = new PdfPlaceholder(Encoding.ASCII.GetBytes("<" + new string('0', 2 * options.ContentsCapacity) + ">"));
+        var contentsPlaceholder = new PdfPlaceholder(HexPlaceholder(options.ContentsCapacity));
         var signatureReference = writer.AddObject(SignatureDictionary(options, byteRangePlaceholder, contentsPlaceholder));
         var fieldName = SignatureFieldBuilder.Attach(writer, signatureReference, options.FieldName, options.Appearance);
         if (options.Certification is not null)
@@ -179,10 +179,26 @@ public static class PdfSigner
         }
 
         // Write the whole placeholder so a shorter CMS never leaves stale hex digits from an earlier attempt.
-        var hex = Encoding.ASCII.GetBytes(Convert.ToHexString(cms.Span).PadRight(2 * state.ContentsCapacity, '0'));
+        var hex = new byte[2 * state.ContentsCapacity];
+        hex.AsSpan().Fill((byte)'0');
+        if (!Convert.TryToHexString(cms.Span, hex, out _))
+        {
+            throw new InvalidOperationException("The CMS does not fit the /Contents placeholder");
+        }
+
         prepared.Position = state.ContentsOffset + 1;
         await prepared.WriteAsync(hex, cancellationToken).ConfigureAwait(false);
         await prepared.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // "<00…00>": room for capacity bytes of DER as hex digits.
+    private static byte[] HexPlaceholder(int capacity)
+    {
+        var placeholder = new byte[(2 * capacity) + 2];
+        placeholder.AsSpan().Fill((byte)'0');
+        placeholder[0] = (byte)'<';
+        placeholder[^1] = (byte)'>';
+        return placeholder;
     }
 
     private static async Task VerifyPreparedDocumentAsync(Stream prepared, PreparedSignature state, CancellationToken cancellationToken)
