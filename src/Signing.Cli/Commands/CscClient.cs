@@ -103,7 +103,10 @@ internal sealed class CscClient : IDisposable
         return new CscCredential(certificates[0], [.. certificates.Skip(1)], [.. algorithms.EnumerateArray().Select(Text)]);
     }
 
-    /// <summary><c>credentials/authorize</c> for exactly one hash; returns the SAD. The PIN is written straight into a buffer that is cleared after sending.</summary>
+    /// <summary>
+    /// <c>credentials/authorize</c> for exactly one hash; returns the SAD. The PIN never becomes a string: it is written
+    /// into a request buffer that is cleared after sending (the HTTP stack may still hold copies in its pooled buffers).
+    /// </summary>
     public async Task<string> AuthorizeAsync(string credentialId, ReadOnlyMemory<byte> hash, ReadOnlyMemory<char> pin, CancellationToken cancellationToken)
     {
         const string step = "credentials/authorize";
