@@ -61,10 +61,11 @@ public sealed class SignPdfCscUsageTests
         Assert.Equal(1, clear.ExitCode);
         Assert.Contains("would send the password and PIN in clear; use https://", clear.Error, StringComparison.Ordinal);
 
-        var userInfo = await Cli.RunAsync("sign", "pdf", "in.pdf", "out.pdf", "--csc", "https://u:secret@signing.example.org", "--credential", "k1", "--user", "u");
+        var urlPassword = Guid.NewGuid().ToString("N");
+        var userInfo = await Cli.RunAsync("sign", "pdf", "in.pdf", "out.pdf", "--csc", $"https://u:{urlPassword}@signing.example.org", "--credential", "k1", "--user", "u");
         Assert.Equal(1, userInfo.ExitCode);
         Assert.Contains("without user:password@", userInfo.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain("secret", userInfo.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(urlPassword, userInfo.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,11 +73,11 @@ public sealed class SignPdfCscUsageTests
     {
         string[] arguments = ["sign", "pdf", "in.pdf", "out.pdf", "--csc", Service, "--credential", "k1", "--user", "official-a"];
 
-        var noPassword = SigningCli.Run(new Dictionary<string, string?> { ["SIGNING_PASSWORD"] = null, ["SIGNING_PIN"] = "1234" }, arguments);
+        var noPassword = SigningCli.Run(new Dictionary<string, string?> { ["SIGNING_PASSWORD"] = null, ["SIGNING_PIN"] = Guid.NewGuid().ToString("N") }, arguments);
         Assert.Equal(1, noPassword.ExitCode);
         Assert.Equal("signing sign pdf: No password given for --csc: set $SIGNING_PASSWORD. Passwords are never taken from the command line.", noPassword.Stderr.Trim());
 
-        var noPin = SigningCli.Run(new Dictionary<string, string?> { ["SIGNING_PASSWORD"] = "secret", ["SIGNING_PIN"] = null }, arguments);
+        var noPin = SigningCli.Run(new Dictionary<string, string?> { ["SIGNING_PASSWORD"] = Guid.NewGuid().ToString("N"), ["SIGNING_PIN"] = null }, arguments);
         Assert.Equal(1, noPin.ExitCode);
         Assert.Equal("signing sign pdf: No PIN given: set $SIGNING_PIN. PINs are never taken from the command line.", noPin.Stderr.Trim());
     }

@@ -32,11 +32,7 @@ public class SignatureFieldTests
     [Fact]
     public async Task IndirectAcroFormAndFields_AreUpdatedInPlace_CatalogUntouched()
     {
-        var original = new ClassicPdfBuilder()
-            .Add(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R >>")
-            .Add(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-            .Add(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [8 0 R] >>")
-            .Add(4, ClassicPdfBuilder.StreamBody(string.Empty, "BT ET"u8.ToArray()))
+        var original = OnePage(catalogEntries: "/AcroForm 6 0 R", pageEntries: "/Annots [8 0 R]")
             .Add(5, Font)
             .Add(6, "<< /Fields 7 0 R /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 5 0 R >> >> >>")
             .Add(7, "[8 0 R]")
@@ -59,11 +55,7 @@ public class SignatureFieldTests
     [Fact]
     public async Task DirectAcroFormInCatalog_KeepsItsEntriesAndFields()
     {
-        var original = new ClassicPdfBuilder()
-            .Add(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 5 0 R >> >> >> >>")
-            .Add(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-            .Add(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [6 0 R] >>")
-            .Add(4, ClassicPdfBuilder.StreamBody(string.Empty, "BT ET"u8.ToArray()))
+        var original = OnePage(catalogEntries: "/AcroForm << /Fields [6 0 R] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 5 0 R >> >> >>", pageEntries: "/Annots [6 0 R]")
             .Add(5, Font)
             .Add(6, "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Signature1) /Rect [100 700 300 720] /P 3 0 R >>")
             .Build();
@@ -80,11 +72,7 @@ public class SignatureFieldTests
     [Fact]
     public async Task IndirectAnnotsArray_IsUpdated_PageUntouched()
     {
-        var original = new ClassicPdfBuilder()
-            .Add(1, "<< /Type /Catalog /Pages 2 0 R >>")
-            .Add(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-            .Add(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots 5 0 R >>")
-            .Add(4, ClassicPdfBuilder.StreamBody(string.Empty, "BT ET"u8.ToArray()))
+        var original = OnePage(pageEntries: "/Annots 5 0 R")
             .Add(5, "[6 0 R]")
             .Add(6, Link)
             .Build();
@@ -99,11 +87,7 @@ public class SignatureFieldTests
     [Fact]
     public async Task DirectAnnotsArray_KeepsExistingAnnotation()
     {
-        var original = new ClassicPdfBuilder()
-            .Add(1, "<< /Type /Catalog /Pages 2 0 R >>")
-            .Add(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-            .Add(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [5 0 R] >>")
-            .Add(4, ClassicPdfBuilder.StreamBody(string.Empty, "BT ET"u8.ToArray()))
+        var original = OnePage(pageEntries: "/Annots [5 0 R]")
             .Add(5, Link)
             .Build();
 
@@ -117,11 +101,7 @@ public class SignatureFieldTests
     [Fact]
     public async Task AnnotsOnPagesNode_AreCopiedToThePage()
     {
-        var original = new ClassicPdfBuilder()
-            .Add(1, "<< /Type /Catalog /Pages 2 0 R >>")
-            .Add(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 /Annots [5 0 R] >>")
-            .Add(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>")
-            .Add(4, ClassicPdfBuilder.StreamBody(string.Empty, "BT ET"u8.ToArray()))
+        var original = OnePage(pagesEntries: "/Annots [5 0 R]")
             .Add(5, Link)
             .Build();
 
@@ -134,11 +114,7 @@ public class SignatureFieldTests
     [Fact]
     public async Task PrePlacedEmptySignatureField_IsFilled_NoNewWidget()
     {
-        var original = new ClassicPdfBuilder()
-            .Add(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R >>")
-            .Add(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-            .Add(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [5 0 R] >>")
-            .Add(4, ClassicPdfBuilder.StreamBody(string.Empty, "BT ET"u8.ToArray()))
+        var original = OnePage(catalogEntries: "/AcroForm 6 0 R", pageEntries: "/Annots [5 0 R]")
             .Add(5, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (ChuKyLanhDao) /Rect [350 100 550 180] /F 4 /P 3 0 R >>")
             .Add(6, "<< /Fields [5 0 R] >>")
             .Build();
@@ -183,4 +159,13 @@ public class SignatureFieldTests
             () => PdfSigner.PrepareAsync(new MemoryStream(once), output, Options with { FieldName = "ChuKyLanhDao" }));
         Assert.Equal("The signature field 'ChuKyLanhDao' is already signed", error.Message);
     }
+
+    // Objects 1-4 of a one-page document (catalog, page tree, page, empty content), with the entries a test adds.
+    private static ClassicPdfBuilder OnePage(string catalogEntries = "", string pagesEntries = "", string pageEntries = "") => new ClassicPdfBuilder()
+        .Add(1, $"<< /Type /Catalog /Pages 2 0 R{Entries(catalogEntries)} >>")
+        .Add(2, $"<< /Type /Pages /Kids [3 0 R] /Count 1{Entries(pagesEntries)} >>")
+        .Add(3, $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R{Entries(pageEntries)} >>")
+        .Add(4, ClassicPdfBuilder.StreamBody(string.Empty, "BT ET"u8.ToArray()));
+
+    private static string Entries(string entries) => entries.Length == 0 ? "" : " " + entries;
 }

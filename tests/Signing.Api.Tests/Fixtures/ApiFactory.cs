@@ -15,7 +15,11 @@ namespace Signing.Api.Tests.Fixtures;
 public class ApiFactory : WebApplicationFactory<Program>
 {
     /// <summary>The password of every seeded person: random per test run, so no credential lives in the repository.</summary>
-    public static readonly string Password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+    public static readonly string Password = RandomPassword(24);
+
+    /// <summary>A fresh random password of <paramref name="length"/> characters, for tests that need another one.</summary>
+    public static string RandomPassword(int length) => System.Security.Cryptography.RandomNumberGenerator.GetString(
+        "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", length);
 
     private readonly Dictionary<string, string?> _settings;
 

@@ -149,10 +149,10 @@ public sealed class AuthenticationTests : IAsyncLifetime
     public async Task WrongPassword_Gets401_AndIsAuditedWithoutThePassword()
     {
         using var client = _api.CreateClient();
-        var wrongPassword = "sai-" + Guid.NewGuid().ToString("N");
+        var wrongPassword = ApiFactory.RandomPassword(24);
         var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { username = "official-a", password = wrongPassword });
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
-        var unknown = await client.PostAsJsonAsync("/api/v1/auth/login", new { username = "nobody", password = Guid.NewGuid().ToString("N") });
+        var unknown = await client.PostAsJsonAsync("/api/v1/auth/login", new { username = "nobody", password = ApiFactory.RandomPassword(24) });
         await unknown.AssertProblemAsync(HttpStatusCode.Unauthorized);
 
         using var auditor = await _api.SignedInAsync(_api.A.Auditor);

@@ -38,7 +38,7 @@ public sealed class AuthorisationTests : IAsyncLifetime
         using var adminA = await _api.SignedInAsync(_api.A.Admin);
         await (await adminA.GetAsync($"/api/v1/agencies/{_api.B.Agency.Id}/users")).AssertProblemAsync(HttpStatusCode.Forbidden);
         var create = await adminA.PostAsJsonAsync($"/api/v1/agencies/{_api.B.Agency.Id}/users",
-            new { username = "intruder", displayName = "X", password = "long-enough-password", roles = "admin" });
+            new { username = "intruder", displayName = "X", password = ApiFactory.RandomPassword(20), roles = "admin" });
         await create.AssertProblemAsync(HttpStatusCode.Forbidden);
         // Another agency's client is not even visible.
         Assert.Equal(HttpStatusCode.NotFound, (await adminA.PostAsync($"/api/v1/clients/{_api.B.Caller.Id}/api-keys", null)).StatusCode);
@@ -81,7 +81,7 @@ public sealed class AuthorisationTests : IAsyncLifetime
     {
         using var admin = await _api.SignedInAsync(_api.A.Admin);
         var response = await admin.PostAsJsonAsync($"/api/v1/agencies/{_api.A.Agency.Id}/users",
-            new { username = "x", displayName = "X", password = "short", roles = "official,king" });
+            new { username = "x", displayName = "X", password = ApiFactory.RandomPassword(5), roles = "official,king" });
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors");
         Assert.True(errors.TryGetProperty("roles", out _));

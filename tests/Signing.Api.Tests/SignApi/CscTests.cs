@@ -39,7 +39,7 @@ public sealed class CscTests(TokenPki pki) : IAsyncLifetime
         var prepared = await prepareResponse.Content.ReadFromJsonAsync<JsonElement>();
         var hash = prepared.GetProperty("hash").GetString()!;
 
-        var wrongPin = await official.PostAsJsonAsync("/csc/v1/credentials/authorize", new { credentialID = keyId, numSignatures = 1, hash = new[] { hash }, PIN = "0000" });
+        var wrongPin = await official.PostAsJsonAsync("/csc/v1/credentials/authorize", new { credentialID = keyId, numSignatures = 1, hash = new[] { hash }, PIN = "wrong-" + Guid.NewGuid().ToString("N")[..8] });
         Assert.Equal(HttpStatusCode.BadRequest, wrongPin.StatusCode);
         Assert.Contains("Invalid PIN", await wrongPin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var miscounted = await official.PostAsJsonAsync("/csc/v1/credentials/authorize", new { credentialID = keyId, numSignatures = 2, hash = new[] { hash }, PIN = pki.Token.UserPin });
