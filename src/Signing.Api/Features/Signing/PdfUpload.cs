@@ -209,7 +209,21 @@ public sealed class PdfUpload : IAsyncDisposable
     private static async Task<PdfUpload> SpoolAsync(
         Stream source, long? declaredBytes, Func<string, StringValues> option, SignatureAppearanceOptions? appearance, CancellationToken ct)
     {
-        // A chunked body declares no length: it starts in memory and moves to a scratch file if it outgrows it.
+        var (document, sha256) = await BufferAsync(source, declaredBytes, ct);
+        return new PdfUpload(document, sha256, option, appearance);
+    }
+
+    /// <summary>
+    /// Copies an uploaded document into a seekable buffer (memory up to <see cref="InMemoryBytes"/>, else a scratch
+    /// file) and hashes it on the way, so nothing reads it twice.
+    /// </summary>
+    /// <param name="source">The upload.</param>
+    /// <param name="declaredBytes">Its declared length; null for a chunked body, which starts in memory and moves to
+    /// a scratch file if it outgrows it.</param>
+    /// <param name="ct">Cancels the copy.</param>
+    /// <returns>The buffer positioned at 0, which the caller disposes, and the lower-case hex SHA-256.</returns>
+    internal static async Task<(Stream Document, string Sha256)> BufferAsync(Stream source, long? declaredBytes, CancellationToken ct)
+    {
         Stream document = declaredBytes switch
         {
             null => new MemoryStream(),
@@ -235,7 +249,7 @@ public sealed class PdfUpload : IAsyncDisposable
             }
 
             document.Position = 0;
-            return new PdfUpload(document, Convert.ToHexStringLower(hash.GetHashAndReset()), option, appearance);
+            return (document, Convert.ToHexStringLower(hash.GetHashAndReset()));
         }
         catch
         {

@@ -5,7 +5,6 @@ using Signing.Api.Features.Audit;
 using Signing.Api.Features.Keys;
 using Signing.Api.Features.Limits;
 using Signing.Api.Features.Signing;
-using Signing.Pdf;
 using Signing.Pki.Revocation;
 using Signing.Pki.Validation;
 
@@ -149,9 +148,10 @@ public static class VerifyEndpoints
                 "format is json (default) or pdf (a readable report); lang is vi (default) or en.");
         }
 
-        // The validator seeks through the file, so the upload is spooled to a private temp file, never held in memory.
-        await using var document = PdfScratchFile.Create("verify");
+        // The validator seeks through the document: it is buffered like a signing upload (hashed on the way in).
         var request = context.Request;
+        Stream document;
+        string digest;
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(ct);
@@ -161,21 +161,19 @@ public static class VerifyEndpoints
             }
 
             await using var upload = file.OpenReadStream();
-            await upload.CopyToAsync(document, ct);
+            (document, digest) = await PdfUpload.BufferAsync(upload, file.Length, ct);
         }
         else
         {
-            await request.Body.CopyToAsync(document, ct);
+            (document, digest) = await PdfUpload.BufferAsync(request.Body, request.ContentLength, ct);
         }
 
+        await using var ownedDocument = document;
         if (document.Length == 0)
         {
             return SigningKeyAccess.Problem(StatusCodes.Status400BadRequest, "Missing document", "Send the PDF as the body or as the form field 'file'.");
         }
 
-        document.Position = 0;
-        var digest = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(document, ct));
-        document.Position = 0;
         var validator = new global::Signing.Pdf.Validation.PdfSignatureValidator(new global::Signing.Pdf.Validation.PdfValidationOptions
         {
             TrustAnchors = options.Value.LoadTrustAnchors(environment, configuration),
