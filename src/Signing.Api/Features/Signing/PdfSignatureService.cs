@@ -51,9 +51,6 @@ public sealed class PdfSignatureService(
     /// <summary>PAdES B-LTA: B-LT plus a document timestamp.</summary>
     public const string LevelLta = "B-LTA";
 
-    // A TSA token with its certificate chain rarely passes 6 KiB; room to spare keeps the placeholder safe.
-    private const int TimestampAllowanceBytes = 12 * 1024;
-
     /// <summary>Bounds for every read of a document to sign, including <c>Limits:MaxPages</c>.</summary>
     public PdfReaderLimits ReaderLimits => PdfReaderLimits.Default with { MaxPages = limits.Value.MaxPages };
 
@@ -75,35 +72,26 @@ public sealed class PdfSignatureService(
     public async Task SignAsync(Stream input, Stream output, PdfSignatureRequest request, AsymmetricAlgorithm key,
         X509Certificate2 certificate, X509Certificate2Collection chain, CancellationToken ct)
     {
-        var level = request.Level switch
+        var options = PadesOptions(request, certificate, chain);
+        var level = options.Level;
+        await PadesSigner.SignAsync(input, output, key, options with
         {
-            LevelT => PadesLevel.BaselineT,
-            LevelLT => PadesLevel.BaselineLT,
-            LevelLta => PadesLevel.BaselineLta,
-            _ => PadesLevel.BaselineB,
-        };
-        await PadesSigner.SignAsync(input, output, key, new PadesSignOptions
-        {
-            Certificate = certificate,
-            Chain = chain,
-            Level = level,
             Timestamper = level >= PadesLevel.BaselineT ? Timestamper() : null,
             Revocation = level >= PadesLevel.BaselineLT ? revocation : null,
             // The DSS needs every issuer up to the anchor, which the registered chain usually stops short of.
             ValidationCertificates = level >= PadesLevel.BaselineLT
                 ? [.. chain, .. verification.Value.LoadTrustAnchors(environment, configuration)]
                 : chain,
-            Pdf = PdfOptions(request, certificate, chain),
         }, ct);
     }
 
-    /// <summary>Step one of two-step signing: the prepared document and the signed attributes the desk token must sign.</summary>
-    public async Task<(PreparedSignature State, CadesSignatureRequest SignatureRequest)> PrepareAsync(
+    /// <summary>
+    /// Step one of two-step signing: the prepared document (its /Contents sized by PadesSigner for the level) and the
+    /// signed attributes the desk token must sign.
+    /// </summary>
+    public Task<PadesPreparedSignature> PrepareAsync(
         Stream input, Stream output, PdfSignatureRequest request, X509Certificate2 certificate, X509Certificate2Collection chain, CancellationToken ct)
-    {
-        var state = await PdfSigner.PrepareAsync(input, output, PdfOptions(request, certificate, chain), ct);
-        return (state, CadesSigner.Prepare(state.Digest, CadesOptions(certificate, chain)));
-    }
+        => PadesSigner.PrepareAsync(input, output, PadesOptions(request, certificate, chain), ct);
 
     /// <summary>
     /// Step two: checks <paramref name="signatureValue"/> over <paramref name="signedAttributes"/> against the certificate,
@@ -124,16 +112,26 @@ public sealed class PdfSignatureService(
     private static CadesSignOptions CadesOptions(X509Certificate2 certificate, X509Certificate2Collection chain)
         => new() { Certificate = certificate, Chain = chain, DigestAlgorithm = HashAlgorithmName.SHA256 };
 
-    private PdfSignatureOptions PdfOptions(PdfSignatureRequest request, X509Certificate2 certificate, X509Certificate2Collection chain) => new()
+    private PadesSignOptions PadesOptions(PdfSignatureRequest request, X509Certificate2 certificate, X509Certificate2Collection chain) => new()
     {
-        Reason = request.Reason,
-        Location = request.Location,
-        SigningTime = request.SigningTime,
-        Appearance = request.Appearance,
-        SignerName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false),
-        ReaderLimits = ReaderLimits,
-        ContentsCapacity = SignatureSizeEstimator.EstimateContentsBytes(
-            [certificate, .. chain], timestampTokenBytes: request.Level == LevelT ? TimestampAllowanceBytes : 0),
+        Certificate = certificate,
+        Chain = chain,
+        Level = request.Level switch
+        {
+            LevelT => PadesLevel.BaselineT,
+            LevelLT => PadesLevel.BaselineLT,
+            LevelLta => PadesLevel.BaselineLta,
+            _ => PadesLevel.BaselineB,
+        },
+        Pdf = new PdfSignatureOptions
+        {
+            Reason = request.Reason,
+            Location = request.Location,
+            SigningTime = request.SigningTime,
+            Appearance = request.Appearance,
+            SignerName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false),
+            ReaderLimits = ReaderLimits,
+        },
     };
 
     private async Task<byte[]> TimestampIfNeededAsync(byte[] cms, string level, CancellationToken ct)

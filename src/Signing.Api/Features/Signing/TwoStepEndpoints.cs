@@ -70,7 +70,7 @@ public static class TwoStepEndpoints
                 }
 
                 audited += $"; {signatureRequest.AuditDetails}";
-                var (state, request) = await signer.PrepareAsync(upload.Document, output, signatureRequest, key.SignerCertificate(), key.RegisteredChain(), ct);
+                var prepared = await signer.PrepareAsync(upload.Document, output, signatureRequest, key.SignerCertificate(), key.RegisteredChain(), ct);
                 if (output.Length > options.Value.MaxPreparedDocumentBytes)
                 {
                     var tooLarge = SigningKeyAccess.Problem(StatusCodes.Status413PayloadTooLarge, "Document too large for two-step signing",
@@ -79,17 +79,17 @@ public static class TwoStepEndpoints
                     return tooLarge;
                 }
 
-                var prepared = new byte[output.Length];
+                var preparedDocument = new byte[output.Length];
                 output.Position = 0;
-                await output.ReadExactlyAsync(prepared, ct);
+                await output.ReadExactlyAsync(preparedDocument, ct);
                 var now = clock.GetUtcNow();
                 var expiresAt = now + options.Value.OperationLifetime;
                 await operations.CreateAsync(new PdfSignOperation(
-                    operationId, key.AgencyId, key.Id, context.User.Subject()!, upload.Level, state.ToJson(), request.SignedAttributes,
-                    prepared, upload.Sha256, now.ToUnixTimeMilliseconds(), expiresAt.ToUnixTimeMilliseconds(), null), ct);
+                    operationId, key.AgencyId, key.Id, context.User.Subject()!, upload.Level, prepared.Document.ToJson(), prepared.SignedAttributes,
+                    preparedDocument, upload.Sha256, now.ToUnixTimeMilliseconds(), expiresAt.ToUnixTimeMilliseconds(), null), ct);
                 await audit.AppendAsync(context.AuditEntry("sign.pdf.prepare", operationId, AuditOutcome.Success, audited), ct);
-                return TypedResults.Ok(new PrepareResponse(operationId, Convert.ToBase64String(request.SignedAttributes), "SHA-256",
-                    Convert.ToBase64String(request.DigestToSign()), expiresAt));
+                return TypedResults.Ok(new PrepareResponse(operationId, Convert.ToBase64String(prepared.SignedAttributes), "SHA-256",
+                    Convert.ToBase64String(prepared.DigestToSign), expiresAt));
             }
             catch (Exception exception) when (SignEndpoints.ProblemFor(exception) is { } failure)
             {
