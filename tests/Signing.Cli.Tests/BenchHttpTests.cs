@@ -115,7 +115,8 @@ public sealed partial class BenchHttpTests : IDisposable
 
         public async ValueTask DisposeAsync()
         {
-            _listener.Stop();
+            // Close alone: on Linux, Stop followed by Close makes the managed listener look its endpoint up again to
+            // remove the prefix a second time, which re-binds the port and fails if anything took it meanwhile.
             _listener.Close();
             await _loop;
         }
