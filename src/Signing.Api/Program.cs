@@ -10,7 +10,7 @@ using Signing.Api.Features.Signing;
 using Signing.Api.Features.Tokens;
 using Signing.Api.Features.Verification;
 using Signing.Api.Hosting;
-using Signing.Api.Storage;
+using Signing.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceHosting();

@@ -1,6 +1,6 @@
 using Dapper;
-using Signing.Api.Features.Accounts;
-using Signing.Api.Storage;
+using Signing.Storage;
+using Signing.Storage.Accounts;
 
 namespace Signing.Cli.Tests;
 

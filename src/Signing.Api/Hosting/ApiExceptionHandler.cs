@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Signing.Storage;
 
 namespace Signing.Api.Hosting;
 
@@ -29,7 +30,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             Signing.Pdf.Signatures.SignatureNotPermittedException => (StatusCodes.Status409Conflict, "Signing not permitted", exception.Message),
             Signing.Pdf.Signatures.LtvDataUnavailableException
                 => (StatusCodes.Status503ServiceUnavailable, "Validation data unavailable", exception.Message),
-            Storage.StorageBusyException => (StatusCodes.Status503ServiceUnavailable, "Service busy", "The service is overloaded; try again shortly."),
+            StorageBusyException => (StatusCodes.Status503ServiceUnavailable, "Service busy", "The service is overloaded; try again shortly."),
             JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is not valid JSON."),
             InvalidDataException invalid => (StatusCodes.Status400BadRequest, "Malformed request", invalid.Message),
             // Token errors name modules, labels and PIN states: callers get a generic answer, operators the log.
@@ -48,7 +49,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         }
 
         context.Response.StatusCode = status;
-        if (exception is Storage.StorageBusyException)
+        if (exception is StorageBusyException)
         {
             context.Response.Headers.RetryAfter = "5";
         }

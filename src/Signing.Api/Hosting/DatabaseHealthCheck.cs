@@ -1,6 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Signing.Api.Storage;
+using Signing.Storage;
 
 namespace Signing.Api.Hosting;
 
@@ -19,7 +19,7 @@ public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
                 ? HealthCheckResult.Unhealthy("The database schema has not been migrated.")
                 : HealthCheckResult.Healthy($"{database.Provider}, schema version {version}");
         }
-        catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException or TimeoutException or Storage.StorageBusyException)
+        catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException or TimeoutException or StorageBusyException)
         {
             return HealthCheckResult.Unhealthy($"{database.Provider} database unreachable: {exception.Message}");
         }

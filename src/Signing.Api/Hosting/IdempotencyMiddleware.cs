@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Signing.Api.Features.Auth;
+using Signing.Storage.Idempotency;
 
 namespace Signing.Api.Hosting;
 

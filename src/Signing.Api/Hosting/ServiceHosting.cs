@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Signing.Api.Features.Auth;
-using Signing.Api.Storage;
+using Signing.Storage;
 
 namespace Signing.Api.Hosting;
 

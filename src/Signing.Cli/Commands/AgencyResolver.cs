@@ -1,8 +1,8 @@
 using Dapper;
-using Signing.Api.Features.Accounts;
-using Signing.Api.Storage;
+using Signing.Storage;
 
 using Signing.Cli.Tokens;
+using Signing.Storage.Accounts;
 
 namespace Signing.Cli.Commands;
 

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using Signing.Api.Features.Accounts;
-using Signing.Api.Features.Audit;
-using Signing.Api.Features.Auth;
 using Signing.Cli.Storage;
+using Signing.Storage.Accounts;
+using Signing.Storage.Audit;
 
 namespace Signing.Cli.Commands;
 

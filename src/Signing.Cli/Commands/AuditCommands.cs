@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Signing.Api.Features.Audit;
 using Signing.Cli.Storage;
+using Signing.Storage.Audit;
 
 namespace Signing.Cli.Commands;
 

@@ -2,14 +2,14 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Microsoft.AspNetCore.Identity;
-using Signing.Api.Features.Accounts;
-using Signing.Api.Features.Audit;
-using Signing.Api.Features.Auth;
-using Signing.Api.Features.Keys;
 using Signing.Cli.Storage;
+using Signing.Pki;
 
 using Signing.Cli.Tokens;
+using Signing.Storage.Accounts;
+using Signing.Storage.Audit;
+using Signing.Storage.Keys;
+using Signing.Storage;
 
 namespace Signing.Cli.Commands;
 
@@ -96,16 +96,15 @@ internal static class DemoCommands
         return new Command("demo", "Demo data for a first run") { init };
     }
 
-    private static async Task<DemoCredentials> SeedAsync(Api.Storage.Database db, AccountStore accounts, CancellationToken ct)
+    private static async Task<DemoCredentials> SeedAsync(Database db, AccountStore accounts, CancellationToken ct)
     {
         var agency = await accounts.CreateAgencyAsync(AgencyCode, "ỦY BAN NHÂN DÂN XÃ HÒA BÌNH (DEMO)", "Tỉnh Phú Thọ", ct);
-        var hasher = new PasswordHasher<User>();
         var officialPassword = NewPassword();
         var clerkPassword = NewPassword();
         var adminPassword = NewPassword();
-        await accounts.CreateUserAsync(agency.Id, "chutich", "Nguyễn Văn An", "Chủ tịch", hasher.HashPassword(null!, officialPassword), [Roles.Official], null, ct);
-        await accounts.CreateUserAsync(agency.Id, "vanthu", "Trần Thị Bình", "Văn thư", hasher.HashPassword(null!, clerkPassword), [Roles.Clerk], null, ct);
-        await accounts.CreateUserAsync(agency.Id, "quantri", "Lê Văn Cường", "Quản trị hệ thống", hasher.HashPassword(null!, adminPassword),
+        await accounts.CreateUserAsync(agency.Id, "chutich", "Nguyễn Văn An", "Chủ tịch", PasswordHashing.Hash(officialPassword), [Roles.Official], null, ct);
+        await accounts.CreateUserAsync(agency.Id, "vanthu", "Trần Thị Bình", "Văn thư", PasswordHashing.Hash(clerkPassword), [Roles.Clerk], null, ct);
+        await accounts.CreateUserAsync(agency.Id, "quantri", "Lê Văn Cường", "Quản trị hệ thống", PasswordHashing.Hash(adminPassword),
             [Roles.Admin, Roles.CertAdmin, Roles.Auditor], null, ct);
         var client = await accounts.CreateClientAsync(agency.Id, "demo-portal", [Roles.Caller], null, ct);
         var (_, key) = await accounts.CreateApiKeyAsync(client.Id, ct);
@@ -126,7 +125,7 @@ internal static class DemoCommands
         }
 
         using var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificateFile.FullName, ct));
-        return await keys.FindByThumbprintAsync(ClientCertificateValidator.Thumbprint(certificate), ct)
+        return await keys.FindByThumbprintAsync(CertificateThumbprint.Sha256Hex(certificate), ct)
             ?? await keys.CreateAsync(credentials.AgencyId, ownerUserId, purpose, KeyLocation.Pkcs11, uri, certificate, chainPem, ct);
     }
 

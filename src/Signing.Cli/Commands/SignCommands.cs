@@ -10,6 +10,7 @@ using Signing.Pki;
 using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
+using Signing.Storage.Accounts;
 
 namespace Signing.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Signing.Cli.Tokens;
+using Signing.Storage.Keys;
 
 namespace Signing.Cli.Keys;
 

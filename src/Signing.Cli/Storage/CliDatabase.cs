@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
-using Signing.Api.Storage;
+using Signing.Storage;
 using Signing.Cli.Commands;
 
 using Signing.Cli.Tokens;

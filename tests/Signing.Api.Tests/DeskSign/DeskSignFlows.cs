@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Tests.Fixtures;
 using Signing.Api.Tests.Http;
 using Signing.Pdf.Signatures;
+using Signing.Testing;
 
 namespace Signing.Api.Tests.DeskSign;
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Features.Accounts;
+using Signing.Storage.Accounts;
 
 namespace Signing.Api.Tests.Fixtures;
 

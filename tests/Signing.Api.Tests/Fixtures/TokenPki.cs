@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Signing.Pkcs11;
 using Signing.Pkcs11.Tests.Fixtures;
 using Signing.Pki.DevPki;
+using Signing.Testing;
 
 namespace Signing.Api.Tests.Fixtures;
 

@@ -84,7 +84,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
         var me = await caller.GetFromJsonAsync<JsonElement>("/api/v1/auth/me");
         Assert.Equal(_api.A.Caller.Name, me.GetProperty("name").GetString());
 
-        var database = _api.Services.GetRequiredService<Signing.Api.Storage.Database>();
+        var database = _api.Services.GetRequiredService<Signing.Storage.Database>();
         await using (var connection = await database.OpenAsync(default))
         {
             await connection.ExecuteAsync("UPDATE clients SET disabled_at = 1 WHERE id = @id", new { id = _api.A.Caller.Id });
@@ -111,7 +111,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     {
         using var client = await _api.SignedInAsync(_api.A.Official);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/auth/me")).StatusCode);
-        var database = _api.Services.GetRequiredService<Signing.Api.Storage.Database>();
+        var database = _api.Services.GetRequiredService<Signing.Storage.Database>();
         await using (var connection = await database.OpenAsync(default))
         {
             await connection.ExecuteAsync(change);
@@ -134,7 +134,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
         var first = await CreateAsync();
         Assert.Equal("no-store", first.Headers.CacheControl?.ToString());
         var key = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-        var database = _api.Services.GetRequiredService<Signing.Api.Storage.Database>();
+        var database = _api.Services.GetRequiredService<Signing.Storage.Database>();
         await using (var connection = await database.OpenAsync(default))
         {
             var bodies = await connection.QueryAsync<byte[]?>("SELECT body FROM idempotency_records");
@@ -161,7 +161,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
         Assert.DoesNotContain(wrongPassword, page);
         Assert.DoesNotContain(ApiFactory.Password, page);
         // A failed login for an unknown username belongs to no agency and records no typed text.
-        var all = await _api.Services.GetRequiredService<Signing.Api.Features.Audit.AuditLog>().ReadAsync(null, 0, 1000, default);
+        var all = await _api.Services.GetRequiredService<Signing.Storage.Audit.AuditLog>().ReadAsync(null, 0, 1000, default);
         Assert.Contains(all, record => record.Actor == "user:unknown" && record.Outcome == "denied");
         Assert.DoesNotContain(all, record => (record.Actor + record.Details + record.Target).Contains("nobody", StringComparison.Ordinal));
     }

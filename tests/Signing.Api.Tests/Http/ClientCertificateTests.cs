@@ -12,6 +12,7 @@ using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Auth;
 using Signing.Api.Tests.Fixtures;
 using Signing.Pki.DevPki;
+using Signing.Storage.Accounts;
 
 namespace Signing.Api.Tests.Http;
 

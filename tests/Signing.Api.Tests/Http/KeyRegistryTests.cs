@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Signing.Api.Tests.Fixtures;
 
+using Signing.Testing;
+
 namespace Signing.Api.Tests.Http;
 
 public sealed class KeyRegistryTests : IAsyncLifetime

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Tests.Fixtures;
+using Signing.Testing;
 
 namespace Signing.Api.Tests.Http;
 
@@ -51,7 +52,7 @@ public sealed class PostgresApiTests(PostgresCluster cluster) : IAsyncLifetime
             ["Storage:Provider"] = "postgres",
             ["Storage:ConnectionString"] = _api.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Storage:ConnectionString"],
         });
-        var accounts = _api.Services.GetRequiredService<Signing.Api.Features.Accounts.AccountStore>();
+        var accounts = _api.Services.GetRequiredService<Signing.Storage.Accounts.AccountStore>();
         var operations = await accounts.CreateClientAsync(_api.A.Agency.Id, "ops-automation", ["admin"], null, default);
         var (_, key) = await accounts.CreateApiKeyAsync(operations.Id, default);
         using var nodeA = _api.WithApiKey(key);

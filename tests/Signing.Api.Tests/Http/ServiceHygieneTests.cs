@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Signing.Api.Storage;
+using Signing.Storage;
 using Signing.Api.Tests.Fixtures;
 
 namespace Signing.Api.Tests.Http;
@@ -140,7 +140,7 @@ public sealed class ConfigurationAuditTests
                     ["Storage:DataDirectory"] = directory,
                     ["Limits:MaxDocumentBytes"] = maxBytes,
                 });
-                var audit = api.Services.GetRequiredService<Signing.Api.Features.Audit.AuditLog>();
+                var audit = api.Services.GetRequiredService<Signing.Storage.Audit.AuditLog>();
                 var records = await audit.ReadAsync(null, 0, 1000, default);
                 Assert.DoesNotContain(records, record => record.Details?.Contains("Password", StringComparison.OrdinalIgnoreCase) == true);
                 return records.Count(record => record.Action == "config.change");

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.Limits;
+using Signing.Storage.Accounts;
 
 namespace Signing.Api.Tests.SignApi;
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Features.Signing;
 using Signing.Api.Tests.Fixtures;
+using Signing.Storage.Operations;
+using Signing.Testing;
 
 namespace Signing.Api.Tests.SignApi;
 
@@ -30,7 +32,7 @@ public sealed class OperationStoreTests(PostgresCluster cluster)
             response.EnsureSuccessStatusCode();
         }
 
-        var keyId = (await api.Services.GetRequiredService<Signing.Api.Features.Keys.SigningKeyStore>().ListForAgencyAsync(api.A.Agency.Id, default))[0].Id;
+        var keyId = (await api.Services.GetRequiredService<Signing.Storage.Keys.SigningKeyStore>().ListForAgencyAsync(api.A.Agency.Id, default))[0].Id;
         var store = api.Services.GetRequiredService<PdfSignOperationStore>();
         PdfSignOperation Operation(string id, long expiresAt) => new(id, api.A.Agency.Id, keyId, api.A.Caller.Id, "B-B", "{}", [1], [2, 3], "00", 0, expiresAt, null);
         await store.CreateAsync(Operation("open", 2_000), default);

@@ -5,6 +5,9 @@ using Signing.Api.Features.Accounts;
 using Signing.Api.Tests.Fixtures;
 using Signing.Api.Tests.Http;
 using Signing.Pdf.Tests.Infrastructure;
+using Signing.Storage.Accounts;
+
+using Signing.Testing;
 
 namespace Signing.Api.Tests.SignApi;
 

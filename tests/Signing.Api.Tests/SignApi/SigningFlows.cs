@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Signing.Api.Tests.Fixtures;
 using Signing.Api.Tests.Http;
+using Signing.Testing;
 
 namespace Signing.Api.Tests.SignApi;
 

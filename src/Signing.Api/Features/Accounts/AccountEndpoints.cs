@@ -1,9 +1,10 @@
 using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
+using Signing.Storage.Accounts;
+using Signing.Storage.Audit;
 
 namespace Signing.Api.Features.Accounts;
 
@@ -121,7 +122,7 @@ public static class AccountEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "This certificate is already registered to a person or a client.");
         }
 
-        var hash = request.Password is null ? null : new PasswordHasher<User>().HashPassword(null!, request.Password);
+        var hash = request.Password is null ? null : PasswordHashing.Hash(request.Password);
         var created = await accounts.CreateUserAsync(agencyId, request.Username, request.DisplayName, request.Title, hash, roles, thumbprint, ct);
         await audit.AppendAsync(context.AuditEntry("account.user.create", created.Id, AuditOutcome.Success, $"roles={created.Roles}"), ct);
         return TypedResults.Created($"/api/v1/agencies/{agencyId}/users/{created.Id}", View(created));

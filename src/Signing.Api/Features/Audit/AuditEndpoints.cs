@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Signing.Api.Features.Auth;
+using Signing.Storage.Audit;
 
 namespace Signing.Api.Features.Audit;
 

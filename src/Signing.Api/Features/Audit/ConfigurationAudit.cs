@@ -2,7 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Signing.Api.Features.Auth;
 using Signing.Api.Hosting;
-using Signing.Api.Storage;
+using Signing.Storage;
+using Signing.Storage.Audit;
 
 namespace Signing.Api.Features.Audit;
 

@@ -1,4 +1,5 @@
 using Signing.Api.Features.Auth;
+using Signing.Storage.Audit;
 
 namespace Signing.Api.Features.Audit;
 

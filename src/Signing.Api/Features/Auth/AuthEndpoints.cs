@@ -2,9 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Audit;
+using Signing.Storage.Accounts;
+using Signing.Storage.Audit;
 
 namespace Signing.Api.Features.Auth;
 
@@ -39,20 +40,19 @@ public static class AuthEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> LoginAsync(
         LoginRequest request, HttpContext context, AccountStore accounts, AuditLog audit, CancellationToken ct)
     {
-        var hasher = new PasswordHasher<User>();
         var user = string.IsNullOrEmpty(request.Username) ? null : await accounts.FindUserByUsernameAsync(request.Username, ct);
-        var verdict = PasswordVerificationResult.Failed;
+        var verdict = PasswordCheck.Failed;
         if (user?.PasswordHash is not null && !string.IsNullOrEmpty(request.Password))
         {
-            verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password);
+            verdict = PasswordHashing.Verify(user.PasswordHash, request.Password);
         }
         else
         {
             // Spend the same time as a real check so response timing does not reveal which usernames exist.
-            hasher.VerifyHashedPassword(UnknownUser, UnknownUserHash, request.Password ?? "");
+            PasswordHashing.VerifyAgainstNothing(request.Password ?? "");
         }
 
-        if (user is null || verdict == PasswordVerificationResult.Failed || user.DisabledAt is not null)
+        if (user is null || verdict == PasswordCheck.Failed || user.DisabledAt is not null)
         {
             // Only a known username is recorded: people sometimes type their password into the username field.
             await audit.AppendAsync(new AuditEntry(
@@ -62,9 +62,9 @@ public static class AuthEndpoints
                 detail: "The username or password is incorrect, or the account is disabled.");
         }
 
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        if (verdict == PasswordCheck.SuccessRehashNeeded)
         {
-            await accounts.SetPasswordHashAsync(user.Id, hasher.HashPassword(user, request.Password!), ct);
+            await accounts.SetPasswordHashAsync(user.Id, PasswordHashing.Hash(request.Password!), ct);
         }
 
         await SignInAsync(context, user, "password", audit, ct);
@@ -95,7 +95,4 @@ public static class AuthEndpoints
             $"user:{user.Username}", user.AgencyId, "auth.login", user.Id, AuditOutcome.Success,
             context.Connection.RemoteIpAddress?.ToString(), method), ct);
     }
-
-    private static readonly User UnknownUser = new("", "", "", "", null, null, "", null, null, 0);
-    private static readonly string UnknownUserHash = new PasswordHasher<User>().HashPassword(UnknownUser, Guid.NewGuid().ToString());
 }

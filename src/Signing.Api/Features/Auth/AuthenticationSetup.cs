@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Signing.Api.Hosting;
 using Signing.Pki.Revocation;
+using Signing.Storage.Accounts;
 
 namespace Signing.Api.Features.Auth;
 

@@ -9,6 +9,10 @@ using Signing.Api.Features.Keys;
 using Signing.Api.Features.Limits;
 using Signing.Api.Features.Signing;
 using Signing.Api.Features.Tokens;
+using Signing.Storage.Accounts;
+using Signing.Storage.Audit;
+using Signing.Storage.Keys;
+using Signing.Storage.Csc;
 
 namespace Signing.Api.Features.Csc;
 

@@ -9,6 +9,8 @@ using Signing.Api.Features.Auth;
 using Signing.Api.Features.Signing;
 using Signing.Api.Features.Verification;
 using Signing.Pdf.Validation;
+using Signing.Storage.Audit;
+using Signing.Storage.DeskSign;
 
 namespace Signing.Api.Features.DeskSign;
 

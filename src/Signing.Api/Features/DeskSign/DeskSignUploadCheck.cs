@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Signing.Api.Features.Auth;
 using Signing.Pdf.Validation;
 using Signing.Pki.Validation;
+using Signing.Storage.DeskSign;
 
 namespace Signing.Api.Features.DeskSign;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
 using Signing.Pki.DevPki;
+using Signing.Storage.Audit;
 
 namespace Signing.Api.Features.DevPki;
 

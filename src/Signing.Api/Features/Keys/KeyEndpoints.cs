@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
+using Signing.Storage.Accounts;
+using Signing.Storage.Audit;
+using Signing.Storage.Keys;
 
 namespace Signing.Api.Features.Keys;
 

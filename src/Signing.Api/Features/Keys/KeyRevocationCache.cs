@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pki.Revocation;
+using Signing.Storage.Keys;
 
 namespace Signing.Api.Features.Keys;
 

@@ -1,3 +1,4 @@
+using Signing.Storage.Operations;
 namespace Signing.Api.Features.Signing;
 
 /// <summary>

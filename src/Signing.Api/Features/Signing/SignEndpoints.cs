@@ -9,6 +9,8 @@ using Signing.Api.Features.Limits;
 using Signing.Api.Features.Tokens;
 using Signing.Pdf;
 using Signing.Pki.Cms;
+using Signing.Storage.Audit;
+using Signing.Storage.Keys;
 
 namespace Signing.Api.Features.Signing;
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.Keys;
+using Signing.Storage.Keys;
 
 namespace Signing.Api.Features.Signing;
 

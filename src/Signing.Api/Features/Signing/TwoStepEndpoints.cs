@@ -6,6 +6,8 @@ using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.Limits;
 using Signing.Pdf.Signatures;
+using Signing.Storage.Audit;
+using Signing.Storage.Operations;
 
 namespace Signing.Api.Features.Signing;
 

@@ -7,6 +7,7 @@ using Signing.Api.Features.Limits;
 using Signing.Api.Features.Signing;
 using Signing.Pki.Revocation;
 using Signing.Pki.Validation;
+using Signing.Storage.Audit;
 
 namespace Signing.Api.Features.Verification;
 

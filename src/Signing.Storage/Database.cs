@@ -1,0 +1,33 @@
+using System.Data.Common;
+
+namespace Signing.Storage;
+
+/// <summary>
+/// The storage seam: one database engine behind Dapper. Implementations differ only in how a
+/// connection is opened and how writers that must see the latest row are serialised.
+/// </summary>
+public abstract class Database
+{
+    /// <summary>The engine behind this database.</summary>
+    public abstract StorageProvider Provider { get; }
+
+    /// <summary>Opens a new connection; the caller disposes it.</summary>
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a transaction that excludes every other transaction started with the same
+    /// <paramref name="lockName"/>, across processes and nodes, until it ends. Open the connection for that unit of
+    /// work only and never begin a second exclusive transaction on another connection while holding one: SQLite
+    /// keeps the write turn until the connection closes, and has one turn for all lock names.
+    /// </summary>
+    public abstract ValueTask<DbTransaction> BeginExclusiveAsync(
+        DbConnection connection, string lockName, CancellationToken cancellationToken);
+
+    /// <summary>Creates the database for the configured provider.</summary>
+    public static Database Create(StorageOptions options) => options.Provider switch
+    {
+        StorageProvider.Sqlite => new SqliteDatabase(options.ResolveConnectionString()),
+        StorageProvider.Postgres => new PostgresDatabase(options.ResolveConnectionString()),
+        _ => throw new InvalidOperationException($"Unknown storage provider '{options.Provider}'."),
+    };
+}

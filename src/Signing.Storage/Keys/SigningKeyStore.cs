@@ -1,0 +1,96 @@
+using System.Security.Cryptography.X509Certificates;
+using Dapper;
+using Signing.Pki;
+
+namespace Signing.Storage.Keys;
+
+/// <summary>The signing keys registry and which calling systems may use each key.</summary>
+public sealed class SigningKeyStore(Database database, TimeProvider clock)
+{
+    private const string Columns =
+        "k.id AS Id, k.agency_id AS AgencyId, k.owner_user_id AS OwnerUserId, k.purpose AS Purpose, k.location AS Location, " +
+        "k.pkcs11_uri AS Pkcs11Uri, k.certificate AS Certificate, k.chain_pem AS ChainPem, k.subject AS Subject, " +
+        "k.thumbprint AS Thumbprint, k.not_before AS NotBefore, k.not_after AS NotAfter, k.disabled_at AS DisabledAt, k.created_at AS CreatedAt";
+
+    /// <summary>Registers a key for its certificate.</summary>
+    public async Task<SigningKey> CreateAsync(
+        string agencyId, string? ownerUserId, string purpose, string location, string? pkcs11Uri,
+        X509Certificate2 certificate, string? chainPem, CancellationToken ct)
+    {
+        var key = new SigningKey(
+            Guid.CreateVersion7().ToString("N"), agencyId, ownerUserId, purpose, location, pkcs11Uri,
+            certificate.RawData, chainPem, certificate.Subject, CertificateThumbprint.Sha256Hex(certificate),
+            new DateTimeOffset(certificate.NotBefore.ToUniversalTime()).ToUnixTimeMilliseconds(),
+            new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeMilliseconds(),
+            null, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO signing_keys (id, agency_id, owner_user_id, purpose, location, pkcs11_uri, certificate, chain_pem, subject, " +
+            "thumbprint, not_before, not_after, created_at) VALUES (@Id, @AgencyId, @OwnerUserId, @Purpose, @Location, @Pkcs11Uri, " +
+            "@Certificate, @ChainPem, @Subject, @Thumbprint, @NotBefore, @NotAfter, @CreatedAt)", key, cancellationToken: ct));
+        return key;
+    }
+
+    /// <summary>Finds a key by id.</summary>
+    public async Task<SigningKey?> FindAsync(string id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<SigningKey>(new CommandDefinition(
+            $"SELECT {Columns} FROM signing_keys k WHERE k.id = @id", new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Finds a key by the SHA-256 thumbprint of its certificate.</summary>
+    public async Task<SigningKey?> FindByThumbprintAsync(string thumbprint, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<SigningKey>(new CommandDefinition(
+            $"SELECT {Columns} FROM signing_keys k WHERE k.thumbprint = @thumbprint", new { thumbprint }, cancellationToken: ct));
+    }
+
+    /// <summary>Every key of an agency.</summary>
+    public Task<IReadOnlyList<SigningKey>> ListForAgencyAsync(string agencyId, CancellationToken ct)
+        => ListAsync($"SELECT {Columns} FROM signing_keys k WHERE k.agency_id = @agencyId ORDER BY k.created_at", new { agencyId }, ct);
+
+    /// <summary>The keys a person owns.</summary>
+    public Task<IReadOnlyList<SigningKey>> ListForOwnerAsync(string userId, CancellationToken ct)
+        => ListAsync($"SELECT {Columns} FROM signing_keys k WHERE k.owner_user_id = @userId ORDER BY k.created_at", new { userId }, ct);
+
+    /// <summary>The keys a calling system has been granted.</summary>
+    public Task<IReadOnlyList<SigningKey>> ListForClientAsync(string clientId, CancellationToken ct)
+        => ListAsync(
+            $"SELECT {Columns} FROM signing_keys k JOIN signing_key_grants g ON g.key_id = k.id WHERE g.client_id = @clientId ORDER BY k.created_at",
+            new { clientId }, ct);
+
+    /// <summary>Whether a calling system may use a key.</summary>
+    public async Task<bool> IsGrantedAsync(string keyId, string clientId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM signing_key_grants WHERE key_id = @keyId AND client_id = @clientId",
+            new { keyId, clientId }, cancellationToken: ct)) > 0;
+    }
+
+    /// <summary>Lets a calling system use a key; granting twice is harmless.</summary>
+    public async Task GrantAsync(string keyId, string clientId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO signing_key_grants (key_id, client_id, created_at) VALUES (@keyId, @clientId, @now) ON CONFLICT DO NOTHING",
+            new { keyId, clientId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
+    }
+
+    /// <summary>Disables a key; returns false when it was already disabled.</summary>
+    public async Task<bool> DisableAsync(string keyId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE signing_keys SET disabled_at = @now WHERE id = @keyId AND disabled_at IS NULL",
+            new { keyId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct)) == 1;
+    }
+
+    private async Task<IReadOnlyList<SigningKey>> ListAsync(string sql, object parameters, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<SigningKey>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
+    }
+}
