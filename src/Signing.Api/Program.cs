@@ -20,6 +20,7 @@ builder.Services.AddSigningTokens();
 builder.Services.AddSigningLimits();
 builder.Services.AddSigningServices();
 builder.Services.AddSigningVerification();
+builder.Services.AddDeskSigning();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);

@@ -23,6 +23,14 @@ public abstract class Database
     public abstract ValueTask<DbTransaction> BeginExclusiveAsync(
         DbConnection connection, string lockName, CancellationToken cancellationToken);
 
+    /// <summary>Whether <paramref name="exception"/> reports a broken UNIQUE constraint, on either engine.</summary>
+    public static bool IsUniqueViolation(DbException exception) => exception switch
+    {
+        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.Message.Contains("UNIQUE", StringComparison.Ordinal),
+        _ => false,
+    };
+
     /// <summary>Creates the database for the configured provider.</summary>
     public static Database Create(StorageOptions options) => options.Provider switch
     {

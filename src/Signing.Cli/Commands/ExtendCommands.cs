@@ -65,7 +65,7 @@ internal static class ExtendCommands
                     await PadesExtender.ExtendAsync(source, destination, options, cancellationToken);
                 }
 
-                await stdout.WriteLineAsync($"extended {inFile.Name} to {LevelName(target)} -> {outFile.FullName}");
+                await stdout.WriteLineAsync($"extended {inFile.Name} to {PadesLevelNames.NameOf(target)} -> {outFile.FullName}");
                 return 0;
             }
             catch (Exception e) when (e is Signing.Cli.Tokens.CliUsageException or IOException or UnauthorizedAccessException or PkiTransportException
@@ -82,29 +82,11 @@ internal static class ExtendCommands
     internal static PadesLevel ParseLevel(System.CommandLine.Parsing.ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        PadesLevel? level = text.ToUpperInvariant() switch
+        if (!PadesLevelNames.TryParse(text, out var level))
         {
-            "B-B" => PadesLevel.BaselineB,
-            "B-T" => PadesLevel.BaselineT,
-            "B-LT" => PadesLevel.BaselineLT,
-            "B-LTA" => PadesLevel.BaselineLta,
-            _ => null,
-        };
-        if (level is null)
-        {
-            result.AddError($"'{text}' is not a PAdES level; use B-B, B-T, B-LT or B-LTA.");
-            return PadesLevel.BaselineB;
+            result.AddError($"'{text}' is not a PAdES level; use {string.Join(", ", PadesLevelNames.All)}.");
         }
 
-        return level.Value;
+        return level;
     }
-
-    /// <summary>The level as ETSI names it.</summary>
-    internal static string LevelName(PadesLevel level) => level switch
-    {
-        PadesLevel.BaselineB => "B-B",
-        PadesLevel.BaselineT => "B-T",
-        PadesLevel.BaselineLT => "B-LT",
-        _ => "B-LTA",
-    };
 }

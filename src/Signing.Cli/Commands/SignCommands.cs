@@ -174,7 +174,7 @@ internal static class SignCommands
             {
                 if (padesLevel >= PadesLevel.BaselineT && tsaUrl is null)
                 {
-                    throw new CliUsageException($"--level {ExtendCommands.LevelName(padesLevel)} needs --tsa.");
+                    throw new CliUsageException($"--level {PadesLevelNames.NameOf(padesLevel)} needs --tsa.");
                 }
 
                 var certifyValue = parseResult.GetValue(certify);
@@ -215,7 +215,7 @@ internal static class SignCommands
                 {
                     var signer = await SignRemotelyAsync(
                         service, parseResult.GetRequiredValue(user)!, parseResult.GetRequiredValue(credential)!, inFile, outFile, Options, cancellationToken);
-                    await stdout.WriteLineAsync($"signed {inFile.Name} as '{signer.Subject}' at {ExtendCommands.LevelName(padesLevel)} via CSC {service} -> {outFile.FullName}");
+                    await stdout.WriteLineAsync($"signed {inFile.Name} as '{signer.Subject}' at {PadesLevelNames.NameOf(padesLevel)} via CSC {service} -> {outFile.FullName}");
                     return 0;
                 }
 
@@ -226,7 +226,7 @@ internal static class SignCommands
                     await PadesSigner.SignAsync(source, target, signingKey.PrivateKey, Options(signingKey.Certificate, signingKey.Chain), cancellationToken);
                 }
 
-                await stdout.WriteLineAsync($"signed {inFile.Name} as '{signingKey.Certificate.Subject}' at {ExtendCommands.LevelName(padesLevel)} -> {outFile.FullName}");
+                await stdout.WriteLineAsync($"signed {inFile.Name} as '{signingKey.Certificate.Subject}' at {PadesLevelNames.NameOf(padesLevel)} -> {outFile.FullName}");
                 return 0;
             }
             catch (Exception e) when (e is KeyResolutionException or CliUsageException or IOException or UnauthorizedAccessException or PkiTransportException

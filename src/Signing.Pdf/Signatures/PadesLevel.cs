@@ -22,3 +22,42 @@ public enum PadesLevel
     [JsonStringEnumMemberName("B-LTA")]
     BaselineLta,
 }
+
+/// <summary>The names of the PAdES levels as people and APIs write them (<c>B-B</c>, <c>B-T</c>, <c>B-LT</c>, <c>B-LTA</c>).</summary>
+public static class PadesLevelNames
+{
+    /// <summary>Every level name, lowest first.</summary>
+    public static IReadOnlyList<string> All { get; } = ["B-B", "B-T", "B-LT", "B-LTA"];
+
+    /// <summary>Reads a level name (case-insensitive); false for anything else.</summary>
+    public static bool TryParse(string? name, out PadesLevel level)
+    {
+        switch (name?.Trim().ToUpperInvariant())
+        {
+            case "B-B":
+                level = PadesLevel.BaselineB;
+                return true;
+            case "B-T":
+                level = PadesLevel.BaselineT;
+                return true;
+            case "B-LT":
+                level = PadesLevel.BaselineLT;
+                return true;
+            case "B-LTA":
+                level = PadesLevel.BaselineLta;
+                return true;
+            default:
+                level = PadesLevel.BaselineB;
+                return false;
+        }
+    }
+
+    /// <summary>The name of <paramref name="level"/>.</summary>
+    public static string NameOf(PadesLevel level) => level switch
+    {
+        PadesLevel.BaselineT => "B-T",
+        PadesLevel.BaselineLT => "B-LT",
+        PadesLevel.BaselineLta => "B-LTA",
+        _ => "B-B",
+    };
+}

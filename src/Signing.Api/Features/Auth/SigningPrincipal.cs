@@ -40,6 +40,16 @@ public static class SigningPrincipal
     public static bool BelongsTo(this ClaimsPrincipal principal, string agencyId)
         => string.Equals(principal.AgencyId(), agencyId, StringComparison.Ordinal);
 
+    /// <summary>The actor an authenticated principal stands for.</summary>
+    /// <exception cref="InvalidOperationException">The principal is anonymous.</exception>
+    public static Actor ToActor(this ClaimsPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var id = principal.Subject() ?? throw new InvalidOperationException("An anonymous principal cannot act.");
+        return new Actor(principal.FindFirstValue(KindClaim)!, id, principal.Identity!.Name!, principal.AgencyId()!,
+            [.. principal.FindAll(ClaimTypes.Role).Select(claim => claim.Value)]);
+    }
+
     private static ClaimsPrincipal Build(
         string id, string name, string agencyId, string kind, IEnumerable<string> roles, string scheme)
     {

@@ -8,6 +8,7 @@ using Signing.Api.Features.Auth;
 using Signing.Api.Features.Keys;
 using Signing.Api.Features.Limits;
 using Signing.Api.Features.Signing;
+using Signing.Api.Hosting;
 using Signing.Api.Features.Tokens;
 using Signing.Storage.Accounts;
 using Signing.Storage.Audit;
@@ -70,8 +71,8 @@ public static class CscEndpoints
         var official = csc.MapGroup("").RequireAuthorization(policy => policy.RequireRole(Roles.Official).RequireClaim(SigningPrincipal.KindClaim, "user"));
         official.MapPost("/credentials/list", ListAsync);
         official.MapPost("/credentials/info", InfoAsync);
-        official.MapPost("/credentials/authorize", AuthorizeAsync);
-        official.MapPost("/signatures/signHash", SignHashAsync);
+        official.MapPost("/credentials/authorize", AuthorizeAsync).Audited("csc.authorize");
+        official.MapPost("/signatures/signHash", SignHashAsync).Audited("csc.signHash");
         return app;
     }
 
@@ -143,8 +144,8 @@ public static class CscEndpoints
     }
 
     private static async Task<Results<Ok<object>, JsonHttpResult<CscError>>> AuthorizeAsync(
-        AuthorizeRequest request, HttpContext context, SigningKeyStore keys, SigningKeyAccess access, TokenKeys tokens,
-        CscAuthorizationStore authorizations, AuditLog audit, TimeProvider clock, CancellationToken ct)
+        AuthorizeRequest request, HttpContext context, SigningKeyStore keys, SigningService signing, TokenKeys tokens,
+        CscAuthorizationStore authorizations, AuditTrail trail, TimeProvider clock, CancellationToken ct)
     {
         var key = await OwnedCredentialAsync(context.User, request.CredentialID, keys, ct);
         if (key is null)
@@ -152,6 +153,7 @@ public static class CscEndpoints
             return Error(StatusCodes.Status400BadRequest, "invalid_request", "Invalid parameter credentialID");
         }
 
+        trail.Target = key.Id;
         var hashes = request.Hash ?? [];
         if (request.NumSignatures is not { } count || count < 1 || count > MaxSignaturesPerAuthorization || hashes.Length != count
             || !hashes.All(IsSha256Base64))
@@ -160,15 +162,14 @@ public static class CscEndpoints
                 $"numSignatures must be 1..{MaxSignaturesPerAuthorization} and hash must list exactly that many base64 SHA-256 hashes");
         }
 
-        var (_, problem) = await access.ResolveAsync(context.User, key.Id, context, ct);
-        if (problem is not null)
+        if ((await signing.ResolveKeyAsync(context.User.ToActor(), key.Id, ct)).Failure is { } failure)
         {
-            return Error(problem.StatusCode, "invalid_request", problem.ProblemDetails.Detail ?? "The credential cannot sign.");
+            return Error(failure, context);
         }
 
         if (string.IsNullOrEmpty(request.PIN) || !tokens.PinMatches(key.Pkcs11Uri!, request.PIN))
         {
-            await audit.AppendAsync(context.AuditEntry("csc.authorize", key.Id, AuditOutcome.Denied, "wrong PIN"), ct);
+            trail.Note("wrong PIN");
             return Error(StatusCodes.Status400BadRequest, "invalid_request", "Invalid PIN");
         }
 
@@ -176,15 +177,14 @@ public static class CscEndpoints
         var now = clock.GetUtcNow();
         await authorizations.CreateAsync(new CscAuthorization(
             SadHash(sad), key.Id, context.User.Subject()!, string.Join(',', hashes), count, (now + SadLifetime).ToUnixTimeMilliseconds(), null), ct);
-        await audit.AppendAsync(context.AuditEntry("csc.authorize", key.Id, AuditOutcome.Success,
-            $"numSignatures={count}; hashes={string.Join(' ', hashes.Select(h => Convert.ToHexStringLower(Convert.FromBase64String(h))))}"), ct);
+        trail.Add("numSignatures", count.ToString(System.Globalization.CultureInfo.InvariantCulture)).Add("hashes", HexList(hashes));
         // CSC names these members in capitals; a dictionary keeps them from the web JSON camel-casing.
         return TypedResults.Ok<object>(new Dictionary<string, object> { ["SAD"] = sad, ["expiresIn"] = (int)SadLifetime.TotalSeconds });
     }
 
     private static async Task<Results<Ok<object>, JsonHttpResult<CscError>>> SignHashAsync(
-        SignHashRequest request, HttpContext context, SigningKeyStore keys, SigningKeyAccess access, TokenKeys tokens,
-        CscAuthorizationStore authorizations, AuditLog audit, TimeProvider clock, CancellationToken ct)
+        SignHashRequest request, HttpContext context, SigningKeyStore keys, SigningService signing,
+        CscAuthorizationStore authorizations, AuditTrail trail, TimeProvider clock, CancellationToken ct)
     {
         var key = await OwnedCredentialAsync(context.User, request.CredentialID, keys, ct);
         if (key is null)
@@ -192,6 +192,7 @@ public static class CscEndpoints
             return Error(StatusCodes.Status400BadRequest, "invalid_request", "Invalid parameter credentialID");
         }
 
+        trail.Target = key.Id;
         var pss = request.SignAlgo == RsassaPss;
         if (request.SignAlgo is not (RsaEncryption or Sha256WithRsa or RsassaPss or EcdsaWithSha256)
             || (request.HashAlgo is not null && request.HashAlgo != Sha256)
@@ -215,16 +216,15 @@ public static class CscEndpoints
             return Error(StatusCodes.Status400BadRequest, "invalid_request", "The hashes are not the ones the SAD authorised");
         }
 
-        var (_, problem) = await access.ResolveAsync(context.User, key.Id, context, ct);
-        if (problem is not null)
+        if ((await signing.ResolveKeyAsync(context.User.ToActor(), key.Id, ct)).Failure is { } failure)
         {
-            return Error(problem.StatusCode, "invalid_request", problem.ProblemDetails.Detail ?? "The credential cannot sign.");
+            return Error(failure, context);
         }
 
-        var (tokenKey, tokenProblem) = SignEndpoints.OpenTokenKey(tokens, key);
-        if (tokenKey is null)
+        var tokenKey = signing.OpenTokenKey(key);
+        if (tokenKey.Failure is { } tokenFailure)
         {
-            return Error(StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", tokenProblem!.ProblemDetails.Detail ?? "Token unavailable");
+            return Error(tokenFailure, context);
         }
 
         if (!await authorizations.TryConsumeAsync(authorization.SadHash, now, ct))
@@ -232,10 +232,9 @@ public static class CscEndpoints
             return Error(StatusCodes.Status400BadRequest, "invalid_request", "Invalid or expired SAD (a SAD is single-use)");
         }
 
-        var signatures = hashes.Select(hash =>
-            Convert.ToBase64String(SignEndpoints.SignDigest(tokenKey.PrivateKey, Convert.FromBase64String(hash), HashAlgorithmName.SHA256, pss).Signature)).ToArray();
-        await audit.AppendAsync(context.AuditEntry("csc.signHash", key.Id, AuditOutcome.Success,
-            $"signAlgo={request.SignAlgo}; hashes={string.Join(' ', hashes.Select(h => Convert.ToHexStringLower(Convert.FromBase64String(h))))}"), ct);
+        var signatures = hashes.Select(hash => Convert.ToBase64String(
+            SigningService.SignDigest(tokenKey.Value!.PrivateKey, Convert.FromBase64String(hash), HashAlgorithmName.SHA256, pss).Signature)).ToArray();
+        trail.Add("signAlgo", request.SignAlgo).Add("hashes", HexList(hashes));
         return TypedResults.Ok<object>(new { signatures });
     }
 
@@ -254,6 +253,21 @@ public static class CscEndpoints
     private static string SadHash(string sad) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sad)));
 
     private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string HexList(IEnumerable<string> base64Hashes)
+        => string.Join(' ', base64Hashes.Select(h => Convert.ToHexStringLower(Convert.FromBase64String(h))));
+
+    // CSC clients read error/error_description, not problem details; the status and Retry-After stay those of the failure.
+    private static JsonHttpResult<CscError> Error(Failure failure, HttpContext context)
+    {
+        if (failure.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return Error(ProblemMap.StatusOf(failure.Kind), failure.Kind == FailureKind.Unavailable ? "temporarily_unavailable" : "invalid_request",
+            failure.Detail);
+    }
 
     private static JsonHttpResult<CscError> Error(int? status, string error, string description)
         => TypedResults.Json(new CscError(error, description), statusCode: status ?? StatusCodes.Status400BadRequest);

@@ -8,8 +8,8 @@ using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.Signing;
 using Signing.Api.Features.Verification;
+using Signing.Api.Hosting;
 using Signing.Pdf.Validation;
-using Signing.Storage.Audit;
 using Signing.Storage.DeskSign;
 
 namespace Signing.Api.Features.DeskSign;
@@ -69,127 +69,113 @@ public static class DeskSignEndpoints
         [property: JsonPropertyName("FileName")] string? FileName,
         [property: JsonPropertyName("FileServer")] string? FileServer);
 
-    /// <summary>Maps the desk-signing endpoints; reads and checks the <c>DeskSign</c> configuration once.</summary>
-    /// <exception cref="InvalidOperationException">The <c>DeskSign</c> configuration is unusable.</exception>
+    /// <summary>Registers the <c>DeskSign</c> options, checked at start-up.</summary>
+    public static IServiceCollection AddDeskSigning(this IServiceCollection services)
+    {
+        services.AddOptions<DeskSignOptions>().BindConfiguration(DeskSignOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeskSignOptions>>(new ProblemListValidator<DeskSignOptions>(options => options.Problems()));
+        return services;
+    }
+
+    /// <summary>Maps the desk-signing endpoints.</summary>
     public static IEndpointRouteBuilder MapDeskSignEndpoints(this IEndpointRouteBuilder app)
     {
-        var options = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(DeskSignOptions.Section).Get<DeskSignOptions>()
-            ?? new DeskSignOptions();
-        if (options.Problems() is { Count: > 0 } problems)
-        {
-            throw new InvalidOperationException($"Invalid configuration: {string.Join(" ", problems)}");
-        }
-
         var desk = app.MapGroup(Prefix).WithTags("Desk signing");
-        desk.MapPost("/sessions", (HttpContext context, SigningKeyAccess access, DeskSignSessionStore sessions, AuditLog audit,
-                IOptions<VerificationOptions> verification, TimeProvider clock, CancellationToken ct)
-                => CreateAsync(context, access, sessions, audit, verification.Value, options, clock, ct))
-            .RequireAuthorization();
-        desk.MapGet("/sessions/{sessionId}", (string sessionId, HttpContext context, DeskSignSessionStore sessions, TimeProvider clock, CancellationToken ct)
-                => StatusAsync(sessionId, context, sessions, options, clock, ct))
-            .RequireAuthorization();
+        desk.MapPost("/sessions", CreateAsync).RequireAuthorization().Audited("desksign.create");
+        desk.MapGet("/sessions/{sessionId}", StatusAsync).RequireAuthorization();
         desk.MapGet("/sessions/{sessionId}/file", SignedFileAsync).RequireAuthorization();
 
         // The download and upload URLs are opened by the desk signer on the official's PC, which holds no credential of
         // ours: the one-time token in the URL is the credential. It has 256 random bits, only its SHA-256 is stored, it
         // works once and expires with the session, and the upload is accepted only when signed with the expected key,
         // so holding a leaked URL at most reveals the one document or lets its holder fail the upload.
-        desk.MapGet("/files/{token}", DownloadAsync).AllowAnonymous();
-        desk.MapPost("/uploads/{token}", (string token, HttpContext context, DeskSignSessionStore sessions, AuditLog audit,
-                IOptions<VerificationOptions> verification, TimeProvider clock, CancellationToken ct)
-                => UploadAsync(token, context, sessions, audit, verification.Value, options, clock, ct))
-            .AllowAnonymous();
+        desk.MapGet("/files/{token}", DownloadAsync).AllowAnonymous().Audited("desksign.download");
+        desk.MapPost("/uploads/{token}", UploadAsync).AllowAnonymous().Audited("desksign.upload");
         return app;
     }
 
     private static async Task<Results<Ok<CreateResponse>, ProblemHttpResult>> CreateAsync(
-        HttpContext context, SigningKeyAccess access, DeskSignSessionStore sessions, AuditLog audit, VerificationOptions verification,
-        DeskSignOptions options, TimeProvider clock, CancellationToken ct)
+        HttpContext context, SigningService signing, DeskSignSessionStore sessions, TrustAnchors anchors, IOptions<DeskSignOptions> options,
+        AuditTrail trail, TimeProvider clock, CancellationToken ct)
     {
-        var (upload, uploadProblem) = await PdfUpload.ReadAsync(context.Request, ct);
-        if (upload is null)
+        var upload = await PdfUpload.ReadAsync(context.Request, ct);
+        if (upload.Failure is { } uploadFailure)
         {
-            await SignEndpoints.AuditAsync(audit, context, "desksign.create", null, uploadProblem!, "no document", ct);
-            return uploadProblem!;
+            trail.Note("no document");
+            return uploadFailure.ToProblem(context);
         }
 
-        await using (upload)
+        await using var input = upload.Value!;
+        trail.Target = Guid.CreateVersion7().ToString("N");
+        trail.Add("sha256", input.Sha256).Add("key", input.KeyId);
+        var session = await BuildSessionAsync(trail.Target, context.User.ToActor(), input, signing, anchors, options.Value, clock, ct);
+        if (session.Failure is { } failure)
         {
-            var sessionId = Guid.CreateVersion7().ToString("N");
-            var audited = $"sha256={upload.Sha256}; key={upload.KeyId}";
-            var (session, problem) = await BuildSessionAsync(sessionId, context, upload, access, verification, options, clock, ct);
-            if (problem is not null)
-            {
-                await SignEndpoints.AuditAsync(audit, context, "desksign.create", sessionId, problem, audited, ct);
-                return problem;
-            }
-
-            await sessions.DeleteExpiredAsync((clock.GetUtcNow() - options.RetainFor).ToUnixTimeMilliseconds(), ct);
-            var downloadToken = NewToken();
-            var uploadToken = NewToken();
-            await sessions.CreateAsync(session!, TokenHash(downloadToken), TokenHash(uploadToken), ct);
-            await audit.AppendAsync(context.AuditEntry("desksign.create", sessionId, AuditOutcome.Success, audited), ct);
-            var baseUrl = BaseUrl(context.Request, options);
-            return TypedResults.Ok(new CreateResponse(sessionId, $"{baseUrl}{Prefix}/files/{downloadToken}",
-                $"{baseUrl}{Prefix}/uploads/{uploadToken}", DateTimeOffset.FromUnixTimeMilliseconds(session!.ExpiresAt)));
+            return failure.ToProblem(context);
         }
+
+        await sessions.DeleteExpiredAsync((clock.GetUtcNow() - options.Value.RetainFor).ToUnixTimeMilliseconds(), ct);
+        var downloadToken = NewToken();
+        var uploadToken = NewToken();
+        await sessions.CreateAsync(session.Value!, TokenHash(downloadToken), TokenHash(uploadToken), ct);
+        var baseUrl = BaseUrl(context.Request, options.Value);
+        return TypedResults.Ok(new CreateResponse(trail.Target, $"{baseUrl}{Prefix}/files/{downloadToken}",
+            $"{baseUrl}{Prefix}/uploads/{uploadToken}", DateTimeOffset.FromUnixTimeMilliseconds(session.Value!.ExpiresAt)));
     }
 
-    private static async Task<(DeskSignSession? Session, ProblemHttpResult? Problem)> BuildSessionAsync(
-        string sessionId, HttpContext context, PdfUpload upload, SigningKeyAccess access, VerificationOptions verification,
-        DeskSignOptions options, TimeProvider clock, CancellationToken ct)
+    private static async Task<Result<DeskSignSession>> BuildSessionAsync(
+        string sessionId, Actor actor, PdfToSign input, SigningService signing, TrustAnchors anchors, DeskSignOptions options,
+        TimeProvider clock, CancellationToken ct)
     {
-        var (key, keyProblem) = await access.ResolveAsync(context.User, upload.KeyId, context, ct);
-        if (keyProblem is not null)
+        var key = await signing.ResolveKeyAsync(actor, input.KeyId, ct);
+        if (key.Failure is { } keyFailure)
         {
-            return (null, keyProblem);
+            return keyFailure;
         }
 
-        if (upload.Document.Length > options.MaxDocumentBytes)
+        if (input.Document.Length > options.MaxDocumentBytes)
         {
-            return (null, SigningKeyAccess.Problem(StatusCodes.Status413PayloadTooLarge, "Document too large for desk signing",
-                $"The document has {upload.Document.Length} bytes; desk signing keeps at most {options.MaxDocumentBytes} (DeskSign:MaxDocumentBytes)."));
+            return new Failure(FailureKind.TooLarge, "document-too-large", "Document too large for desk signing",
+                $"The document has {input.Document.Length} bytes; desk signing keeps at most {options.MaxDocumentBytes} (DeskSign:MaxDocumentBytes).");
         }
 
-        var original = new byte[upload.Document.Length];
-        upload.Document.Position = 0;
-        await upload.Document.ReadExactlyAsync(original, ct);
+        var original = new byte[input.Document.Length];
+        input.Document.Position = 0;
+        await input.Document.ReadExactlyAsync(original, ct);
         using var stream = new MemoryStream(original, writable: false);
-        var report = await new PdfSignatureValidator(ValidationOptions(verification, clock)).ValidateAsync(stream, ct);
+        var report = await new PdfSignatureValidator(ValidationOptions(anchors, clock)).ValidateAsync(stream, ct);
         if (report.FormatProblem is { } formatProblem)
         {
-            return (null, SigningKeyAccess.Problem(StatusCodes.Status422UnprocessableEntity, "Unreadable PDF",
-                $"The document cannot be signed at the desk: {formatProblem}"));
+            return new Failure(FailureKind.Unprocessable, "unreadable-pdf", "Unreadable PDF", $"The document cannot be signed at the desk: {formatProblem}");
         }
 
-        var fileName = (await context.Request.ReadFormAsync(ct)).Files.GetFile("file")?.FileName is { Length: > 0 } posted
-            ? Path.GetFileName(posted)
-            : "document.pdf";
+        var fileName = input.FileName is { Length: > 0 } posted ? Path.GetFileName(posted) : "document.pdf";
         fileName = fileName.Length > MaxFileNameLength ? fileName[..MaxFileNameLength] : fileName;
         var now = clock.GetUtcNow();
-        return (new DeskSignSession(sessionId, key!.AgencyId, key.Id, context.User.Subject()!, fileName, original, upload.Sha256,
-            report.Signatures.Count, key.Thumbprint, now.ToUnixTimeMilliseconds(), (now + options.SessionLifetime).ToUnixTimeMilliseconds(),
-            null, null, null), null);
+        var signingKey = key.Value!;
+        return new DeskSignSession(sessionId, signingKey.AgencyId, signingKey.Id, actor.Id, fileName, original, input.Sha256,
+            report.Signatures.Count, signingKey.Thumbprint, now.ToUnixTimeMilliseconds(), (now + options.SessionLifetime).ToUnixTimeMilliseconds(),
+            null, null, null);
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadAsync(
-        string token, HttpContext context, DeskSignSessionStore sessions, AuditLog audit, TimeProvider clock, CancellationToken ct)
+        string token, HttpContext context, DeskSignSessionStore sessions, AuditTrail trail, TimeProvider clock, CancellationToken ct)
     {
         var session = await sessions.ClaimDownloadAsync(TokenHash(token), clock.GetUtcNow().ToUnixTimeMilliseconds(), ct);
         if (session is null)
         {
             // Unknown, used and expired look alike, so a guesser learns nothing about which tokens once existed.
-            return SigningKeyAccess.Problem(StatusCodes.Status404NotFound, "File not found",
-                "This download link is unknown, was used already, or has expired; ask for a new signing session.");
+            return new Failure(FailureKind.NotFound, "file-not-found", "File not found",
+                "This download link is unknown, was used already, or has expired; ask for a new signing session.").ToProblem(context);
         }
 
-        await audit.AppendAsync(DeskSignerEntry(context, session, "desksign.download", AuditOutcome.Success, $"sha256={session.OriginalSha256}"), ct);
+        DeskSignerActs(trail, session).Add("sha256", session.OriginalSha256);
         return TypedResults.File(session.OriginalPdf, "application/pdf", session.FileName);
     }
 
     private static async Task<JsonHttpResult<UploadReply>> UploadAsync(
-        string token, HttpContext context, DeskSignSessionStore sessions, AuditLog audit, VerificationOptions verification,
-        DeskSignOptions options, TimeProvider clock, CancellationToken ct)
+        string token, HttpContext context, DeskSignSessionStore sessions, TrustAnchors anchors, IOptions<DeskSignOptions> options,
+        AuditTrail trail, TimeProvider clock, CancellationToken ct)
     {
         var session = await sessions.FindByUploadTokenAsync(TokenHash(token), ct);
         if (session is null)
@@ -197,31 +183,30 @@ public static class DeskSignEndpoints
             return Reply(StatusCodes.Status404NotFound, StatusUnknownSession, "This upload link is unknown; ask for a new signing session.");
         }
 
+        DeskSignerActs(trail, session);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var (httpStatus, deskStatus, message, signed) = await CheckUploadAsync(context, session, verification, options, clock, now, ct);
-        var details = $"original={session.OriginalSha256}; key={session.KeyId}";
+        var (httpStatus, deskStatus, message, signed) = await CheckUploadAsync(context, session, anchors, options.Value, clock, now, ct);
         if (signed is null)
         {
-            await audit.AppendAsync(DeskSignerEntry(context, session, "desksign.upload", AuditOutcome.Denied, $"{details}; status={deskStatus}; {message}"), ct);
+            trail.Add("original", session.OriginalSha256).Add("key", session.KeyId).Note($"desk status={deskStatus}; {message}");
             return Reply(httpStatus, deskStatus, message);
         }
 
         var signedSha256 = Convert.ToHexStringLower(SHA256.HashData(signed.Value.Pdf));
-        details = $"sha256={signedSha256}; {details}; indication={signed.Value.Indication}";
+        trail.Add("sha256", signedSha256).Add("original", session.OriginalSha256).Add("key", session.KeyId).Add("indication", signed.Value.Indication);
         if (!await sessions.TryCompleteAsync(session.Id, signed.Value.Pdf, signedSha256, now, ct))
         {
             const string lost = "The document was signed already (or the session expired) while this upload ran; it is accepted once.";
-            await audit.AppendAsync(DeskSignerEntry(context, session, "desksign.upload", AuditOutcome.Denied, $"{details}; status={StatusAlreadySigned}; {lost}"), ct);
+            trail.Note($"desk status={StatusAlreadySigned}; {lost}");
             return Reply(StatusCodes.Status409Conflict, StatusAlreadySigned, lost);
         }
 
-        await audit.AppendAsync(DeskSignerEntry(context, session, "desksign.upload", AuditOutcome.Success, details), ct);
         return TypedResults.Json(new UploadReply(StatusAccepted, "Đã nhận văn bản đã ký (signed document accepted).", SignedFileName(session.FileName),
-            $"{BaseUrl(context.Request, options)}{Prefix}/sessions/{session.Id}/file"), statusCode: StatusCodes.Status200OK);
+            $"{BaseUrl(context.Request, options.Value)}{Prefix}/sessions/{session.Id}/file"), statusCode: StatusCodes.Status200OK);
     }
 
     private static async Task<(int HttpStatus, int DeskStatus, string Message, (byte[] Pdf, string Indication)? Signed)> CheckUploadAsync(
-        HttpContext context, DeskSignSession session, VerificationOptions verification, DeskSignOptions options, TimeProvider clock,
+        HttpContext context, DeskSignSession session, TrustAnchors anchors, DeskSignOptions options, TimeProvider clock,
         long now, CancellationToken ct)
     {
         if (session.SignedAt is not null)
@@ -259,21 +244,23 @@ public static class DeskSignEndpoints
             await source.ReadExactlyAsync(uploaded, ct);
         }
 
-        var outcome = await DeskSignUploadCheck.CheckAsync(session, uploaded, ValidationOptions(verification, clock), ct);
+        var outcome = await AddedSignatureCheck.CheckAsync(session.OriginalPdf, (int)session.OriginalSignatures, uploaded, session.ExpectedThumbprint,
+            $"the certificate registered for key '{session.KeyId}'", ValidationOptions(anchors, clock), ct);
         return outcome.Refusal is { } refusal
             ? (StatusCodes.Status400BadRequest, StatusRefused, refusal, null)
             : (StatusCodes.Status200OK, StatusAccepted, "", (uploaded, outcome.Signature!.Indication.ToString()));
     }
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> StatusAsync(
-        string sessionId, HttpContext context, DeskSignSessionStore sessions, DeskSignOptions options, TimeProvider clock, CancellationToken ct)
+        string sessionId, HttpContext context, DeskSignSessionStore sessions, IOptions<DeskSignOptions> deskOptions, TimeProvider clock, CancellationToken ct)
     {
         var session = await sessions.FindAsync(sessionId, ct);
         if (!IsCreator(context, session))
         {
-            return SessionNotFound(sessionId);
+            return SessionNotFound(sessionId, context);
         }
 
+        var options = deskOptions.Value;
         var status = session!.Status(clock.GetUtcNow().ToUnixTimeMilliseconds());
         return TypedResults.Ok(new SessionResponse(session.Id, status, session.KeyId, session.FileName, session.OriginalSha256, session.SignedSha256,
             DateTimeOffset.FromUnixTimeMilliseconds(session.ExpiresAt),
@@ -287,31 +274,36 @@ public static class DeskSignEndpoints
         var session = await sessions.FindAsync(sessionId, ct);
         if (!IsCreator(context, session))
         {
-            return SessionNotFound(sessionId);
+            return SessionNotFound(sessionId, context);
         }
 
         return await sessions.SignedPdfAsync(sessionId, ct) is { } signed
             ? TypedResults.File(signed, "application/pdf", SignedFileName(session!.FileName))
-            : SigningKeyAccess.Problem(StatusCodes.Status409Conflict, "Not signed yet",
-                $"Desk-signing session '{sessionId}' has no signed document (yet); see GET {Prefix}/sessions/{sessionId}.");
+            : new Failure(FailureKind.Conflict, "not-signed-yet", "Not signed yet",
+                $"Desk-signing session '{sessionId}' has no signed document (yet); see GET {Prefix}/sessions/{sessionId}.").ToProblem(context);
     }
 
     // Only the principal that created the session sees it; anyone else, in another agency or not, gets the same 404.
     private static bool IsCreator(HttpContext context, DeskSignSession? session)
         => session is not null && context.User.BelongsTo(session.AgencyId) && session.CreatedBy == context.User.Subject();
 
-    private static ProblemHttpResult SessionNotFound(string sessionId)
-        => SigningKeyAccess.Problem(StatusCodes.Status404NotFound, "Session not found", $"No desk-signing session '{sessionId}' of yours.");
+    private static ProblemHttpResult SessionNotFound(string sessionId, HttpContext context)
+        => new Failure(FailureKind.NotFound, "session-not-found", "Session not found", $"No desk-signing session '{sessionId}' of yours.").ToProblem(context);
 
-    private static PdfValidationOptions ValidationOptions(VerificationOptions verification, TimeProvider clock)
-        => new() { TrustAnchors = verification.LoadTrustAnchors(), OnlineRevocation = null, Time = clock };
+    private static PdfValidationOptions ValidationOptions(TrustAnchors anchors, TimeProvider clock)
+        => new() { TrustAnchors = anchors.Certificates, OnlineRevocation = null, Time = clock };
 
     private static JsonHttpResult<UploadReply> Reply(int httpStatus, int deskStatus, string message)
         => TypedResults.Json(new UploadReply(deskStatus, message, null, null), statusCode: httpStatus);
 
-    // The upload comes from the desk signer, not from a principal of ours: the actor names the key it had to sign with.
-    private static AuditEntry DeskSignerEntry(HttpContext context, DeskSignSession session, string action, string outcome, string details)
-        => new($"desk-signer:{session.KeyId}", session.AgencyId, action, session.Id, outcome, context.Connection.RemoteIpAddress?.ToString(), details);
+    // The desk signer holds no credential of ours: the actor names the key it had to sign with.
+    private static AuditTrail DeskSignerActs(AuditTrail trail, DeskSignSession session)
+    {
+        trail.Actor = $"desk-signer:{session.KeyId}";
+        trail.AgencyId = session.AgencyId;
+        trail.Target = session.Id;
+        return trail;
+    }
 
     private static string SignedFileName(string original)
         => $"{Path.GetFileNameWithoutExtension(original)}.signed.pdf";

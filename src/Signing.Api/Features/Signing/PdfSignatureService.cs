@@ -36,37 +36,32 @@ public sealed record PdfSignatureRequest(
 /// rect-placed signature parses its document once.
 /// </summary>
 public sealed class PdfSignatureService(
-    IOptions<SigningOptions> options, IOptions<Limits.SigningLimitsOptions> limits, IOptions<Verification.VerificationOptions> verification,
-    IHttpClientFactory httpClients, RevocationChecker revocation, IHostEnvironment environment, IConfiguration configuration)
+    IOptions<SigningOptions> options, IOptions<Limits.SigningLimitsOptions> limits, Verification.TrustAnchors trustAnchors,
+    IHttpClientFactory httpClients, RevocationChecker revocation)
 {
-    /// <summary>PAdES baseline B-B.</summary>
-    public const string LevelB = "B-B";
-
-    /// <summary>PAdES baseline B-T.</summary>
-    public const string LevelT = "B-T";
-
-    /// <summary>PAdES B-LT: B-T plus a /DSS revision with the validation data.</summary>
-    public const string LevelLT = "B-LT";
-
-    /// <summary>PAdES B-LTA: B-LT plus a document timestamp.</summary>
-    public const string LevelLta = "B-LTA";
+    /// <summary>The level signed when the caller names none.</summary>
+    public const string DefaultLevel = "B-B";
 
     /// <summary>Bounds for every read of a document to sign, including <c>Limits:MaxPages</c>.</summary>
     public PdfReaderLimits ReaderLimits => PdfReaderLimits.Default with { MaxPages = limits.Value.MaxPages };
 
     /// <summary>Why two-step signing cannot produce <paramref name="level"/>, or null when it can (B-B, B-T).</summary>
-    public string? UnsupportedInTwoSteps(string level) => level is LevelLT or LevelLta
+    public string? UnsupportedInTwoSteps(string level) => PadesLevelNames.TryParse(level, out var parsed) && parsed >= PadesLevel.BaselineLT
         ? $"Two-step signing produces B-B or B-T; sign at B-T and extend the result to {level}."
         : Unsupported(level);
 
     /// <summary>Why <paramref name="level"/> cannot be signed, or null when it can.</summary>
-    public string? Unsupported(string level) => level switch
+    public string? Unsupported(string level)
     {
-        LevelB => null,
-        LevelT or LevelLT or LevelLta when !string.IsNullOrWhiteSpace(options.Value.TsaUrl) => null,
-        LevelT or LevelLT or LevelLta => $"Level {level} needs a time-stamping authority: configure Signing:TsaUrl.",
-        _ => $"Level '{level}' is unknown; use B-B, B-T, B-LT or B-LTA.",
-    };
+        if (!PadesLevelNames.TryParse(level, out var parsed))
+        {
+            return $"Level '{level}' is unknown; use {string.Join(", ", PadesLevelNames.All)}.";
+        }
+
+        return parsed == PadesLevel.BaselineB || !string.IsNullOrWhiteSpace(options.Value.TsaUrl)
+            ? null
+            : $"Level {level} needs a time-stamping authority: configure Signing:TsaUrl.";
+    }
 
     /// <summary>Signs <paramref name="input"/> into <paramref name="output"/> with a key the service holds.</summary>
     public async Task SignAsync(Stream input, Stream output, PdfSignatureRequest request, AsymmetricAlgorithm key,
@@ -80,7 +75,7 @@ public sealed class PdfSignatureService(
             Revocation = level >= PadesLevel.BaselineLT ? revocation : null,
             // The DSS needs every issuer up to the anchor, which the registered chain usually stops short of.
             ValidationCertificates = level >= PadesLevel.BaselineLT
-                ? [.. chain, .. verification.Value.LoadTrustAnchors(environment, configuration)]
+                ? [.. chain, .. trustAnchors.Certificates]
                 : chain,
         }, ct);
     }
@@ -116,13 +111,7 @@ public sealed class PdfSignatureService(
     {
         Certificate = certificate,
         Chain = chain,
-        Level = request.Level switch
-        {
-            LevelT => PadesLevel.BaselineT,
-            LevelLT => PadesLevel.BaselineLT,
-            LevelLta => PadesLevel.BaselineLta,
-            _ => PadesLevel.BaselineB,
-        },
+        Level = PadesLevelNames.TryParse(request.Level, out var level) ? level : PadesLevel.BaselineB,
         Pdf = new PdfSignatureOptions
         {
             Reason = request.Reason,
@@ -136,7 +125,7 @@ public sealed class PdfSignatureService(
 
     private async Task<byte[]> TimestampIfNeededAsync(byte[] cms, string level, CancellationToken ct)
     {
-        if (level != LevelT)
+        if (!PadesLevelNames.TryParse(level, out var parsed) || parsed != PadesLevel.BaselineT)
         {
             return cms;
         }

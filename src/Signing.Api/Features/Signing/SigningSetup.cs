@@ -6,7 +6,7 @@ namespace Signing.Api.Features.Signing;
 /// <summary>Registers the signing options, key access checks and the PAdES signing service.</summary>
 public static class SigningSetup
 {
-    /// <summary>Adds <see cref="SigningKeyAccess"/>, <see cref="PdfSignatureService"/> and the HTTP clients they use.</summary>
+    /// <summary>Adds <see cref="SigningService"/>, <see cref="PdfSignatureService"/> and the HTTP clients they use.</summary>
     public static IServiceCollection AddSigningServices(this IServiceCollection services)
     {
         services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.Section).ValidateOnStart();
@@ -14,7 +14,7 @@ public static class SigningSetup
         services.AddHttpClient(KeyRevocationCache.HttpClientName);
         services.AddHttpClient(nameof(PdfSignatureService));
         services.AddSingleton<KeyRevocationCache>();
-        services.AddSingleton<SigningKeyAccess>();
+        services.AddSingleton<SigningService>();
         services.AddSingleton<PdfSignatureService>();
         services.AddHostedService<ExpiredOperationSweeper>();
         return services;

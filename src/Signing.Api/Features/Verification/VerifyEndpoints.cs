@@ -5,6 +5,7 @@ using Signing.Api.Features.Audit;
 using Signing.Api.Features.Keys;
 using Signing.Api.Features.Limits;
 using Signing.Api.Features.Signing;
+using Signing.Api.Hosting;
 using Signing.Pki.Revocation;
 using Signing.Pki.Validation;
 using Signing.Storage.Audit;
@@ -30,41 +31,6 @@ public sealed class VerificationOptions
     public IReadOnlyList<string> Problems() => !string.IsNullOrWhiteSpace(TrustAnchorsFile) && !File.Exists(TrustAnchorsFile)
         ? [$"Verification:TrustAnchorsFile '{TrustAnchorsFile}' does not exist."]
         : [];
-
-    // The anchors are read once: the files do not change while the service runs, and every verification and
-    // B-LT signature needs them. Callers must not change the collections.
-    private X509Certificate2Collection? _configured;
-    private X509Certificate2Collection? _withDevelopmentDefault;
-
-    /// <summary>The anchors in <see cref="TrustAnchorsFile"/> (none when it is not set).</summary>
-    public X509Certificate2Collection LoadTrustAnchors() => _configured ??= ReadConfigured();
-
-    /// <summary>The configured anchors; in Development without any, the dev PKI's root (the GCC G2 stand-in).</summary>
-    public X509Certificate2Collection LoadTrustAnchors(IHostEnvironment environment, IConfiguration configuration)
-        => _withDevelopmentDefault ??= ReadTrustAnchors(environment, configuration);
-
-    private X509Certificate2Collection ReadConfigured()
-    {
-        var anchors = new X509Certificate2Collection();
-        if (!string.IsNullOrWhiteSpace(TrustAnchorsFile))
-        {
-            anchors.ImportFromPemFile(TrustAnchorsFile);
-        }
-
-        return anchors;
-    }
-
-    private X509Certificate2Collection ReadTrustAnchors(IHostEnvironment environment, IConfiguration configuration)
-    {
-        var anchors = new X509Certificate2Collection(LoadTrustAnchors());
-        var devRoot = Path.Combine(configuration["DevPki:Directory"] ?? Path.Combine(configuration["Storage:DataDirectory"] ?? "data", "pki"), "root.pem");
-        if (anchors.Count == 0 && environment.IsDevelopment() && File.Exists(devRoot))
-        {
-            anchors.ImportFromPemFile(devRoot);
-        }
-
-        return anchors;
-    }
 }
 
 /// <summary>
@@ -76,8 +42,8 @@ public static class VerifyEndpoints
     public static IEndpointRouteBuilder MapVerifyEndpoints(this IEndpointRouteBuilder app)
     {
         var verify = app.MapGroup("/api/v1/verify").WithTags("Verification").RequireRateLimiting(SigningLimits.PolicyName);
-        verify.MapPost("/cms", VerifyCmsAsync);
-        verify.MapPost("/pdf", VerifyPdfAsync);
+        verify.MapPost("/cms", VerifyCmsAsync).Audited("verify.cms");
+        verify.MapPost("/pdf", VerifyPdfAsync).Audited("verify.pdf");
         return app;
     }
 
@@ -86,11 +52,15 @@ public static class VerifyEndpoints
     {
         services.AddOptions<VerificationOptions>().BindConfiguration(VerificationOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<VerificationOptions>>(new Hosting.ProblemListValidator<VerificationOptions>(options => options.Problems()));
+        services.AddSingleton(provider => TrustAnchors.Load(
+            provider.GetRequiredService<IOptions<VerificationOptions>>().Value,
+            provider.GetRequiredService<IHostEnvironment>(),
+            provider.GetRequiredService<IConfiguration>()));
         return services;
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> VerifyCmsAsync(
-        HttpContext context, IOptions<VerificationOptions> options, RevocationChecker revocation, AuditLog audit,
+        HttpContext context, IOptions<VerificationOptions> options, TrustAnchors anchors, RevocationChecker revocation, AuditTrail trail,
         TimeProvider clock, CancellationToken ct)
     {
         byte[] cms;
@@ -102,7 +72,7 @@ public static class VerifyEndpoints
             var file = form.Files.GetFile("file");
             if (file is null)
             {
-                return SigningKeyAccess.Problem(StatusCodes.Status400BadRequest, "Missing file", "The multipart form has no 'file' field holding the CMS signature.");
+                return Failure.BadInput("Missing file", "The multipart form has no 'file' field holding the CMS signature.", "file").ToProblem(context);
             }
 
             cms = await ReadAllAsync(file, ct);
@@ -110,8 +80,9 @@ public static class VerifyEndpoints
             {
                 if (detached.Length > options.Value.MaxDetachedContentBytes)
                 {
-                    return SigningKeyAccess.Problem(StatusCodes.Status413PayloadTooLarge, "Content too large",
-                        $"The detached content has {detached.Length} bytes; the limit is {options.Value.MaxDetachedContentBytes} (Verification:MaxDetachedContentBytes).");
+                    return new Failure(FailureKind.TooLarge, "content-too-large", "Content too large",
+                        $"The detached content has {detached.Length} bytes; the limit is {options.Value.MaxDetachedContentBytes} (Verification:MaxDetachedContentBytes).")
+                        { Field = "content" }.ToProblem(context);
                 }
 
                 content = await ReadAllAsync(detached, ct);
@@ -126,27 +97,25 @@ public static class VerifyEndpoints
 
         if (cms.Length == 0)
         {
-            return SigningKeyAccess.Problem(StatusCodes.Status400BadRequest, "Missing signature", "Send the CMS (DER or PEM) as the body or as the form field 'file'.");
+            return Failure.BadInput("Missing signature", "Send the CMS (DER or PEM) as the body or as the form field 'file'.").ToProblem(context);
         }
 
         var verifier = new CmsSignatureVerifier(
-            new CertificatePathValidator(options.Value.LoadTrustAnchors(), options.Value.CheckRevocation ? revocation : null), clock);
+            new CertificatePathValidator(anchors.Certificates, options.Value.CheckRevocation ? revocation : null), clock);
         var report = await verifier.VerifyAsync(cms, content, ct);
-        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(cms));
-        await audit.AppendAsync(context.AuditEntry("verify.cms", null, AuditOutcome.Success,
-            $"sha256={digest}; indication={report.Indication}; signer={report.SignerSubject}"), ct);
+        trail.Add("sha256", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(cms)))
+            .Add("indication", report.Indication.ToString()).Add("signer", report.SignerSubject);
         return TypedResults.Content(report.ToJson(), "application/json");
     }
 
     private static async Task<Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> VerifyPdfAsync(
-        HttpContext context, IOptions<VerificationOptions> options, RevocationChecker revocation, AuditLog audit,
-        TimeProvider clock, IWebHostEnvironment environment, IConfiguration configuration, CancellationToken ct,
-        string? format = null, string? lang = null)
+        HttpContext context, IOptions<VerificationOptions> options, TrustAnchors anchors, RevocationChecker revocation, AuditTrail trail,
+        TimeProvider clock, CancellationToken ct, string? format = null, string? lang = null)
     {
         if (format is not (null or "json" or "pdf") || lang is not (null or "vi" or "en"))
         {
-            return SigningKeyAccess.Problem(StatusCodes.Status400BadRequest, "Unknown format",
-                "format is json (default) or pdf (a readable report); lang is vi (default) or en.");
+            return Failure.BadInput("Unknown format", "format is json (default) or pdf (a readable report); lang is vi (default) or en.",
+                format is not (null or "json" or "pdf") ? "format" : "lang").ToProblem(context);
         }
 
         // The validator seeks through the document: it is buffered like a signing upload (hashed on the way in).
@@ -158,7 +127,7 @@ public static class VerifyEndpoints
             var form = await request.ReadFormAsync(ct);
             if (form.Files.GetFile("file") is not { } file)
             {
-                return SigningKeyAccess.Problem(StatusCodes.Status400BadRequest, "Missing file", "The multipart form has no 'file' field holding the PDF.");
+                return Failure.BadInput("Missing file", "The multipart form has no 'file' field holding the PDF.", "file").ToProblem(context);
             }
 
             await using var upload = file.OpenReadStream();
@@ -172,20 +141,20 @@ public static class VerifyEndpoints
         await using var ownedDocument = document;
         if (document.Length == 0)
         {
-            return SigningKeyAccess.Problem(StatusCodes.Status400BadRequest, "Missing document", "Send the PDF as the body or as the form field 'file'.");
+            return Failure.BadInput("Missing document", "Send the PDF as the body or as the form field 'file'.").ToProblem(context);
         }
 
         var validator = new global::Signing.Pdf.Validation.PdfSignatureValidator(new global::Signing.Pdf.Validation.PdfValidationOptions
         {
-            TrustAnchors = options.Value.LoadTrustAnchors(environment, configuration),
+            TrustAnchors = anchors.Certificates,
             OnlineRevocation = options.Value.CheckRevocation
                 ? revocation
                 : null,
             Time = clock,
         });
         var report = await validator.ValidateAsync(document, ct);
-        await audit.AppendAsync(context.AuditEntry("verify.pdf", null, AuditOutcome.Success,
-            $"sha256={digest}; indication={report.Indication}; signatures={report.Signatures.Count}"), ct);
+        trail.Add("sha256", digest).Add("indication", report.Indication.ToString())
+            .Add("signatures", report.Signatures.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (format == "pdf")
         {
             using var readable = new MemoryStream();

@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Signing.Pki.Validation;
+
+namespace Signing.Pdf.Validation;
+
+/// <summary>
+/// Decides whether a document someone else signed is the original with exactly one new signature, by the expected
+/// certificate, appended as an incremental update: what the desk signer uploads, and what every step of a
+/// signature request must produce from the revision it was shown.
+/// </summary>
+/// <remarks>
+/// The new signature must not be TOTAL_FAILED (a broken digest, signature value or byte range, or a change after
+/// signing that modification analysis rejects), but INDETERMINATE is accepted: the check may run offline, so a desk
+/// token's chain or revocation status may not be established here, and the signer is instead pinned to the
+/// certificate the agency registered (which the key registry checked). The caller records the indication.
+/// </remarks>
+public static class AddedSignatureCheck
+{
+    /// <summary>The accepted document's new signature, or why the document is refused.</summary>
+    /// <param name="Signature">The new signature's report when accepted.</param>
+    /// <param name="Refusal">Why the document is refused, in words for the person who signed; null when accepted.</param>
+    public sealed record Outcome(PdfSignatureValidationReport? Signature, string? Refusal)
+    {
+        /// <summary>True when the document was accepted.</summary>
+        public bool Accepted => Refusal is null;
+    }
+
+    /// <summary>Checks <paramref name="signed"/> against <paramref name="original"/>.</summary>
+    /// <param name="original">The exact revision the signer was given.</param>
+    /// <param name="originalSignatures">How many signatures <paramref name="original"/> holds.</param>
+    /// <param name="signed">What came back.</param>
+    /// <param name="expectedThumbprint">The lower-case hex SHA-256 of the certificate that must have signed.</param>
+    /// <param name="expectedSigner">Names the expected certificate in refusals, e.g. "the certificate registered for key 'k1'".</param>
+    /// <param name="validation">How to validate the new signature.</param>
+    /// <param name="ct">Cancellation.</param>
+    public static async Task<Outcome> CheckAsync(
+        ReadOnlyMemory<byte> original, int originalSignatures, byte[] signed, string expectedThumbprint, string expectedSigner,
+        PdfValidationOptions validation, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(signed);
+        if (signed.AsSpan().SequenceEqual(original.Span))
+        {
+            return Refuse("The uploaded file is the original unchanged: it has no new signature.");
+        }
+
+        if (signed.Length <= original.Length || !signed.AsSpan(0, original.Length).SequenceEqual(original.Span))
+        {
+            return Refuse("The uploaded file does not start with the original document unchanged: sign it as an incremental update, without rewriting it.");
+        }
+
+        using var stream = new MemoryStream(signed, writable: false);
+        var report = await new PdfSignatureValidator(validation).ValidateAsync(stream, ct);
+        if (report.FormatProblem is { } formatProblem)
+        {
+            return Refuse($"The uploaded file is not a readable PDF: {formatProblem}");
+        }
+
+        var expectedCount = originalSignatures + 1;
+        if (report.Signatures.Count != expectedCount)
+        {
+            return Refuse($"The uploaded file has {report.Signatures.Count} signature(s); the original had {originalSignatures}, so exactly {expectedCount} were expected.");
+        }
+
+        // The new signature is the one whose byte range reaches furthest: every original signature ends inside the original.
+        var added = report.Signatures.MaxBy(EndOfByteRange)!;
+        if (added.Kind != PdfSignatureKind.Signature)
+        {
+            return Refuse($"The new signature '{added.FieldName}' is a document time-stamp, not a signature of a person or an agency.");
+        }
+
+        if (added.Coverage != ByteRangeCoverage.EntireFile)
+        {
+            return Refuse($"The new signature '{added.FieldName}' does not cover the entire uploaded file (coverage {added.Coverage}).");
+        }
+
+        if (added.Indication == Indication.TotalFailed)
+        {
+            return Refuse($"The new signature '{added.FieldName}' is invalid ({added.SubIndication}): {string.Join("; ", added.Validation.Checks.Where(check => check.Outcome == CheckOutcome.Failed).Select(check => check.Detail))}");
+        }
+
+        if (added.Validation.SignerCertificate is not { } signerDer)
+        {
+            return Refuse($"The new signature '{added.FieldName}' names no signer certificate.");
+        }
+
+        var signerBytes = Convert.FromBase64String(signerDer);
+        var thumbprint = Convert.ToHexStringLower(SHA256.HashData(signerBytes));
+        if (!string.Equals(thumbprint, expectedThumbprint, StringComparison.OrdinalIgnoreCase))
+        {
+            using var signer = X509CertificateLoader.LoadCertificate(signerBytes);
+            return Refuse($"The new signature was made with the certificate '{signer.Subject}' (SHA-256 {thumbprint}), not {expectedSigner}.");
+        }
+
+        return new Outcome(added, null);
+    }
+
+    private static long EndOfByteRange(PdfSignatureValidationReport signature)
+        => signature.ByteRange.Count == 4 ? signature.ByteRange[2] + signature.ByteRange[3] : 0;
+
+    private static Outcome Refuse(string reason) => new(null, reason);
+}
