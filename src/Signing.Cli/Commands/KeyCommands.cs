@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Signing.Pki.Names;
+using Signing.Pki.Requests;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Cli.Tokens;
@@ -95,25 +97,24 @@ internal static class KeyCommands
         var options = new TokenCliOptions().AddTo(command, withPin: true);
         command.SetAction((parseResult, _) => TokenCommandAction.Run(parseResult, writer =>
         {
-            X500DistinguishedName subjectName;
+            SubjectName subjectName;
             try
             {
-                subjectName = new X500DistinguishedName(parseResult.GetValue(subject)!, X500DistinguishedNameFlags.UseCommas | X500DistinguishedNameFlags.UseUTF8Encoding | X500DistinguishedNameFlags.Reversed);
+                subjectName = SubjectName.Parse(parseResult.GetValue(subject)!);
             }
-            catch (CryptographicException e)
+            catch (FormatException e)
             {
-                throw new CliUsageException($"--subject is not a distinguished name: {e.Message}");
+                throw new CliUsageException($"--subject is not a subject name: {e.Message}");
             }
 
             using var signingKey = OpenKey(parseResult, options, parseResult.GetValue(key)!);
-            var request = signingKey.PrivateKey switch
+            if (signingKey.PrivateKey is not (RSA or ECDsa))
             {
-                RSA rsa => new CertificateRequest(subjectName, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
-                ECDsa ec => new CertificateRequest(subjectName, ec, ec.KeySize > 256 ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA256),
-                _ => throw new CliUsageException("Only RSA and EC keys can make a request."),
-            };
+                throw new CliUsageException("Only RSA and EC keys can make a request.");
+            }
+
             var file = parseResult.GetValue(output)!;
-            File.WriteAllText(file.FullName, request.CreateSigningRequestPem());
+            File.WriteAllText(file.FullName, SigningRequests.CreatePem(subjectName, signingKey.PrivateKey));
             writer.WriteLine($"wrote {file.FullName}");
             return 0;
         }));

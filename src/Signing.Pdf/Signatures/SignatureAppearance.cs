@@ -1,40 +1,8 @@
 using System.Globalization;
 
+using Signing.Pdf.Drawing;
+
 namespace Signing.Pdf.Signatures;
-
-/// <summary>A rectangle in PDF user space (points, origin at the page's lower-left corner).</summary>
-/// <param name="X">Left edge.</param>
-/// <param name="Y">Bottom edge.</param>
-/// <param name="Width">Width.</param>
-/// <param name="Height">Height.</param>
-public readonly record struct PdfRectangle(double X, double Y, double Width, double Height)
-{
-    /// <summary>Parses "x,y,w,h".</summary>
-    /// <param name="text">Four comma-separated numbers.</param>
-    /// <exception cref="FormatException">Not four numbers, or a non-positive size.</exception>
-    public static PdfRectangle Parse(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var parts = text.Split(',');
-        var numbers = new double[4];
-        if (parts.Length != 4 || !parts.Select((p, i) => double.TryParse(p.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i])).All(ok => ok)
-            || numbers.Any(n => !double.IsFinite(n)) || numbers[2] <= 0 || numbers[3] <= 0)
-        {
-            throw new FormatException($"'{text}' is not a rectangle 'x,y,width,height' with a positive size");
-        }
-
-        return new PdfRectangle(numbers[0], numbers[1], numbers[2], numbers[3]);
-    }
-
-    /// <summary>The rectangle covering the left third of <paramref name="signatureImage"/> where an agency seal goes (Decree 30):
-    /// a square as tall as the image, whose right edge is one third into the image.</summary>
-    /// <param name="signatureImage">Where the official's signature image is.</param>
-    public static PdfRectangle SealOver(PdfRectangle signatureImage)
-    {
-        var side = signatureImage.Height;
-        return new PdfRectangle(signatureImage.X + (signatureImage.Width / 3) - side, signatureImage.Y, side, side);
-    }
-}
 
 /// <summary>
 /// A visible signature (Decree 30/2020): the handwritten-signature image with optional text lines, an agency seal image over
@@ -44,7 +12,7 @@ public readonly record struct PdfRectangle(double X, double Y, double Width, dou
 public sealed record SignatureAppearance
 {
     /// <summary>The default font: Liberation Serif from Debian's fonts-liberation, metric-compatible with Times New Roman.</summary>
-    public const string DefaultFontPath = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf";
+    public const string DefaultFontPath = DocumentFonts.SerifPath;
 
     /// <summary>The 1-based page number.</summary>
     public int PageNumber { get; init; } = 1;
@@ -74,7 +42,7 @@ public sealed record SignatureAppearance
     /// TrueType fonts for characters the main font lacks, tried in order; missing files are skipped. Debian's fonts-liberation
     /// (1.07) has no precomposed Vietnamese letters such as U+1EE6 'Ủ', so DejaVu Serif (fonts-dejavu-core) supplies them.
     /// </summary>
-    public IReadOnlyList<string> FallbackFontPaths { get; init; } = ["/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"];
+    public IReadOnlyList<string> FallbackFontPaths { get; init; } = DocumentFonts.FallbackPaths;
 
     /// <summary>Formats a time as Decree 30's signature line shows it: <c>HH:mm:ss dd/MM/yyyy</c>, in Vietnam time (+07:00).</summary>
     /// <param name="time">The time.</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Signing.Pdf.Internal;
-using Signing.Pdf.Signatures;
+using Signing.Pdf.Drawing;
 
 namespace Signing.Pdf.Text;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Signing.Pdf.Signatures;
-using Signing.Pdf.Signatures.Internal;
+using Signing.Pdf.Drawing;
 using Signing.Pki.Validation;
 
 namespace Signing.Pdf.Validation;
@@ -43,13 +42,13 @@ public static class ValidationReportDocument
     /// <param name="cancellationToken">Cancels the write.</param>
     public static async Task WriteAsync(
         PdfValidationReport report, string documentName, ReportLanguage language, DateTimeOffset validatedAt, Stream output,
-        string fontPath = SignatureAppearance.DefaultFontPath, CancellationToken cancellationToken = default)
+        string fontPath = DocumentFonts.SerifPath, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
         var lines = Compose(report, documentName, language, validatedAt);
         var fonts = FontSet.Create(await File.ReadAllBytesAsync(fontPath, cancellationToken),
-            [.. new SignatureAppearance().FallbackFontPaths], [.. lines.Select(line => line.Text)]);
+            DocumentFonts.FallbackPaths, [.. lines.Select(line => line.Text)]);
         var wrapped = lines.SelectMany(line => Wrap(line, fonts)).Take(MaxLines).ToList();
 
         var reader = PdfReader.Open(new MemoryStream(Skeleton()));

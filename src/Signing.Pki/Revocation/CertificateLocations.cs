@@ -6,12 +6,10 @@ namespace Signing.Pki.Revocation;
 /// <summary>Reads the URLs a certificate publishes for its CRLs, OCSP responder and issuer.</summary>
 internal static class CertificateLocations
 {
-    private const string CrlDistributionPointsOid = "2.5.29.31";
-
     /// <summary>HTTP CRL distribution point URLs.</summary>
     internal static IReadOnlyList<Uri> CrlUrls(X509Certificate2 certificate)
     {
-        var extension = certificate.Extensions[CrlDistributionPointsOid];
+        var extension = certificate.Extensions[RevocationSources.CrlDistributionPointsOid];
         return extension is null ? [] : DecodeDistributionPointUris(extension.RawData);
     }
 

@@ -1,3 +1,4 @@
+using Signing.Pdf.Drawing;
 using Signing.Pdf.Signatures;
 using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pdf.Text;

@@ -22,8 +22,6 @@ public sealed class KeyRevocationCache(RevocationChecker revocation, TimeProvide
 
     // Answers without nextUpdate are kept briefly: long enough to spare the responder, short enough to notice a revocation.
     private static readonly TimeSpan DefaultFreshness = TimeSpan.FromMinutes(5);
-    private const string AuthorityInfoAccessOid = "1.3.6.1.5.5.7.1.1";
-    private const string CrlDistributionPointsOid = "2.5.29.31";
 
     private readonly ConcurrentDictionary<string, (RevocationResult Result, DateTimeOffset FreshUntil)> _cache = new(StringComparer.Ordinal);
 
@@ -37,15 +35,12 @@ public sealed class KeyRevocationCache(RevocationChecker revocation, TimeProvide
         }
 
         var certificate = key.SignerCertificate();
-        var pointsToRevocation = certificate.Extensions.Any(extension =>
-            extension.Oid?.Value is AuthorityInfoAccessOid or CrlDistributionPointsOid);
-        if (!pointsToRevocation)
+        if (!RevocationSources.AreNamedBy(certificate))
         {
-            // A self-issued or test certificate names no OCSP responder or CRL: there is nothing that could revoke it.
             return new KeyRevocationVerdict(true, false, null);
         }
 
-        var issuer = key.RegisteredChain().FirstOrDefault(candidate => candidate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData));
+        var issuer = RevocationSources.FindIssuer(certificate, key.RegisteredChain());
         if (issuer is null)
         {
             return new KeyRevocationVerdict(false, false,
