@@ -44,7 +44,7 @@ if [ ! -f "$DATA/.initialised" ]; then
   export SIGNING_PIN_FILE="$DATA/secrets/token-pin"
   SIGNING_SO_PIN="$(cat "$DATA/secrets/token-so-pin")" SIGNING_PIN="$(cat "$DATA/secrets/token-pin")" \
     $CLI token init --slot 0 --label dev
-  SIGNING_PIN="$(cat "$DATA/secrets/token-pin")" $CLI devpki init --out "$DATA/pki" --token dev --base-url "$URL/dev-pki" \
+  SIGNING_PIN="$(cat "$DATA/secrets/token-pin")" $CLI devpki init --dir "$DATA/pki" --token dev --base-url "$URL/dev-pki" \
     | tee "$DATA/devpki-init.txt"
   # devpki prints "  <name> key on token: <URI>  (certificate …)"; keep the URIs for later runs.
   {

@@ -37,6 +37,11 @@ rm -rf "$results"
 
 dotnet build Signing.sln -nologo -v quiet -clp:ErrorsOnly
 
+# Formatting and the style rules of .editorconfig: a change that `dotnet format` would rewrite fails the run (the
+# files are named here); the tests still run so that their counts are reported.
+format_status=0
+dotnet format Signing.sln --verify-no-changes --no-restore -v quiet || format_status=$?
+
 status=0
 dotnet test Signing.sln --no-build -nologo \
   --logger "trx;LogFilePrefix=run" \
@@ -61,6 +66,9 @@ if [ "$passed" -eq 0 ]; then
   echo "test.sh: no test ran" >&2
   exit 1
 fi
-if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then
+if [ "$format_status" -ne 0 ]; then
+  echo "test.sh: the code is not formatted; run 'dotnet format Signing.sln' and commit the result" >&2
+fi
+if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ] || [ "$format_status" -ne 0 ]; then
   exit 1
 fi

@@ -30,7 +30,7 @@ printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR
 export SOFTHSM2_CONF="$work/softhsm2.conf" SIGNING_PKCS11_MODULE="$module"
 export SIGNING_PIN=246813 SIGNING_SO_PIN=13572468
 signing token init --slot 0 --label bench >/dev/null
-signing devpki init --out "$work/pki" --token bench --base-url http://127.0.0.1:9 >/dev/null
+signing devpki init --dir "$work/pki" --token bench --base-url http://127.0.0.1:9 >/dev/null
 uri="pkcs11:token=bench;object=official;type=private"
 
 # shellcheck source=bench/sketch-pdf.sh

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using Signing.Pkcs11.Internal;
 using Signing.Pkcs11.Internal.Native;
 
 namespace Signing.Pkcs11;

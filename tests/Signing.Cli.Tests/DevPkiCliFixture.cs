@@ -81,7 +81,7 @@ public sealed class DevPkiCliFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(Root);
         Port = Cli.FreePort();
-        var init = await Cli.RunAsync("devpki", "init", "--out", Dir, "--base-url", $"http://127.0.0.1:{Port}");
+        var init = await Cli.RunAsync("devpki", "init", "--dir", Dir, "--base-url", $"http://127.0.0.1:{Port}");
         Assert.True(init.ExitCode == 0, init.Error);
         _server = Cli.RunAsync(_stopServer.Token, "devpki", "serve", "--dir", Dir, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

@@ -13,10 +13,10 @@ public sealed class ExtendCommandTests(DevPkiCliFixture pki)
         Assert.True(sign.ExitCode == 0, sign.Error);
 
         var lt = Path.Combine(dir, "lt.pdf");
-        var extendLt = await Cli.RunAsync("extend", signed, lt, "--level", "B-LT", "--chain", pki.Path_("root.pem"));
+        var extendLt = await Cli.RunAsync("sign", "extend", signed, lt, "--level", "B-LT", "--chain", pki.Path_("root.pem"));
         Assert.True(extendLt.ExitCode == 0, extendLt.Error);
         var lta = Path.Combine(dir, "lta.pdf");
-        var extendLta = await Cli.RunAsync("extend", lt, lta, "--level", "B-LTA", "--tsa", tsa, "--chain", pki.Path_("root.pem"));
+        var extendLta = await Cli.RunAsync("sign", "extend", lt, lta, "--level", "B-LTA", "--tsa", tsa, "--chain", pki.Path_("root.pem"));
         Assert.True(extendLta.ExitCode == 0, extendLta.Error);
 
         var pdfsig = PdfTools.Run("pdfsig", lta);
@@ -33,7 +33,7 @@ public sealed class ExtendCommandTests(DevPkiCliFixture pki)
         var sign = await Cli.RunAsync("sign", "pdf", PdfTools.CairoDocument(dir), signed, "--key", pki.Path_("official.key"));
         Assert.True(sign.ExitCode == 0, sign.Error);
 
-        var extend = await Cli.RunAsync("extend", signed, Path.Combine(dir, "lt.pdf"), "--level", "B-LT");
+        var extend = await Cli.RunAsync("extend", signed, Path.Combine(dir, "lt.pdf"), "--level", "B-LT"); // the older top-level name still works
         Assert.Equal(1, extend.ExitCode);
         Assert.Contains("neither embedded", extend.Error, StringComparison.Ordinal);
     }

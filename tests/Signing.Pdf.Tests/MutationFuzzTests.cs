@@ -1,5 +1,4 @@
 using Signing.Pdf.Signatures;
-using Signing.Pdf.Tests.Infrastructure;
 
 namespace Signing.Pdf.Tests;
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using Signing.Pkcs11.Tests.Fixtures;
 

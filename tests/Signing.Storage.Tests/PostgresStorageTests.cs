@@ -1,5 +1,4 @@
 using Signing.Testing;
-using Signing.Storage;
 
 namespace Signing.Storage.Tests;
 

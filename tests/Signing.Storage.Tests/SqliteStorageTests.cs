@@ -1,5 +1,3 @@
-using Signing.Storage;
-
 namespace Signing.Storage.Tests;
 
 /// <summary>The storage contract on an embedded SQLite file.</summary>

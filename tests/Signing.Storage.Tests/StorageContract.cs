@@ -1,11 +1,9 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
-using Signing.Storage;
 using Signing.Storage.Accounts;
 using Signing.Storage.Audit;
-using Signing.Storage.Keys;
 using Signing.Storage.Idempotency;
-
+using Signing.Storage.Keys;
 using Signing.Testing;
 
 namespace Signing.Storage.Tests;

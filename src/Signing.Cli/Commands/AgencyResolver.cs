@@ -1,7 +1,6 @@
 using Dapper;
-using Signing.Storage;
-
 using Signing.Cli.Tokens;
+using Signing.Storage;
 using Signing.Storage.Accounts;
 
 namespace Signing.Cli.Commands;

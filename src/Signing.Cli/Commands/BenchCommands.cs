@@ -72,7 +72,8 @@ internal static class BenchCommands
                 {
                     failures.Enqueue(e);
                 }
-            }) { IsBackground = true }).ToList();
+            })
+            { IsBackground = true }).ToList();
             workers.ForEach(w => w.Start());
 
             ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(Math.Min(1.0, duration / 5)));

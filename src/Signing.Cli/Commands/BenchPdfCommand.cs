@@ -102,7 +102,8 @@ internal static class BenchPdfCommand
             {
                 failures.Enqueue(e);
             }
-        }) { IsBackground = true }).ToList();
+        })
+        { IsBackground = true }).ToList();
         workers.ForEach(w => w.Start());
         // Warm up long enough for tiered JIT to reach its optimised code on a busy machine.
         cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(Math.Min(3.0, Math.Max(1.0, seconds / 2))));

@@ -12,7 +12,7 @@ internal static class CommandGroups
         yield return AuditCommands.Create();
         yield return DemoCommands.Create();
         yield return SignCommands.Create();
-        yield return ExtendCommands.Create();
+        yield return ExtendCommands.CreateTopLevelAlias();
         yield return VerifyCommands.Create();
         yield return DevPkiCommands.Create();
         yield return TokenCommands.Create();

@@ -3,13 +3,12 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Signing.Cli.Storage;
-using Signing.Pki;
-
 using Signing.Cli.Tokens;
+using Signing.Pki;
+using Signing.Storage;
 using Signing.Storage.Accounts;
 using Signing.Storage.Audit;
 using Signing.Storage.Keys;
-using Signing.Storage;
 
 namespace Signing.Cli.Commands;
 

@@ -41,7 +41,7 @@ internal static class DevPkiCommands
 
     private static Command CreateInit()
     {
-        var output = new Option<DirectoryInfo>("--out") { Description = "Directory to create the dev PKI in.", Required = true };
+        var output = new Option<DirectoryInfo>("--dir", "--out") { Description = "Directory to create the dev PKI in (--out is the older name).", Required = true };
         var profile = new Option<FileInfo?>("--profile") { Description = "Profile JSON (default: the built-in copy of certs-dev/profile.json)." };
         var baseUrl = new Option<Uri>("--base-url")
         {
@@ -53,7 +53,7 @@ internal static class DevPkiCommands
         {
             Description = "Token label: also generate each example's key on this token (non-extractable) and store its certificate there.",
         };
-        var command = new Command("init", "Generate root, sub-CA, TSA, OCSP and example certificates (RSA-2048/SHA-256) into --out.");
+        var command = new Command("init", "Generate root, sub-CA, TSA, OCSP and example certificates (RSA-2048/SHA-256) into --dir.");
         command.Options.Add(output);
         command.Options.Add(profile);
         command.Options.Add(baseUrl);

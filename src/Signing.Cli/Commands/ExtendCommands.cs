@@ -8,9 +8,21 @@ using Signing.Pki.Timestamping;
 
 namespace Signing.Cli.Commands;
 
-/// <summary><c>signing extend IN OUT --level B-LT|B-LTA</c>: add validation data (and a document timestamp) to a signed PDF.</summary>
+/// <summary>
+/// <c>signing sign extend IN OUT --level B-LT|B-LTA</c>: add validation data (and a document timestamp) to a signed PDF.
+/// The top-level <c>signing extend</c> of earlier versions stays as a hidden alias.
+/// </summary>
 internal static class ExtendCommands
 {
+    /// <summary>The hidden top-level alias <c>signing extend</c>, kept so that scripts written for it still run.</summary>
+    public static Command CreateTopLevelAlias()
+    {
+        var command = Create();
+        command.Hidden = true;
+        command.Description = "Same as 'signing sign extend' (kept for older scripts).";
+        return command;
+    }
+
     public static Command Create()
     {
         var input = new Argument<FileInfo>("IN") { Description = "A signed PDF (from any signer)." };

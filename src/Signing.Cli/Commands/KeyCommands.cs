@@ -1,10 +1,9 @@
 using System.CommandLine;
-using Signing.Pki.Names;
-using Signing.Pki.Requests;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Signing.Cli.Tokens;
 using Signing.Pkcs11;
+using Signing.Pki.Names;
+using Signing.Pki.Requests;
 
 namespace Signing.Cli.Commands;
 

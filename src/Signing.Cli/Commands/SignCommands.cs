@@ -10,7 +10,6 @@ using Signing.Pki;
 using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
-using Signing.Storage.Accounts;
 
 namespace Signing.Cli.Commands;
 
@@ -22,6 +21,7 @@ internal static class SignCommands
         var sign = new Command("sign", "Sign files.");
         sign.Subcommands.Add(CreateCms());
         sign.Subcommands.Add(CreatePdf());
+        sign.Subcommands.Add(ExtendCommands.Create());
         return sign;
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Signing.Cli.Tokens;
-using Signing.Storage.Keys;
 
 namespace Signing.Cli.Keys;
 

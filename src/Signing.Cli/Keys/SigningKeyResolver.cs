@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Signing.Pkcs11;
-using Signing.Storage.Keys;
 
 namespace Signing.Cli.Keys;
 

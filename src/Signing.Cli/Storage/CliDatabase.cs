@@ -1,9 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
-using Signing.Storage;
-using Signing.Cli.Commands;
-
 using Signing.Cli.Tokens;
+using Signing.Storage;
 
 namespace Signing.Cli.Storage;
 

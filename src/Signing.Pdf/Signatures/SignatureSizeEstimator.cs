@@ -59,20 +59,20 @@ public static class SignatureSizeEstimator
         switch (publicKey.Oid.Value)
         {
             case "1.2.840.113549.1.1.1":
-            {
-                // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
-                var sequence = new AsnReader(publicKey.EncodedKeyValue.RawData, AsnEncodingRules.DER).ReadSequence();
-                var modulus = sequence.ReadIntegerBytes().Span;
-                return modulus.Length - (modulus[0] == 0 ? 1 : 0);
-            }
+                {
+                    // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
+                    var sequence = new AsnReader(publicKey.EncodedKeyValue.RawData, AsnEncodingRules.DER).ReadSequence();
+                    var modulus = sequence.ReadIntegerBytes().Span;
+                    return modulus.Length - (modulus[0] == 0 ? 1 : 0);
+                }
 
             case "1.2.840.10045.2.1":
-            {
-                // An uncompressed point is 04 || X || Y; the DER ECDSA-Sig-Value holds two INTEGERs of up to
-                // field size + 1 byte, plus headers.
-                var fieldBytes = (publicKey.EncodedKeyValue.RawData.Length - 1) / 2;
-                return (2 * (fieldBytes + 1)) + 8;
-            }
+                {
+                    // An uncompressed point is 04 || X || Y; the DER ECDSA-Sig-Value holds two INTEGERs of up to
+                    // field size + 1 byte, plus headers.
+                    var fieldBytes = (publicKey.EncodedKeyValue.RawData.Length - 1) / 2;
+                    return (2 * (fieldBytes + 1)) + 8;
+                }
 
             default:
                 return 1024;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Signing.Pdf.Internal;
 using Signing.Pdf.Drawing;
+using Signing.Pdf.Internal;
 
 namespace Signing.Pdf.Text;
 

@@ -1,7 +1,7 @@
-using Signing.Pdf.Signatures;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
+using Signing.Pdf.Signatures;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
 using Signing.Pki.Validation;

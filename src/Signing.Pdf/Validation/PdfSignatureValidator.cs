@@ -1,11 +1,9 @@
 using System.Formats.Asn1;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pki;
 using Signing.Pki.Revocation;
-using Signing.Pki.Timestamping;
 using Signing.Pki.Validation;
 
 namespace Signing.Pdf.Validation;

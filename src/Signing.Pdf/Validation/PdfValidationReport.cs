@@ -1,7 +1,7 @@
-using Signing.Pdf.Signatures;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Signing.Pdf.Signatures;
 using Signing.Pki.Validation;
 
 namespace Signing.Pdf.Validation;

@@ -3,7 +3,6 @@ using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pki.Asn1;
 using Signing.Pki.Cms;
-using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
 
 namespace Signing.Pki.Validation;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;

@@ -36,8 +36,19 @@ public sealed class DeskSignSessionStore(Database database)
             "@CreatedAt, @ExpiresAt)",
             new
             {
-                session.Id, session.AgencyId, session.KeyId, session.CreatedBy, session.FileName, session.OriginalPdf, session.OriginalSha256,
-                session.OriginalSignatures, session.ExpectedThumbprint, downloadTokenHash, uploadTokenHash, session.CreatedAt, session.ExpiresAt,
+                session.Id,
+                session.AgencyId,
+                session.KeyId,
+                session.CreatedBy,
+                session.FileName,
+                session.OriginalPdf,
+                session.OriginalSha256,
+                session.OriginalSignatures,
+                session.ExpectedThumbprint,
+                downloadTokenHash,
+                uploadTokenHash,
+                session.CreatedAt,
+                session.ExpiresAt,
             },
             cancellationToken: ct));
     }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Signing.Api.Features.Accounts;
 using Signing.Storage.Accounts;
 
 namespace Signing.Api.Tests.Fixtures;

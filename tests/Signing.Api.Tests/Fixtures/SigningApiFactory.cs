@@ -36,7 +36,12 @@ public sealed class SigningApiFactory(TokenPki pki, IDictionary<string, string?>
         using var admin = await SignedInAsync(A.Admin);
         var response = await admin.PostAsJsonAsync("/api/v1/keys", new
         {
-            purpose, location, pkcs11Uri = uri, certificatePem, chainPem = pki.SubCaPem, ownerUserId,
+            purpose,
+            location,
+            pkcs11Uri = uri,
+            certificatePem,
+            chainPem = pki.SubCaPem,
+            ownerUserId,
         });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;

@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
-using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Auth;
 using Signing.Api.Tests.Fixtures;
 using Signing.Pki.DevPki;

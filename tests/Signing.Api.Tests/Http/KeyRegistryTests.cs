@@ -74,7 +74,11 @@ public sealed class KeyRegistryTests : IAsyncLifetime
         using var admin = await _api.SignedInAsync(_api.A.Admin);
         var response = await admin.PostAsJsonAsync("/api/v1/keys", new
         {
-            purpose = "official", location = "pkcs11", pkcs11Uri = "slot 0", certificatePem = "not a certificate", ownerUserId = _api.B.Official.Id,
+            purpose = "official",
+            location = "pkcs11",
+            pkcs11Uri = "slot 0",
+            certificatePem = "not a certificate",
+            ownerUserId = _api.B.Official.Id,
         });
         var errors = (await response.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
         Assert.True(errors.TryGetProperty("pkcs11Uri", out _));
@@ -89,7 +93,10 @@ public sealed class KeyRegistryTests : IAsyncLifetime
         using var certificate = TestCertificates.Current("CN=Nguyễn Văn An, OU=Lãnh đạo, O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, C=VN");
         var created = await admin.PostAsJsonAsync("/api/v1/keys", new
         {
-            purpose = "official", location = "desk-token", certificatePem = certificate.ExportCertificatePem(), ownerUserId = _api.A.Official.Id,
+            purpose = "official",
+            location = "desk-token",
+            certificatePem = certificate.ExportCertificatePem(),
+            ownerUserId = _api.A.Official.Id,
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         using var official = await _api.SignedInAsync(_api.A.Official);
@@ -103,7 +110,10 @@ public sealed class KeyRegistryTests : IAsyncLifetime
         {
             var response = await admin.PostAsJsonAsync("/api/v1/keys", new
             {
-                purpose, location = "pkcs11", pkcs11Uri = $"pkcs11:token=dev;object={purpose};type=private", certificatePem = certificate.ExportCertificatePem(),
+                purpose,
+                location = "pkcs11",
+                pkcs11Uri = $"pkcs11:token=dev;object={purpose};type=private",
+                certificatePem = certificate.ExportCertificatePem(),
             });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;

@@ -4,8 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Signing.Storage;
 using Signing.Api.Tests.Fixtures;
+using Signing.Storage;
 
 namespace Signing.Api.Tests.Http;
 

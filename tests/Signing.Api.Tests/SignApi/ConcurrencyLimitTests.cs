@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.Limits;
-using Signing.Storage.Accounts;
 
 namespace Signing.Api.Tests.SignApi;
 

@@ -36,8 +36,12 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
         using var admin = await SignInAsync(_api.A.Admin.Username);
         var registered = await admin.PostAsJsonAsync("/api/v1/keys", new
         {
-            purpose = "official", location = "pkcs11", pkcs11Uri = pki.Official.Uri, certificatePem = pki.Official.CertificatePem,
-            chainPem = pki.SubCaPem, ownerUserId = _api.A.Official.Id,
+            purpose = "official",
+            location = "pkcs11",
+            pkcs11Uri = pki.Official.Uri,
+            certificatePem = pki.Official.CertificatePem,
+            chainPem = pki.SubCaPem,
+            ownerUserId = _api.A.Official.Id,
         });
         Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
         _credentialId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
@@ -172,7 +176,10 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
     /// <summary>.NET reads the lower-case variables first, so both spellings are set over whatever the test runner has.</summary>
     private Dictionary<string, string> ThroughService() => new()
     {
-        ["http_proxy"] = _service.ToString(), ["HTTP_PROXY"] = _service.ToString(), ["no_proxy"] = "", ["NO_PROXY"] = "",
+        ["http_proxy"] = _service.ToString(),
+        ["HTTP_PROXY"] = _service.ToString(),
+        ["no_proxy"] = "",
+        ["NO_PROXY"] = "",
     };
 
     private static (int ExitCode, string Stdout, string Stderr) RunCli(string password, string pin, params string[] arguments)

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Signing.Api.Features.Signing;
 using Signing.Api.Tests.Fixtures;
 using Signing.Storage.Operations;
 using Signing.Testing;
@@ -27,7 +26,9 @@ public sealed class OperationStoreTests(PostgresCluster cluster)
         {
             var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(admin, "/api/v1/keys", new
             {
-                purpose = "system", location = "desk-token", certificatePem = TestCertificates.Current("CN=Store, C=VN").ExportCertificatePem(),
+                purpose = "system",
+                location = "desk-token",
+                certificatePem = TestCertificates.Current("CN=Store, C=VN").ExportCertificatePem(),
             });
             response.EnsureSuccessStatusCode();
         }

@@ -40,7 +40,11 @@ public sealed class RevocationAndTimestampTests(TokenPki pki) : IAsyncLifetime
             using var admin = await _api.SignedInAsync(_api.A.Admin);
             var registered = await admin.PostAsJsonAsync("/api/v1/keys", new
             {
-                purpose = "agency-seal", location = "pkcs11", pkcs11Uri = pki.Seal.Uri, certificatePem = certificate.ExportCertificatePem(), chainPem = chain,
+                purpose = "agency-seal",
+                location = "pkcs11",
+                pkcs11Uri = pki.Seal.Uri,
+                certificatePem = certificate.ExportCertificatePem(),
+                chainPem = chain,
             });
             registered.EnsureSuccessStatusCode();
             var keyId = (await registered.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;

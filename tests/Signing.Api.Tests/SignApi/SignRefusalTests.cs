@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Signing.Api.Features.Accounts;
 using Signing.Api.Tests.Fixtures;
 using Signing.Api.Tests.Http;
 using Signing.Pdf.Tests.Infrastructure;

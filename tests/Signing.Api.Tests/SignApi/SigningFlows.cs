@@ -116,7 +116,8 @@ public abstract class SigningFlows(TokenPki pki) : IAsyncLifetime
 
         var wrongCertificate = await restarted.PostAsJsonAsync(complete, new
         {
-            signature = Convert.ToBase64String(signature), certificate = Convert.ToBase64String(pki.Revoked.Certificate.RawData),
+            signature = Convert.ToBase64String(signature),
+            certificate = Convert.ToBase64String(pki.Revoked.Certificate.RawData),
         });
         Assert.Contains("not the certificate", (await wrongCertificate.AssertProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString());
         var tampered = (byte[])signature.Clone();

@@ -1,5 +1,4 @@
 using Signing.Pdf.Text;
-using Signing.Pdf.Tests.Infrastructure;
 
 namespace Signing.Pdf.Tests.Text;
 

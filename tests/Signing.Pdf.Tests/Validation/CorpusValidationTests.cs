@@ -1,5 +1,5 @@
-using Signing.Pdf.Signatures;
 using System.Text.Json;
+using Signing.Pdf.Signatures;
 using Signing.Pdf.Validation;
 using Signing.Pki.Validation;
 using Xunit.Abstractions;

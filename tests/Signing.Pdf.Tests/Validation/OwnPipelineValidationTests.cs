@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Signing.Pdf.Signatures;
 using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pdf.Validation;

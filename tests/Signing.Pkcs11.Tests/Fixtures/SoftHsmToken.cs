@@ -1,5 +1,4 @@
 using System.Text;
-using Signing.Pkcs11;
 
 namespace Signing.Pkcs11.Tests.Fixtures;
 

@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using Signing.Storage.Accounts;
-
 namespace Signing.Api.Features.Auth;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Signing.Api.Features.Accounts;
 using Signing.Storage.Accounts;
 
 namespace Signing.Api.Features.Auth;

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Audit;
 using Signing.Storage.Accounts;
 using Signing.Storage.Audit;

@@ -3,7 +3,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
-using Signing.Api.Features.Accounts;
 using Signing.Storage.Accounts;
 
 namespace Signing.Api.Features.Auth;

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Signing.Api.Features.Accounts;
 using Signing.Storage.Accounts;
 
 namespace Signing.Api.Features.Auth;

@@ -5,15 +5,13 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
-using Signing.Api.Features.Keys;
 using Signing.Api.Features.Limits;
 using Signing.Api.Features.Signing;
-using Signing.Api.Hosting;
 using Signing.Api.Features.Tokens;
+using Signing.Api.Hosting;
 using Signing.Storage.Accounts;
-using Signing.Storage.Audit;
-using Signing.Storage.Keys;
 using Signing.Storage.Csc;
+using Signing.Storage.Keys;
 
 namespace Signing.Api.Features.Csc;
 

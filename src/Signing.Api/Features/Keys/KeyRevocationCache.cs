@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography.X509Certificates;
 using Signing.Pki.Revocation;
 using Signing.Storage.Keys;
 

@@ -13,7 +13,8 @@ public static class HashAlgorithms
         "SHA-384" or "SHA384" or "2.16.840.1.101.3.4.2.2" => HashAlgorithmName.SHA384,
         "SHA-512" or "SHA512" or "2.16.840.1.101.3.4.2.3" => HashAlgorithmName.SHA512,
         _ => new Failure(FailureKind.BadInput, "unsupported-hash-algorithm", "Unsupported hash algorithm",
-            $"hashAlgorithm '{name}' is not supported; use SHA-256, SHA-384 or SHA-512.") { Field = "hashAlgorithm" },
+            $"hashAlgorithm '{name}' is not supported; use SHA-256, SHA-384 or SHA-512.")
+        { Field = "hashAlgorithm" },
     };
 
     /// <summary>The digest length of a supported algorithm, in bytes.</summary>

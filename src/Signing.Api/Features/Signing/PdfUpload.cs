@@ -110,7 +110,8 @@ public static class PdfUpload
         if (part.Length > SignatureAppearanceOptions.MaxImageBytes)
         {
             return (null, new Failure(FailureKind.TooLarge, "image-too-large", "Image too large",
-                $"{name} is {part.Length} bytes; images are limited to {SignatureAppearanceOptions.MaxImageBytes} bytes.") { Field = name });
+                $"{name} is {part.Length} bytes; images are limited to {SignatureAppearanceOptions.MaxImageBytes} bytes.")
+            { Field = name });
         }
 
         var png = new byte[part.Length];

@@ -1,14 +1,11 @@
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Signing.Api.Features.Audit;
-using Signing.Api.Features.Keys;
 using Signing.Api.Features.Limits;
 using Signing.Api.Features.Signing;
 using Signing.Api.Hosting;
 using Signing.Pki.Revocation;
 using Signing.Pki.Validation;
-using Signing.Storage.Audit;
 
 namespace Signing.Api.Features.Verification;
 
@@ -82,7 +79,7 @@ public static class VerifyEndpoints
                 {
                     return new Failure(FailureKind.TooLarge, "content-too-large", "Content too large",
                         $"The detached content has {detached.Length} bytes; the limit is {options.Value.MaxDetachedContentBytes} (Verification:MaxDetachedContentBytes).")
-                        { Field = "content" }.ToProblem(context);
+                    { Field = "content" }.ToProblem(context);
                 }
 
                 content = await ReadAllAsync(detached, ct);
