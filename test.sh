@@ -61,13 +61,13 @@ done
 notrun=$((total - passed - failed))
 [ $notrun -gt 0 ] && failed=$((failed + notrun))
 
+if [ "$format_status" -ne 0 ]; then
+  echo "test.sh: the code is not formatted; run 'dotnet format Signing.sln' and commit the result" >&2
+fi
 echo "tests: ${passed} passed, ${failed} failed"
 if [ "$passed" -eq 0 ]; then
   echo "test.sh: no test ran" >&2
   exit 1
-fi
-if [ "$format_status" -ne 0 ]; then
-  echo "test.sh: the code is not formatted; run 'dotnet format Signing.sln' and commit the result" >&2
 fi
 if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ] || [ "$format_status" -ne 0 ]; then
   exit 1
