@@ -15,4 +15,25 @@ public static class DocumentFonts
 
     /// <summary>Fonts tried, in order, for a letter the main font lacks.</summary>
     public static IReadOnlyList<string> FallbackPaths { get; } = ["/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"];
+
+    /// <summary>Fonts tried, in order, for a letter the bold face lacks.</summary>
+    public static IReadOnlyList<string> BoldFallbackPaths { get; } = ["/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf", .. FallbackPaths];
+
+    private static readonly Lazy<byte[]> SerifBold = new(() => Read(SerifBoldPath));
+
+    /// <summary>The bold face's font program, read once.</summary>
+    /// <exception cref="FileNotFoundException">fonts-liberation is not installed.</exception>
+    public static byte[] ReadSerifBold() => SerifBold.Value;
+
+    private static byte[] Read(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new FileNotFoundException($"The font {path} is missing: install Debian's fonts-liberation and fonts-dejavu-core.", e);
+        }
+    }
 }

@@ -57,6 +57,26 @@ internal sealed class PngImage
     /// <summary>Width × height bytes, or null when fully opaque.</summary>
     public byte[]? Alpha { get; }
 
+    /// <summary>The pixel size from the IHDR chunk, without decoding the image.</summary>
+    /// <exception cref="PngFormatException">The file does not start with a PNG signature and IHDR.</exception>
+    public static (int Width, int Height) ReadSize(ReadOnlySpan<byte> file)
+    {
+        // The signature, then IHDR first (ISO/IEC 15948 §11.2.2): length (4) "IHDR" (4) width (4) height (4).
+        if (file.Length < 24 || !file[..8].SequenceEqual(Signature) || !file.Slice(12, 4).SequenceEqual("IHDR"u8))
+        {
+            throw new PngFormatException("Not a PNG file: the signature or the IHDR chunk is missing");
+        }
+
+        var width = BinaryPrimitives.ReadUInt32BigEndian(file[16..]);
+        var height = BinaryPrimitives.ReadUInt32BigEndian(file[20..]);
+        if (width is 0 or > MaxDimension || height is 0 or > MaxDimension)
+        {
+            throw new PngFormatException($"PNG size {width}×{height} is outside 1..{MaxDimension}");
+        }
+
+        return ((int)width, (int)height);
+    }
+
     public static PngImage Decode(ReadOnlySpan<byte> file)
     {
         if (file.Length > MaxFileBytes)

@@ -47,6 +47,9 @@ public sealed record PdfSignatureOptions
     /// <summary>A visible appearance (page, rectangle, images, text); null makes an invisible signature on page 1.</summary>
     public SignatureAppearance? Appearance { get; init; }
 
+    /// <summary>Lines of text written onto pages in the same revision, covered by this signature (at most 8).</summary>
+    public IReadOnlyList<PdfTextOverlay> TextOverlays { get; init; } = [];
+
     /// <summary>Limits for reading the input document.</summary>
     public PdfReaderLimits ReaderLimits { get; init; } = PdfReaderLimits.Default;
 }

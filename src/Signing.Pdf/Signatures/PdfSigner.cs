@@ -45,6 +45,7 @@ public static class PdfSigner
         var contentsPlaceholder = new PdfPlaceholder(HexPlaceholder(options.ContentsCapacity));
         var signatureReference = writer.AddObject(SignatureDictionary(options, byteRangePlaceholder, contentsPlaceholder));
         var fieldName = SignatureFieldBuilder.Attach(writer, signatureReference, options.FieldName, options.Appearance);
+        TextOverlayBuilder.Add(writer, options.TextOverlays);
         if (options.Certification is not null)
         {
             var catalog = reader.ResolveDictionary(writer.GetObject(reader.CatalogReference), "the catalog").Clone();

@@ -29,6 +29,15 @@ public sealed record SignatureAppearance
     /// <summary>Text lines (name, title, agency, time), drawn below the image, or alone for a stamp.</summary>
     public IReadOnlyList<string> TextLines { get; init; } = [];
 
+    /// <summary>
+    /// Text lines drawn above the image: Decree 30's signing capacity and title (<c>KT. CHỦ TỊCH</c>, <c>PHÓ CHỦ TỊCH</c>),
+    /// with the handwritten signature between them and the name in <see cref="TextLines"/>.
+    /// </summary>
+    public IReadOnlyList<string> HeaderLines { get; init; } = [];
+
+    /// <summary>Centres every text line in the rectangle (the signature block of Decree 30) instead of aligning it left.</summary>
+    public bool CenterText { get; init; }
+
     /// <summary>The font size of text lines unless one is given.</summary>
     public const double DefaultFontSize = 10;
 
@@ -43,6 +52,55 @@ public sealed record SignatureAppearance
     /// (1.07) has no precomposed Vietnamese letters such as U+1EE6 'Ủ', so DejaVu Serif (fonts-dejavu-core) supplies them.
     /// </summary>
     public IReadOnlyList<string> FallbackFontPaths { get; init; } = DocumentFonts.FallbackPaths;
+
+    /// <summary>
+    /// The competent person's signature block of Decree 30/2020: the signing capacity (if any) and title in capitals
+    /// above, the handwritten signature image between them and the name, centred, in bold serif type.
+    /// </summary>
+    /// <param name="page">The 1-based page.</param>
+    /// <param name="rectangle">Where the block goes.</param>
+    /// <param name="capacityLine">E.g. <c>KT. CHỦ TỊCH</c>; null when the official signs in their own right.</param>
+    /// <param name="titleLine">The signer's position, e.g. <c>PHÓ CHỦ TỊCH</c>.</param>
+    /// <param name="signatureImagePng">The handwritten signature (blue).</param>
+    /// <param name="name">The signer's full name.</param>
+    /// <param name="fontSize">The text size (Decree 30 asks 13–14 points).</param>
+    public static SignatureAppearance OfficialBlock(
+        int page, PdfRectangle rectangle, string? capacityLine, string titleLine, byte[] signatureImagePng, string name, double fontSize = 13) => new()
+    {
+        PageNumber = page,
+        Rectangle = rectangle,
+        HeaderLines = capacityLine is { Length: > 0 } ? [capacityLine, titleLine] : [titleLine],
+        SignatureImagePng = signatureImagePng,
+        TextLines = [name],
+        CenterText = true,
+        FontSize = fontSize,
+        FontProgram = DocumentFonts.ReadSerifBold(),
+        FallbackFontPaths = DocumentFonts.BoldFallbackPaths,
+    };
+
+    /// <summary>The agency seal alone (Decree 30 Art. 33): the seal image filling the rectangle, with no text.</summary>
+    /// <param name="page">The 1-based page.</param>
+    /// <param name="rectangle">Where the seal goes, e.g. from <see cref="SealPlacement.OverLeftThird"/>.</param>
+    /// <param name="sealImagePng">The red seal.</param>
+    public static SignatureAppearance SealOnly(int page, PdfRectangle rectangle, byte[] sealImagePng) => new()
+    {
+        PageNumber = page,
+        Rectangle = rectangle,
+        SealImagePng = sealImagePng,
+    };
+
+    /// <summary>
+    /// Where the signature image lands on the page: the box it is fitted into between the header and the text lines.
+    /// Null without a rectangle or an image. The seal of Decree 30 overlaps the left third of this box.
+    /// </summary>
+    public PdfRectangle? SignatureImageBox() => Internal.AppearanceBuilder.SignatureImageBox(this);
+
+    /// <summary>The width in points of <paramref name="text"/> set in the default appearance font at <paramref name="fontSize"/>.</summary>
+    public static double MeasureText(string text, double fontSize)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Internal.AppearanceBuilder.MeasureWidth(text, fontSize);
+    }
 
     /// <summary>Formats a time as Decree 30's signature line shows it: <c>HH:mm:ss dd/MM/yyyy</c>, in Vietnam time (+07:00).</summary>
     /// <param name="time">The time.</param>

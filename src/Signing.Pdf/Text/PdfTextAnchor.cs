@@ -82,6 +82,7 @@ internal sealed class ContentTextExtractor
 {
     private const int MaxOperations = 2_000_000;
     private const int MaxRuns = 200_000;
+    private const double ColumnGapEms = 3;
     private readonly PdfReader reader;
     private readonly int page;
     private readonly PdfDictionary pageDictionary;
@@ -101,25 +102,44 @@ internal sealed class ContentTextExtractor
         var lines = new List<PdfTextLine>();
         foreach (var group in runs.GroupBy(r => Math.Round(r.Y / Math.Max(1, r.Size * 0.5))).OrderByDescending(g => g.Key))
         {
-            var ordered = group.OrderBy(r => r.X).ToList();
-            var text = new StringBuilder();
-            var end = ordered[0].X;
-            foreach (var run in ordered)
+            // A gap of several ems on one baseline separates columns (Decree 30's header puts "Số: …" left of the date
+            // line, and "Nơi nhận:" left of the title), which are separate lines to anyone reading the page.
+            var column = new List<(string Text, double X, double Y, double Width, double Size)>();
+            var end = double.NegativeInfinity;
+            foreach (var run in group.OrderBy(r => r.X))
             {
-                if (text.Length > 0 && run.X - end > run.Size * 0.2)
+                if (column.Count > 0 && run.X - end > run.Size * ColumnGapEms)
                 {
-                    text.Append(' ');
+                    lines.Add(Join(column));
+                    column.Clear();
                 }
 
-                text.Append(run.Text);
-                end = Math.Max(end, run.X + run.Width);
+                column.Add(run);
+                end = Math.Max(column.Count == 1 ? run.X : end, run.X + run.Width);
             }
 
-            var size = ordered.Max(r => r.Size);
-            lines.Add(new PdfTextLine(page, text.ToString().Trim(), ordered[0].X, ordered[0].Y, end - ordered[0].X, size));
+            lines.Add(Join(column));
         }
 
         return lines;
+    }
+
+    private PdfTextLine Join(List<(string Text, double X, double Y, double Width, double Size)> column)
+    {
+        var text = new StringBuilder();
+        var end = column[0].X;
+        foreach (var run in column)
+        {
+            if (text.Length > 0 && run.X - end > run.Size * 0.2)
+            {
+                text.Append(' ');
+            }
+
+            text.Append(run.Text);
+            end = Math.Max(end, run.X + run.Width);
+        }
+
+        return new PdfTextLine(page, text.ToString().Trim(), column[0].X, column[0].Y, end - column[0].X, column.Max(r => r.Size));
     }
 
     private void Walk()

@@ -20,7 +20,8 @@ internal static class AppearanceBuilder
     /// <summary>The widget rectangle (page space) and the appearance stream.</summary>
     public static (PdfRectangle Rectangle, PdfReference Appearance) Build(PdfIncrementalWriter writer, PdfDictionary page, SignatureAppearance appearance)
     {
-        if (appearance.TextLines.Count > MaxTextLines || appearance.TextLines.Any(l => l is null || l.Length > MaxLineLength))
+        var allLines = appearance.HeaderLines.Concat(appearance.TextLines).ToList();
+        if (allLines.Count > MaxTextLines || allLines.Any(l => l is null || l.Length > MaxLineLength))
         {
             throw new ArgumentException($"An appearance takes at most {MaxTextLines} text lines of at most {MaxLineLength} characters", nameof(appearance));
         }
@@ -31,19 +32,23 @@ internal static class AppearanceBuilder
         }
 
         var lines = appearance.TextLines.Select(l => l.Normalize(NormalizationForm.FormC)).ToList();
-        FontSet? font = lines.Count > 0 ? FontSet.Create(appearance.FontProgram ?? ReadDefaultFont(), appearance.FallbackFontPaths, lines) : null;
+        var headers = appearance.HeaderLines.Select(l => l.Normalize(NormalizationForm.FormC)).ToList();
+        FontSet? font = allLines.Count > 0
+            ? FontSet.Create(appearance.FontProgram ?? ReadDefaultFont(), appearance.FallbackFontPaths, [.. headers, .. lines])
+            : null;
         var textHeight = TextBlockHeight(lines.Count, appearance.FontSize);
+        var headerHeight = TextBlockHeight(headers.Count, appearance.FontSize);
         var rectangle = appearance.Rectangle ?? TopRight(writer, page, lines, font, appearance.FontSize, textHeight);
         var (width, height) = (rectangle.Width, rectangle.Height);
 
         var content = new StringBuilder();
         var xObjects = new PdfDictionary();
-        var imageArea = new PdfRectangle(0, textHeight, width, Math.Max(0, height - textHeight));
+        var imageArea = ImageArea(width, height, textHeight, headerHeight);
         PdfRectangle? signatureBox = null;
         if (appearance.SignatureImagePng is { } signaturePng)
         {
             var image = PngImage.Decode(signaturePng);
-            signatureBox = Fit(image, imageArea);
+            signatureBox = Fit(image.Width, image.Height, imageArea);
             xObjects["Sig"] = AddImage(writer, image);
             Draw(content, "Sig", signatureBox.Value);
         }
@@ -51,7 +56,7 @@ internal static class AppearanceBuilder
         if (appearance.SealImagePng is { } sealPng)
         {
             var image = PngImage.Decode(sealPng);
-            var box = signatureBox is { } under ? Fit(image, PdfRectangle.SealOver(under)) : Fit(image, imageArea);
+            var box = signatureBox is { } under ? Fit(image.Width, image.Height, PdfRectangle.SealOver(under)) : Fit(image.Width, image.Height, imageArea);
             xObjects["Seal"] = AddImage(writer, image);
             Draw(content, "Seal", box);
         }
@@ -65,22 +70,9 @@ internal static class AppearanceBuilder
         if (font is not null)
         {
             resources["Font"] = font.AddTo(writer);
-            var y = textHeight - Padding - appearance.FontSize;
             content.Append("BT 0 g\n");
-            content.Append(Invariant($"{Padding:0.##} {y:0.##} Td\n"));
-            for (var i = 0; i < lines.Count; i++)
-            {
-                if (i > 0)
-                {
-                    content.Append(Invariant($"0 {-LineHeight(appearance.FontSize):0.##} Td\n"));
-                }
-
-                foreach (var (fontIndex, hex) in font.Encode(lines[i]))
-                {
-                    content.Append(Invariant($"/F{fontIndex + 1} {appearance.FontSize:0.##} Tf <{hex}> Tj\n"));
-                }
-            }
-
+            DrawLines(content, font, headers, height, width, appearance);
+            DrawLines(content, font, lines, textHeight, width, appearance);
             content.Append("ET\n");
         }
 
@@ -92,6 +84,43 @@ internal static class AppearanceBuilder
             ["Resources"] = resources,
         };
         return (rectangle, writer.AddObject(new PdfStream(form, Encoding.ASCII.GetBytes(content.ToString()))));
+    }
+
+    /// <summary>
+    /// Where the signature image of <paramref name="appearance"/> lands on the page: the box it is fitted into between
+    /// the header and the text lines, in page space. Null when the appearance has no rectangle or no signature image.
+    /// </summary>
+    public static PdfRectangle? SignatureImageBox(SignatureAppearance appearance)
+    {
+        if (appearance.Rectangle is not { } rectangle || appearance.SignatureImagePng is not { } png)
+        {
+            return null;
+        }
+
+        var (imageWidth, imageHeight) = PngImage.ReadSize(png);
+        var area = ImageArea(rectangle.Width, rectangle.Height,
+            TextBlockHeight(appearance.TextLines.Count, appearance.FontSize), TextBlockHeight(appearance.HeaderLines.Count, appearance.FontSize));
+        var box = Fit(imageWidth, imageHeight, area);
+        return new PdfRectangle(rectangle.X + box.X, rectangle.Y + box.Y, box.Width, box.Height);
+    }
+
+    private static PdfRectangle ImageArea(double width, double height, double textHeight, double headerHeight)
+        => new(0, textHeight, width, Math.Max(0, height - textHeight - headerHeight));
+
+    // Lines top-down from `top`, one line height apart, left-aligned after the padding or centred in the width.
+    private static void DrawLines(StringBuilder content, FontSet font, List<string> lines, double top, double width, SignatureAppearance appearance)
+    {
+        var size = appearance.FontSize;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var y = top - Padding - size - (i * LineHeight(size));
+            var x = appearance.CenterText ? Math.Max(Padding, (width - (font.MeasureWidth(lines[i]) * size / 1000)) / 2) : Padding;
+            content.Append(Invariant($"1 0 0 1 {x:0.##} {y:0.##} Tm\n"));
+            foreach (var (fontIndex, hex) in font.Encode(lines[i]))
+            {
+                content.Append(Invariant($"/F{fontIndex + 1} {size:0.##} Tf <{hex}> Tj\n"));
+            }
+        }
     }
 
     /// <summary>The visible page box: /CropBox, else /MediaBox, either possibly inherited from /Pages nodes.</summary>
@@ -137,15 +166,15 @@ internal static class AppearanceBuilder
         return new PdfRectangle(box.X + box.Width - Margin - width, box.Y + box.Height - Margin - textHeight, width, textHeight);
     }
 
-    private static PdfRectangle Fit(PngImage image, PdfRectangle area)
+    private static PdfRectangle Fit(int imageWidth, int imageHeight, PdfRectangle area)
     {
         if (area.Width <= 0 || area.Height <= 0)
         {
-            throw new ArgumentException("The rectangle leaves no room for the image above the text lines");
+            throw new ArgumentException("The rectangle leaves no room for the image between the text lines");
         }
 
-        var scale = Math.Min(area.Width / image.Width, area.Height / image.Height);
-        var (w, h) = (image.Width * scale, image.Height * scale);
+        var scale = Math.Min(area.Width / imageWidth, area.Height / imageHeight);
+        var (w, h) = (imageWidth * scale, imageHeight * scale);
         return new PdfRectangle(area.X + ((area.Width - w) / 2), area.Y + ((area.Height - h) / 2), w, h);
     }
 
@@ -173,6 +202,45 @@ internal static class AppearanceBuilder
         ["BitsPerComponent"] = new PdfInteger(8),
         ["Filter"] = new PdfName("FlateDecode"),
     };
+
+    /// <summary>
+    /// A form XObject of <paramref name="width"/> × <paramref name="height"/> painted white and holding one line of black
+    /// text, its baseline a fifth of the height up: the appearance of a <see cref="PdfTextOverlay"/>.
+    /// </summary>
+    public static PdfReference BuildTextBox(PdfIncrementalWriter writer, string text, double width, double height, double fontSize)
+    {
+        if (text.Length is 0 or > MaxLineLength || !double.IsFinite(fontSize) || fontSize is < 4 or > 72)
+        {
+            throw new ArgumentException($"A text overlay holds 1 to {MaxLineLength} characters at 4 to 72 points", nameof(text));
+        }
+
+        var line = text.Normalize(NormalizationForm.FormC);
+        var font = FontSet.Create(ReadDefaultFont(), DocumentFonts.FallbackPaths, [line]);
+        var content = new StringBuilder();
+        content.Append(Invariant($"q 1 g 0 0 {width:0.##} {height:0.##} re f Q\nBT 0 g\n"));
+        content.Append(Invariant($"1 0 0 1 {Padding:0.##} {height / 5:0.##} Tm\n"));
+        foreach (var (fontIndex, hex) in font.Encode(line))
+        {
+            content.Append(Invariant($"/F{fontIndex + 1} {fontSize:0.##} Tf <{hex}> Tj\n"));
+        }
+
+        content.Append("ET\n");
+        var form = new PdfDictionary
+        {
+            ["Type"] = new PdfName("XObject"),
+            ["Subtype"] = new PdfName("Form"),
+            ["BBox"] = new PdfArray(new PdfInteger(0), new PdfInteger(0), new PdfReal(width), new PdfReal(height)),
+            ["Resources"] = new PdfDictionary { ["Font"] = font.AddTo(writer) },
+        };
+        return writer.AddObject(new PdfStream(form, Encoding.ASCII.GetBytes(content.ToString())));
+    }
+
+    /// <summary>The width in points of <paramref name="text"/> set in the default font at <paramref name="fontSize"/>.</summary>
+    public static double MeasureWidth(string text, double fontSize)
+    {
+        var line = text.Normalize(NormalizationForm.FormC);
+        return FontSet.Create(ReadDefaultFont(), DocumentFonts.FallbackPaths, [line]).MeasureWidth(line) * fontSize / 1000;
+    }
 
     private static byte[] ReadDefaultFont()
     {

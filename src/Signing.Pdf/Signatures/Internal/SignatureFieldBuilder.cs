@@ -125,7 +125,7 @@ internal static class SignatureFieldBuilder
         return null;
     }
 
-    private static void AddToPageAnnotations(PdfIncrementalWriter writer, PdfReference pageReference, PdfReference widgetReference)
+    internal static void AddToPageAnnotations(PdfIncrementalWriter writer, PdfReference pageReference, PdfReference widgetReference)
     {
         var page = writer.Reader.ResolveDictionary(writer.GetObject(pageReference), $"page object {pageReference.ObjectNumber}").Clone();
         var annotsValue = page["Annots"];
