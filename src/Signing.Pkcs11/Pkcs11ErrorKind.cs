@@ -6,7 +6,7 @@ public enum Pkcs11ErrorKind
     /// <summary>Any failure without a more specific class.</summary>
     Other,
 
-    /// <summary>The module could not be loaded or is not a PKCS#11 v2 module.</summary>
+    /// <summary>The module could not be loaded or is not a PKCS#11 module (it exports no C_GetFunctionList).</summary>
     ModuleLoadFailed,
 
     /// <summary>The process runs on a platform whose struct layouts this binding does not define.</summary>

@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.LowLevelAPI80;
 using Signing.Pkcs11.Internal;
-using Signing.Pkcs11.Internal.Native;
 
 namespace Signing.Pkcs11;
 
@@ -11,7 +12,7 @@ namespace Signing.Pkcs11;
 /// process, so <see cref="Load"/> hands out one shared, reference-counted instance per path;
 /// each <see cref="Load"/> needs its own <see cref="Dispose"/>.
 /// </summary>
-public sealed unsafe class Pkcs11Module : IDisposable
+public sealed class Pkcs11Module : IDisposable
 {
     private const int MaxSlots = 1024;
     private static readonly Dictionary<string, Pkcs11Module> Loaded = new(StringComparer.Ordinal);
@@ -27,7 +28,7 @@ public sealed unsafe class Pkcs11Module : IDisposable
     private int _generation;
     private bool _initialized;
 
-    private Pkcs11Module(string libraryPath, string identity, NativeCryptoki native)
+    private Pkcs11Module(string libraryPath, string identity, CryptokiLibrary native)
     {
         LibraryPath = libraryPath;
         _identity = identity;
@@ -40,14 +41,14 @@ public sealed unsafe class Pkcs11Module : IDisposable
     /// <summary>Counts C_Initialize calls; session and object handles of an older generation are dead.</summary>
     public int Generation => Volatile.Read(ref _generation);
 
-    internal NativeCryptoki Native { get; }
+    internal CryptokiLibrary Native { get; }
 
     /// <summary>
     /// Loads and initialises the module at <paramref name="libraryPath"/>, or returns the
     /// instance this process already loaded from that path.
     /// </summary>
-    /// <exception cref="PlatformNotSupportedException">The process does not run on Linux x64.</exception>
-    /// <exception cref="Pkcs11TokenException">The file is missing or is not a PKCS#11 v2 module.</exception>
+    /// <exception cref="PlatformNotSupportedException">CK_ULONG is not 8 bytes or structs are packed (see <see cref="EnsureSupportedPlatform"/>).</exception>
+    /// <exception cref="Pkcs11TokenException">The file is missing or is not a PKCS#11 module.</exception>
     /// <exception cref="Pkcs11Exception">C_Initialize failed.</exception>
     public static Pkcs11Module Load(string libraryPath)
     {
@@ -70,7 +71,7 @@ public sealed unsafe class Pkcs11Module : IDisposable
                 return existing;
             }
 
-            var native = NativeCryptoki.Load(fullPath);
+            var native = CryptokiLibrary.Load(fullPath);
             var module = new Pkcs11Module(fullPath, identity, native);
             try
             {
@@ -88,14 +89,18 @@ public sealed unsafe class Pkcs11Module : IDisposable
         }
     }
 
-    /// <summary>Fails unless the process runs where the struct layouts of this binding are right.</summary>
-    /// <exception cref="PlatformNotSupportedException">Not Linux x64.</exception>
+    /// <summary>
+    /// Fails unless the process runs where the binding's struct layouts are right: Pkcs11Interop's
+    /// low-level API for an 8-byte CK_ULONG with natural alignment (64-bit Linux and macOS).
+    /// Only Linux x64 is tested.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">CK_ULONG is 4 bytes here, or structs are packed (Windows).</exception>
     public static void EnsureSupportedPlatform()
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+        if (!CryptokiLibrary.IsPlatformSupported)
         {
             throw new PlatformNotSupportedException(
-                $"Signing.Pkcs11 defines PKCS#11 struct layouts for Linux x64 only (8-byte CK_ULONG, natural alignment); " +
+                $"Signing.Pkcs11 uses Pkcs11Interop's layouts for an 8-byte CK_ULONG with natural alignment (64-bit Linux and macOS); " +
                 $"this process runs on {RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}.");
         }
     }
@@ -104,13 +109,13 @@ public sealed unsafe class Pkcs11Module : IDisposable
     public Pkcs11ModuleInfo GetInfo()
     {
         using var call = EnterCall();
-        CkInfo info;
-        Check("C_GetInfo", Native.C_GetInfo(&info));
+        var info = new CK_INFO();
+        Check("C_GetInfo", Native.C_GetInfo(ref info));
         return new Pkcs11ModuleInfo(
-            $"{info.CryptokiVersion.Major}.{info.CryptokiVersion.Minor:00}",
-            BlankPadded.Decode(info.ManufacturerId, 32),
-            BlankPadded.Decode(info.LibraryDescription, 32),
-            info.LibraryVersion.ToString());
+            $"{info.CryptokiVersion.Major[0]}.{info.CryptokiVersion.Minor[0]:00}",
+            BlankPadded.Decode(info.ManufacturerId),
+            BlankPadded.Decode(info.LibraryDescription),
+            $"{info.LibraryVersion.Major[0]}.{info.LibraryVersion.Minor[0]}");
     }
 
     /// <summary>Lists slots and their tokens.</summary>
@@ -121,17 +126,17 @@ public sealed unsafe class Pkcs11Module : IDisposable
         var result = new List<Pkcs11SlotInfo>();
         foreach (var slot in GetSlotIds(tokenPresentOnly))
         {
-            CkSlotInfo info;
-            Check("C_GetSlotInfo", Native.C_GetSlotInfo(slot, &info));
-            var flags = info.Flags.Value;
-            var present = (flags & Ckf.TOKEN_PRESENT) != 0;
+            var info = new CK_SLOT_INFO();
+            Check("C_GetSlotInfo", Native.C_GetSlotInfo(slot, ref info));
+            var flags = info.Flags;
+            var present = (flags & CKF.CKF_TOKEN_PRESENT) != 0;
             result.Add(new Pkcs11SlotInfo(
                 slot,
-                BlankPadded.Decode(info.SlotDescription, 64),
-                BlankPadded.Decode(info.ManufacturerId, 32),
+                BlankPadded.Decode(info.SlotDescription),
+                BlankPadded.Decode(info.ManufacturerId),
                 present,
-                (flags & Ckf.REMOVABLE_DEVICE) != 0,
-                (flags & Ckf.HW_SLOT) != 0,
+                (flags & CKF.CKF_REMOVABLE_DEVICE) != 0,
+                (flags & CKF.CKF_HW_SLOT) != 0,
                 present ? ReadTokenInfo(slot) : null));
         }
 
@@ -159,8 +164,8 @@ public sealed unsafe class Pkcs11Module : IDisposable
                 $"Token label '{label}' is {labelBytes.Length} bytes in UTF-8; PKCS#11 allows at most 32.");
         }
 
-        Span<byte> label32 = stackalloc byte[32];
-        label32.Fill((byte)' ');
+        var label32 = new byte[32];
+        label32.AsSpan().Fill((byte)' ');
         labelBytes.CopyTo(label32);
 
         var so = PinBytes.FromChars(soPin);
@@ -175,10 +180,10 @@ public sealed unsafe class Pkcs11Module : IDisposable
             var created = TokensWithLabel(label).Where(t => !serialsBefore.Contains(t.Serial)).ToList();
             var newSlot = created.Count == 1 ? created[0].Slot : slotId;
 
-            Check("C_OpenSession", Native.C_OpenSession(newSlot, Ckf.RW_SESSION | Ckf.SERIAL_SESSION, out var session));
+            Check("C_OpenSession", Native.C_OpenSession(newSlot, CKF.CKF_RW_SESSION | CKF.CKF_SERIAL_SESSION, out var session));
             try
             {
-                Check("C_Login", Native.C_Login(session, Cku.SO, so));
+                Check("C_Login", Native.C_Login(session, CKU.CKU_SO, so));
                 Check("C_InitPIN", Native.C_InitPIN(session, user));
                 Native.C_Logout(session);
             }
@@ -304,55 +309,52 @@ public sealed unsafe class Pkcs11Module : IDisposable
 
     internal List<ulong> GetSlotIds(bool tokenPresentOnly)
     {
-        CULong count = default;
-        Check("C_GetSlotList", Native.C_GetSlotList(tokenPresentOnly, null, &count));
+        ulong count = 0;
+        Check("C_GetSlotList", Native.C_GetSlotList(tokenPresentOnly, null, ref count));
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            if (count.Value > MaxSlots)
+            if (count > MaxSlots)
             {
-                throw new Pkcs11TokenException(Pkcs11ErrorKind.Other, $"C_GetSlotList reported {count.Value} slots; at most {MaxSlots} are supported.");
+                throw new Pkcs11TokenException(Pkcs11ErrorKind.Other, $"C_GetSlotList reported {count} slots; at most {MaxSlots} are supported.");
             }
 
-            var slots = new CULong[(int)count.Value];
-            fixed (CULong* p = slots)
+            var slots = new ulong[(int)count];
+            var rv = Native.C_GetSlotList(tokenPresentOnly, slots, ref count);
+            if (rv == CKR.CKR_BUFFER_TOO_SMALL)
             {
-                var rv = Native.C_GetSlotList(tokenPresentOnly, p, &count);
-                if (rv == Ckr.BUFFER_TOO_SMALL)
-                {
-                    continue; // a slot appeared between the two calls
-                }
-
-                Check("C_GetSlotList", rv);
+                continue; // a slot appeared between the two calls
             }
 
-            return slots.Take((int)count.Value).Select(s => (ulong)s.Value).ToList();
+            Check("C_GetSlotList", rv);
+            return slots.Take((int)Math.Min(count, (ulong)slots.Length)).ToList();
         }
 
-        throw new Pkcs11Exception("C_GetSlotList", Ckr.BUFFER_TOO_SMALL);
+        throw new Pkcs11Exception("C_GetSlotList", (ulong)CKR.CKR_BUFFER_TOO_SMALL);
     }
 
     internal Pkcs11TokenInfo ReadTokenInfo(ulong slotId)
     {
-        CkTokenInfo info;
-        Check("C_GetTokenInfo", Native.C_GetTokenInfo(slotId, &info));
+        var info = new CK_TOKEN_INFO();
+        Check("C_GetTokenInfo", Native.C_GetTokenInfo(slotId, ref info));
         return new Pkcs11TokenInfo(
-            BlankPadded.Decode(info.Label, 32),
-            BlankPadded.Decode(info.ManufacturerId, 32),
-            BlankPadded.Decode(info.Model, 16),
-            BlankPadded.Decode(info.SerialNumber, 16),
-            (Pkcs11TokenFlags)info.Flags.Value,
-            Count(info.MaxSessionCount.Value),
-            Count(info.MaxRwSessionCount.Value),
-            info.MinPinLen.Value,
-            info.MaxPinLen.Value);
+            BlankPadded.Decode(info.Label),
+            BlankPadded.Decode(info.ManufacturerId),
+            BlankPadded.Decode(info.Model),
+            BlankPadded.Decode(info.SerialNumber),
+            (Pkcs11TokenFlags)info.Flags,
+            Count(info.MaxSessionCount),
+            Count(info.MaxRwSessionCount),
+            info.MinPinLen,
+            info.MaxPinLen);
 
-        static ulong? Count(ulong value) =>
-            value is CkUlong.EFFECTIVELY_INFINITE or CkUlong.UNAVAILABLE_INFORMATION ? null : value;
+        // ulMaxSessionCount style fields use two sentinels (v2.40 section 3.2):
+        // CK_EFFECTIVELY_INFINITE (0) and CK_UNAVAILABLE_INFORMATION (all bits set).
+        static ulong? Count(ulong value) => value is 0 or ulong.MaxValue ? null : value;
     }
 
-    internal static void Check(string function, ulong rv)
+    internal static void Check(string function, CKR rv)
     {
-        if (rv != Ckr.OK)
+        if (rv != CKR.CKR_OK)
         {
             Pkcs11Exception.Throw(function, rv);
         }
@@ -368,7 +370,7 @@ public sealed unsafe class Pkcs11Module : IDisposable
     private void InitializeNative()
     {
         var rv = Native.C_Initialize();
-        if (rv != Ckr.OK && rv != Ckr.CRYPTOKI_ALREADY_INITIALIZED)
+        if (rv != CKR.CKR_OK && rv != CKR.CKR_CRYPTOKI_ALREADY_INITIALIZED)
         {
             Pkcs11Exception.Throw("C_Initialize", rv);
         }

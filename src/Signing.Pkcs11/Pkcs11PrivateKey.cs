@@ -1,7 +1,7 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.LowLevelAPI80.MechanismParams;
 using Signing.Pkcs11.Internal;
-using Signing.Pkcs11.Internal.Native;
 
 namespace Signing.Pkcs11;
 
@@ -94,7 +94,7 @@ public sealed class Pkcs11PrivateKey
         RequireType(Pkcs11KeyType.Rsa);
         Span<byte> digestInfo = stackalloc byte[DigestInfoEncoder.MaxLength];
         var length = DigestInfoEncoder.Encode(hashAlgorithm, hash, digestInfo);
-        return Token.Sign(this, Ckm.RSA_PKCS, null, digestInfo[..length], destination);
+        return Token.Sign(this, CKM.CKM_RSA_PKCS, null, digestInfo[..length], destination);
     }
 
     /// <summary>RSASSA-PSS (CKM_RSA_PKCS_PSS) of <paramref name="hash"/>, MGF1 with the same hash, salt as long as the hash.</summary>
@@ -110,17 +110,17 @@ public sealed class Pkcs11PrivateKey
 
         var (hashMechanism, mgf) = hashAlgorithm.Name switch
         {
-            "SHA256" => (Ckm.SHA256, Ckg.MGF1_SHA256),
-            "SHA384" => (Ckm.SHA384, Ckg.MGF1_SHA384),
-            _ => (Ckm.SHA512, Ckg.MGF1_SHA512),
+            "SHA256" => (CKM.CKM_SHA256, CKG.CKG_MGF1_SHA256),
+            "SHA384" => (CKM.CKM_SHA384, CKG.CKG_MGF1_SHA384),
+            _ => (CKM.CKM_SHA512, CKG.CKG_MGF1_SHA512),
         };
-        var parameters = new CkRsaPkcsPssParams
+        var parameters = new CK_RSA_PKCS_PSS_PARAMS
         {
-            HashAlg = new CULong((nuint)hashMechanism),
-            Mgf = new CULong((nuint)mgf),
-            SaltLen = new CULong((nuint)hashLength),
+            HashAlg = (ulong)hashMechanism,
+            Mgf = (ulong)mgf,
+            Len = (ulong)hashLength,
         };
-        return Token.Sign(this, Ckm.RSA_PKCS_PSS, parameters, hash, destination);
+        return Token.Sign(this, CKM.CKM_RSA_PKCS_PSS, parameters, hash, destination);
     }
 
     /// <summary>ECDSA (CKM_ECDSA) of <paramref name="hash"/>; writes r||s (IEEE P1363 format).</summary>
@@ -133,7 +133,7 @@ public sealed class Pkcs11PrivateKey
             throw new CryptographicException($"An ECDSA input hash has 20 to 64 bytes; {hash.Length} were given.");
         }
 
-        return Token.Sign(this, Ckm.ECDSA, null, hash, destination);
+        return Token.Sign(this, CKM.CKM_ECDSA, null, hash, destination);
     }
 
     /// <summary>ECDSA of <paramref name="hash"/> as a DER Ecdsa-Sig-Value (RFC 3279), the form CMS and X.509 use.</summary>
@@ -156,7 +156,7 @@ public sealed class Pkcs11PrivateKey
 
     // Object handles die with the module generation (and with the token's store); the key
     // is found again by class, label and CKA_ID.
-    internal ulong ResolveHandle(NativeCryptoki native, ulong session, int generation)
+    internal ulong ResolveHandle(CryptokiLibrary native, ulong session, int generation)
     {
         var cached = Volatile.Read(ref _handle);
         if (cached is not null && cached.Generation == generation)
@@ -164,7 +164,7 @@ public sealed class Pkcs11PrivateKey
             return cached.Handle;
         }
 
-        using var template = Pkcs11Token.TemplateFor(Cko.PRIVATE_KEY, Label, _id.Length > 0 ? _id : null);
+        using var template = Pkcs11Token.TemplateFor(CKO.CKO_PRIVATE_KEY, Label, _id.Length > 0 ? _id : null);
         var handle = Pkcs11Token.FindSingle(native, session, template, $"private key {Uri}");
         Volatile.Write(ref _handle, new KeyHandle(generation, handle));
         return handle;

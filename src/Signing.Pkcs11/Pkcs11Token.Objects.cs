@@ -2,8 +2,9 @@ using System.Formats.Asn1;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.LowLevelAPI80;
 using Signing.Pkcs11.Internal;
-using Signing.Pkcs11.Internal.Native;
 
 namespace Signing.Pkcs11;
 
@@ -25,42 +26,38 @@ public sealed partial class Pkcs11Token
         var keyId = id.IsEmpty ? RandomNumberGenerator.GetBytes(16) : id.ToArray();
         var (mechanism, keyType) = algorithm switch
         {
-            Pkcs11KeyAlgorithm.Rsa2048 or Pkcs11KeyAlgorithm.Rsa3072 or Pkcs11KeyAlgorithm.Rsa4096 => (Ckm.RSA_PKCS_KEY_PAIR_GEN, Ckk.RSA),
-            Pkcs11KeyAlgorithm.EcP256 or Pkcs11KeyAlgorithm.EcP384 => (Ckm.EC_KEY_PAIR_GEN, Ckk.EC),
+            Pkcs11KeyAlgorithm.Rsa2048 or Pkcs11KeyAlgorithm.Rsa3072 or Pkcs11KeyAlgorithm.Rsa4096 => (CKM.CKM_RSA_PKCS_KEY_PAIR_GEN, CKK.CKK_RSA),
+            Pkcs11KeyAlgorithm.EcP256 or Pkcs11KeyAlgorithm.EcP384 => (CKM.CKM_EC_KEY_PAIR_GEN, CKK.CKK_EC),
             _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown key algorithm."),
         };
 
         using var publicTemplate = new AttributeTemplate()
-            .Add(Cka.CLASS, Cko.PUBLIC_KEY).Add(Cka.KEY_TYPE, keyType)
-            .Add(Cka.TOKEN, true).Add(Cka.PRIVATE, false)
-            .Add(Cka.LABEL, label).Add(Cka.ID, keyId)
-            .Add(Cka.VERIFY, true).Add(Cka.ENCRYPT, false).Add(Cka.WRAP, false);
+            .Add(CKA.CKA_CLASS, CKO.CKO_PUBLIC_KEY).Add(CKA.CKA_KEY_TYPE, keyType)
+            .Add(CKA.CKA_TOKEN, true).Add(CKA.CKA_PRIVATE, false)
+            .Add(CKA.CKA_LABEL, label).Add(CKA.CKA_ID, keyId)
+            .Add(CKA.CKA_VERIFY, true).Add(CKA.CKA_ENCRYPT, false).Add(CKA.CKA_WRAP, false);
         switch (algorithm)
         {
-            case Pkcs11KeyAlgorithm.Rsa2048: publicTemplate.Add(Cka.MODULUS_BITS, 2048UL).Add(Cka.PUBLIC_EXPONENT, Rsa65537); break;
-            case Pkcs11KeyAlgorithm.Rsa3072: publicTemplate.Add(Cka.MODULUS_BITS, 3072UL).Add(Cka.PUBLIC_EXPONENT, Rsa65537); break;
-            case Pkcs11KeyAlgorithm.Rsa4096: publicTemplate.Add(Cka.MODULUS_BITS, 4096UL).Add(Cka.PUBLIC_EXPONENT, Rsa65537); break;
-            case Pkcs11KeyAlgorithm.EcP256: publicTemplate.Add(Cka.EC_PARAMS, EcCurves.EncodeNamedCurve(EcCurves.P256)); break;
-            case Pkcs11KeyAlgorithm.EcP384: publicTemplate.Add(Cka.EC_PARAMS, EcCurves.EncodeNamedCurve(EcCurves.P384)); break;
+            case Pkcs11KeyAlgorithm.Rsa2048: publicTemplate.Add(CKA.CKA_MODULUS_BITS, 2048UL).Add(CKA.CKA_PUBLIC_EXPONENT, Rsa65537); break;
+            case Pkcs11KeyAlgorithm.Rsa3072: publicTemplate.Add(CKA.CKA_MODULUS_BITS, 3072UL).Add(CKA.CKA_PUBLIC_EXPONENT, Rsa65537); break;
+            case Pkcs11KeyAlgorithm.Rsa4096: publicTemplate.Add(CKA.CKA_MODULUS_BITS, 4096UL).Add(CKA.CKA_PUBLIC_EXPONENT, Rsa65537); break;
+            case Pkcs11KeyAlgorithm.EcP256: publicTemplate.Add(CKA.CKA_EC_PARAMS, EcCurves.EncodeNamedCurve(EcCurves.P256)); break;
+            case Pkcs11KeyAlgorithm.EcP384: publicTemplate.Add(CKA.CKA_EC_PARAMS, EcCurves.EncodeNamedCurve(EcCurves.P384)); break;
         }
 
         using var privateTemplate = new AttributeTemplate()
-            .Add(Cka.CLASS, Cko.PRIVATE_KEY).Add(Cka.KEY_TYPE, keyType)
-            .Add(Cka.TOKEN, true).Add(Cka.PRIVATE, true)
-            .Add(Cka.LABEL, label).Add(Cka.ID, keyId)
-            .Add(Cka.SENSITIVE, true).Add(Cka.EXTRACTABLE, false)
-            .Add(Cka.SIGN, true).Add(Cka.DECRYPT, false).Add(Cka.UNWRAP, false);
+            .Add(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY).Add(CKA.CKA_KEY_TYPE, keyType)
+            .Add(CKA.CKA_TOKEN, true).Add(CKA.CKA_PRIVATE, true)
+            .Add(CKA.CKA_LABEL, label).Add(CKA.CKA_ID, keyId)
+            .Add(CKA.CKA_SENSITIVE, true).Add(CKA.CKA_EXTRACTABLE, false)
+            .Add(CKA.CKA_SIGN, true).Add(CKA.CKA_DECRYPT, false).Add(CKA.CKA_UNWRAP, false);
 
         return Run((native, session, _) =>
         {
-            unsafe
-            {
-                var ckMechanism = new CkMechanism { Mechanism = new CULong((nuint)mechanism) };
-                Pkcs11Module.Check("C_GenerateKeyPair", native.C_GenerateKeyPair(session, &ckMechanism,
-                    publicTemplate.Pointer, publicTemplate.Count, privateTemplate.Pointer, privateTemplate.Count,
-                    out ulong _, out var privateKey));
-                return Describe(native, session, privateKey);
-            }
+            var ckMechanism = CkmUtils.CreateMechanism(mechanism);
+            Pkcs11Module.Check("C_GenerateKeyPair", native.C_GenerateKeyPair(session, ref ckMechanism,
+                publicTemplate, privateTemplate, out ulong _, out var privateKey));
+            return Describe(native, session, privateKey);
         });
     }
 
@@ -68,9 +65,9 @@ public sealed partial class Pkcs11Token
     public IReadOnlyList<Pkcs11ObjectInfo> ListObjects() => Run((native, session, _) =>
     {
         var result = new List<Pkcs11ObjectInfo>();
-        foreach (var objectClass in new[] { Cko.PRIVATE_KEY, Cko.PUBLIC_KEY, Cko.CERTIFICATE })
+        foreach (var objectClass in new[] { CKO.CKO_PRIVATE_KEY, CKO.CKO_PUBLIC_KEY, CKO.CKO_CERTIFICATE })
         {
-            using var template = new AttributeTemplate().Add(Cka.CLASS, objectClass);
+            using var template = new AttributeTemplate().Add(CKA.CKA_CLASS, objectClass);
             foreach (var handle in FindObjects(native, session, template))
             {
                 result.Add(Describe(native, session, handle));
@@ -97,15 +94,15 @@ public sealed partial class Pkcs11Token
 
         return Run((native, session, state) =>
         {
-            using var template = TemplateFor(Cko.PRIVATE_KEY, uri.Object, uri.Id);
+            using var template = TemplateFor(CKO.CKO_PRIVATE_KEY, uri.Object, uri.Id);
             var handle = FindSingle(native, session, template, $"private key {uri}");
-            var label = GetString(native, session, handle, Cka.LABEL);
-            var id = GetAttribute(native, session, handle, Cka.ID) ?? [];
-            var keyType = GetUlong(native, session, handle, Cka.KEY_TYPE);
+            var label = GetString(native, session, handle, CKA.CKA_LABEL);
+            var id = GetAttribute(native, session, handle, CKA.CKA_ID) ?? [];
+            var keyType = GetUlong(native, session, handle, CKA.CKA_KEY_TYPE);
             return keyType switch
             {
-                Ckk.RSA => Pkcs11PrivateKey.ForRsa(this, label, id, ReadRsaPublic(native, session, handle, label, id), handle, state.Generation),
-                Ckk.EC => Pkcs11PrivateKey.ForEc(this, label, id, ReadEcPublic(native, session, handle, label, id), handle, state.Generation),
+                (ulong)CKK.CKK_RSA => Pkcs11PrivateKey.ForRsa(this, label, id, ReadRsaPublic(native, session, handle, label, id), handle, state.Generation),
+                (ulong)CKK.CKK_EC => Pkcs11PrivateKey.ForEc(this, label, id, ReadEcPublic(native, session, handle, label, id), handle, state.Generation),
                 _ => throw new Pkcs11TokenException(Pkcs11ErrorKind.MechanismInvalid, $"Key {uri} has key type 0x{keyType:x}; only RSA and EC keys are supported."),
             };
         });
@@ -130,20 +127,17 @@ public sealed partial class Pkcs11Token
         serialWriter.WriteInteger(certificate.SerialNumberBytes.Span);
 
         using var template = new AttributeTemplate()
-            .Add(Cka.CLASS, Cko.CERTIFICATE).Add(Cka.CERTIFICATE_TYPE, Ckc.X_509)
-            .Add(Cka.TOKEN, true).Add(Cka.PRIVATE, false)
-            .Add(Cka.LABEL, label).Add(Cka.ID, id)
-            .Add(Cka.SUBJECT, certificate.SubjectName.RawData)
-            .Add(Cka.ISSUER, certificate.IssuerName.RawData)
-            .Add(Cka.SERIAL_NUMBER, serialWriter.Encode())
-            .Add(Cka.VALUE, certificate.RawData);
+            .Add(CKA.CKA_CLASS, CKO.CKO_CERTIFICATE).Add(CKA.CKA_CERTIFICATE_TYPE, CKC.CKC_X_509)
+            .Add(CKA.CKA_TOKEN, true).Add(CKA.CKA_PRIVATE, false)
+            .Add(CKA.CKA_LABEL, label).Add(CKA.CKA_ID, id.ToArray())
+            .Add(CKA.CKA_SUBJECT, certificate.SubjectName.RawData)
+            .Add(CKA.CKA_ISSUER, certificate.IssuerName.RawData)
+            .Add(CKA.CKA_SERIAL_NUMBER, serialWriter.Encode())
+            .Add(CKA.CKA_VALUE, certificate.RawData);
         return Run((native, session, _) =>
         {
-            unsafe
-            {
-                Pkcs11Module.Check("C_CreateObject", native.C_CreateObject(session, template.Pointer, template.Count, out var handle));
-                return Describe(native, session, handle);
-            }
+            Pkcs11Module.Check("C_CreateObject", native.C_CreateObject(session, template, out var handle));
+            return Describe(native, session, handle);
         });
     }
 
@@ -153,9 +147,9 @@ public sealed partial class Pkcs11Token
         var keyId = id.ToArray();
         var der = Run((native, session, _) =>
         {
-            using var template = TemplateFor(Cko.CERTIFICATE, null, keyId);
+            using var template = TemplateFor(CKO.CKO_CERTIFICATE, null, keyId);
             var handles = FindObjects(native, session, template);
-            return handles.Count == 0 ? null : GetAttribute(native, session, handles[0], Cka.VALUE);
+            return handles.Count == 0 ? null : GetAttribute(native, session, handles[0], CKA.CKA_VALUE);
         });
         return der is null ? null : X509CertificateLoader.LoadCertificate(der);
     }
@@ -170,12 +164,12 @@ public sealed partial class Pkcs11Token
             throw new Pkcs11TokenException(Pkcs11ErrorKind.InvalidArgument, $"URI {uri} has neither object= nor id=; refusing to delete every object.");
         }
 
-        ulong? objectClass = uri.Type switch
+        CKO? objectClass = uri.Type switch
         {
             null => null,
-            "private" => Cko.PRIVATE_KEY,
-            "public" => Cko.PUBLIC_KEY,
-            "cert" => Cko.CERTIFICATE,
+            "private" => CKO.CKO_PRIVATE_KEY,
+            "public" => CKO.CKO_PUBLIC_KEY,
+            "cert" => CKO.CKO_CERTIFICATE,
             _ => throw new Pkcs11TokenException(Pkcs11ErrorKind.InvalidArgument, $"Deleting '{uri.Type}' objects is not supported."),
         };
 
@@ -192,44 +186,39 @@ public sealed partial class Pkcs11Token
         });
     }
 
-    internal static AttributeTemplate TemplateFor(ulong? objectClass, string? label, byte[]? id)
+    internal static AttributeTemplate TemplateFor(CKO? objectClass, string? label, byte[]? id)
     {
         var template = new AttributeTemplate();
         if (objectClass is { } c)
         {
-            template.Add(Cka.CLASS, c);
+            template.Add(CKA.CKA_CLASS, c);
         }
 
         if (label is not null)
         {
-            template.Add(Cka.LABEL, label);
+            template.Add(CKA.CKA_LABEL, label);
         }
 
         if (id is not null)
         {
-            template.Add(Cka.ID, id);
+            template.Add(CKA.CKA_ID, id);
         }
 
         return template;
     }
 
-    internal static unsafe List<ulong> FindObjects(NativeCryptoki native, ulong session, AttributeTemplate template)
+    internal static List<ulong> FindObjects(CryptokiLibrary native, ulong session, AttributeTemplate template)
     {
-        Pkcs11Module.Check("C_FindObjectsInit", native.C_FindObjectsInit(session, template.Pointer, template.Count));
+        Pkcs11Module.Check("C_FindObjectsInit", native.C_FindObjectsInit(session, template));
         var result = new List<ulong>();
         try
         {
-            const int batch = 64;
-            var handles = stackalloc CULong[batch];
+            var handles = new ulong[64];
             while (result.Count < MaxObjects)
             {
-                Pkcs11Module.Check("C_FindObjects", native.C_FindObjects(session, handles, batch, out var found));
-                for (var i = 0; i < found; i++)
-                {
-                    result.Add(handles[i].Value);
-                }
-
-                if (found < batch)
+                Pkcs11Module.Check("C_FindObjects", native.C_FindObjects(session, handles, out var found));
+                result.AddRange(handles.AsSpan(0, found));
+                if (found < handles.Length)
                 {
                     break;
                 }
@@ -243,7 +232,7 @@ public sealed partial class Pkcs11Token
         return result;
     }
 
-    internal static ulong FindSingle(NativeCryptoki native, ulong session, AttributeTemplate template, string what)
+    internal static ulong FindSingle(CryptokiLibrary native, ulong session, AttributeTemplate template, string what)
     {
         var handles = FindObjects(native, session, template);
         return handles.Count switch
@@ -256,59 +245,60 @@ public sealed partial class Pkcs11Token
         };
     }
 
-    internal static byte[]? GetAttribute(NativeCryptoki native, ulong session, ulong handle, ulong type)
+    // Null when the object has no such attribute or hides it.
+    internal static byte[]? GetAttribute(CryptokiLibrary native, ulong session, ulong handle, CKA type)
     {
-        try
-        {
-            return OutputBuffer.ReadAll(new AttributeCall(native, session, handle, type));
-        }
-        catch (Pkcs11Exception e) when (e.ReturnCode is Ckr.ATTRIBUTE_TYPE_INVALID or Ckr.ATTRIBUTE_SENSITIVE)
+        var rv = native.C_GetAttributeValue(session, handle, type, out var value);
+        if (rv is CKR.CKR_ATTRIBUTE_TYPE_INVALID or CKR.CKR_ATTRIBUTE_SENSITIVE)
         {
             return null;
         }
+
+        Pkcs11Module.Check("C_GetAttributeValue", rv);
+        return value;
     }
 
-    private static string GetString(NativeCryptoki native, ulong session, ulong handle, ulong type) =>
+    private static string GetString(CryptokiLibrary native, ulong session, ulong handle, CKA type) =>
         System.Text.Encoding.UTF8.GetString(GetAttribute(native, session, handle, type) ?? []);
 
-    private static ulong GetUlong(NativeCryptoki native, ulong session, ulong handle, ulong type)
+    private static ulong GetUlong(CryptokiLibrary native, ulong session, ulong handle, CKA type)
     {
         var bytes = GetAttribute(native, session, handle, type);
-        if (bytes is null || bytes.Length != 8)
+        if (bytes is null || bytes.Length != sizeof(ulong))
         {
-            throw new Pkcs11TokenException(Pkcs11ErrorKind.Other, $"Attribute 0x{type:x} of object {handle} is not a CK_ULONG.");
+            throw new Pkcs11TokenException(Pkcs11ErrorKind.Other, $"Attribute {type} of object {handle} is not a CK_ULONG.");
         }
 
         return MemoryMarshal.Read<ulong>(bytes);
     }
 
-    private static bool? GetBool(NativeCryptoki native, ulong session, ulong handle, ulong type) =>
+    private static bool? GetBool(CryptokiLibrary native, ulong session, ulong handle, CKA type) =>
         GetAttribute(native, session, handle, type) is [var b] ? b != 0 : null;
 
-    private Pkcs11ObjectInfo Describe(NativeCryptoki native, ulong session, ulong handle)
+    private Pkcs11ObjectInfo Describe(CryptokiLibrary native, ulong session, ulong handle)
     {
-        var objectClass = GetUlong(native, session, handle, Cka.CLASS) switch
+        var objectClass = GetUlong(native, session, handle, CKA.CKA_CLASS) switch
         {
-            Cko.PRIVATE_KEY => Pkcs11ObjectClass.PrivateKey,
-            Cko.PUBLIC_KEY => Pkcs11ObjectClass.PublicKey,
-            Cko.CERTIFICATE => Pkcs11ObjectClass.Certificate,
+            (ulong)CKO.CKO_PRIVATE_KEY => Pkcs11ObjectClass.PrivateKey,
+            (ulong)CKO.CKO_PUBLIC_KEY => Pkcs11ObjectClass.PublicKey,
+            (ulong)CKO.CKO_CERTIFICATE => Pkcs11ObjectClass.Certificate,
             var other => throw new Pkcs11TokenException(Pkcs11ErrorKind.Other, $"Object {handle} has unexpected class 0x{other:x}."),
         };
-        var label = GetString(native, session, handle, Cka.LABEL);
-        var id = GetAttribute(native, session, handle, Cka.ID) ?? [];
+        var label = GetString(native, session, handle, CKA.CKA_LABEL);
+        var id = GetAttribute(native, session, handle, CKA.CKA_ID) ?? [];
         Pkcs11KeyType? keyType = null;
         int? bits = null;
         if (objectClass != Pkcs11ObjectClass.Certificate)
         {
-            if (GetUlong(native, session, handle, Cka.KEY_TYPE) == Ckk.RSA)
+            if (GetUlong(native, session, handle, CKA.CKA_KEY_TYPE) == (ulong)CKK.CKK_RSA)
             {
                 keyType = Pkcs11KeyType.Rsa;
-                bits = GetAttribute(native, session, handle, Cka.MODULUS) is { } modulus ? modulus.SkipWhile(b => b == 0).Count() * 8 : null;
+                bits = GetAttribute(native, session, handle, CKA.CKA_MODULUS) is { } modulus ? modulus.SkipWhile(b => b == 0).Count() * 8 : null;
             }
             else
             {
                 keyType = Pkcs11KeyType.Ec;
-                bits = GetAttribute(native, session, handle, Cka.EC_PARAMS) is { } ecParams
+                bits = GetAttribute(native, session, handle, CKA.CKA_EC_PARAMS) is { } ecParams
                     ? (EcCurves.DecodeNamedCurve(ecParams, out var fieldBytes).Oid.Value == EcCurves.P521 ? 521 : fieldBytes * 8)
                     : null;
             }
@@ -329,22 +319,22 @@ public sealed partial class Pkcs11Token
             },
         };
         return new Pkcs11ObjectInfo(objectClass, label, id, keyType, bits,
-            isPrivate ? GetBool(native, session, handle, Cka.SENSITIVE) : null,
-            isPrivate ? GetBool(native, session, handle, Cka.EXTRACTABLE) : null,
+            isPrivate ? GetBool(native, session, handle, CKA.CKA_SENSITIVE) : null,
+            isPrivate ? GetBool(native, session, handle, CKA.CKA_EXTRACTABLE) : null,
             uri);
     }
 
-    private static RSAParameters ReadRsaPublic(NativeCryptoki native, ulong session, ulong privateKey, string label, byte[] id)
+    private static RSAParameters ReadRsaPublic(CryptokiLibrary native, ulong session, ulong privateKey, string label, byte[] id)
     {
-        var modulus = GetAttribute(native, session, privateKey, Cka.MODULUS);
-        var exponent = GetAttribute(native, session, privateKey, Cka.PUBLIC_EXPONENT);
+        var modulus = GetAttribute(native, session, privateKey, CKA.CKA_MODULUS);
+        var exponent = GetAttribute(native, session, privateKey, CKA.CKA_PUBLIC_EXPONENT);
         if (modulus is null || exponent is null)
         {
             // Some tokens keep the public half only on the public key object.
-            using var template = TemplateFor(Cko.PUBLIC_KEY, label, id.Length > 0 ? id : null);
+            using var template = TemplateFor(CKO.CKO_PUBLIC_KEY, label, id.Length > 0 ? id : null);
             var publicKey = FindSingle(native, session, template, $"public key for '{label}'");
-            modulus = GetAttribute(native, session, publicKey, Cka.MODULUS);
-            exponent = GetAttribute(native, session, publicKey, Cka.PUBLIC_EXPONENT);
+            modulus = GetAttribute(native, session, publicKey, CKA.CKA_MODULUS);
+            exponent = GetAttribute(native, session, publicKey, CKA.CKA_PUBLIC_EXPONENT);
         }
 
         if (modulus is null || exponent is null)
@@ -355,29 +345,16 @@ public sealed partial class Pkcs11Token
         return new RSAParameters { Modulus = modulus.AsSpan().TrimStart((byte)0).ToArray(), Exponent = exponent.AsSpan().TrimStart((byte)0).ToArray() };
     }
 
-    private static ECParameters ReadEcPublic(NativeCryptoki native, ulong session, ulong privateKey, string label, byte[] id)
+    private static ECParameters ReadEcPublic(CryptokiLibrary native, ulong session, ulong privateKey, string label, byte[] id)
     {
-        using var template = TemplateFor(Cko.PUBLIC_KEY, label, id.Length > 0 ? id : null);
+        using var template = TemplateFor(CKO.CKO_PUBLIC_KEY, label, id.Length > 0 ? id : null);
         var publicKey = FindSingle(native, session, template, $"public key for '{label}'");
-        var ecParams = GetAttribute(native, session, publicKey, Cka.EC_PARAMS)
-            ?? GetAttribute(native, session, privateKey, Cka.EC_PARAMS)
+        var ecParams = GetAttribute(native, session, publicKey, CKA.CKA_EC_PARAMS)
+            ?? GetAttribute(native, session, privateKey, CKA.CKA_EC_PARAMS)
             ?? throw new Pkcs11TokenException(Pkcs11ErrorKind.KeyNotFound, $"Key '{label}' has no CKA_EC_PARAMS.");
-        var point = GetAttribute(native, session, publicKey, Cka.EC_POINT)
+        var point = GetAttribute(native, session, publicKey, CKA.CKA_EC_POINT)
             ?? throw new Pkcs11TokenException(Pkcs11ErrorKind.KeyNotFound, $"Public key '{label}' has no CKA_EC_POINT.");
         var curve = EcCurves.DecodeNamedCurve(ecParams, out var fieldBytes);
         return new ECParameters { Curve = curve, Q = EcCurves.DecodePoint(point, fieldBytes) };
-    }
-
-    private readonly unsafe struct AttributeCall(NativeCryptoki native, ulong session, ulong handle, ulong type) : IOutputCall
-    {
-        public string Function => "C_GetAttributeValue";
-
-        public ulong Invoke(byte* output, CULong* length)
-        {
-            var attribute = new CkAttribute { Type = new CULong((nuint)type), Value = output, ValueLen = *length };
-            var rv = native.C_GetAttributeValue(session, handle, &attribute, 1);
-            *length = attribute.ValueLen;
-            return rv;
-        }
     }
 }

@@ -1,4 +1,4 @@
-using Signing.Pkcs11.Internal.Native;
+using Signing.Pkcs11.Internal;
 
 namespace Signing.Pkcs11;
 
@@ -7,7 +7,7 @@ public sealed partial class Pkcs11Token
 {
     internal interface ISessionOperation<out TResult>
     {
-        TResult Run(NativeCryptoki native, ulong session, TokenState state);
+        TResult Run(CryptokiLibrary native, ulong session, TokenState state);
     }
 
     // Rents a session for exactly one thread, runs the operation inside a module call scope,
@@ -63,7 +63,7 @@ public sealed partial class Pkcs11Token
         }
     }
 
-    internal TResult Run<TResult>(Func<NativeCryptoki, ulong, TokenState, TResult> work) =>
+    internal TResult Run<TResult>(Func<CryptokiLibrary, ulong, TokenState, TResult> work) =>
         Run<DelegateOperation<TResult>, TResult>(new DelegateOperation<TResult>(work));
 
     private void OnFault(TokenState state, Pkcs11Exception e)
@@ -87,9 +87,9 @@ public sealed partial class Pkcs11Token
         }
     }
 
-    private readonly struct DelegateOperation<TResult>(Func<NativeCryptoki, ulong, TokenState, TResult> work)
+    private readonly struct DelegateOperation<TResult>(Func<CryptokiLibrary, ulong, TokenState, TResult> work)
         : ISessionOperation<TResult>
     {
-        public TResult Run(NativeCryptoki native, ulong session, TokenState state) => work(native, session, state);
+        public TResult Run(CryptokiLibrary native, ulong session, TokenState state) => work(native, session, state);
     }
 }

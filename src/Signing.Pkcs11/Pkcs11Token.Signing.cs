@@ -1,52 +1,45 @@
-using System.Runtime.InteropServices;
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.LowLevelAPI80;
+using Net.Pkcs11Interop.LowLevelAPI80.MechanismParams;
 using Signing.Pkcs11.Internal;
-using Signing.Pkcs11.Internal.Native;
 
 namespace Signing.Pkcs11;
 
 // The signing hot path: no allocation besides what the module does.
 public sealed partial class Pkcs11Token
 {
-    internal int Sign(Pkcs11PrivateKey key, ulong mechanism, CkRsaPkcsPssParams? pss, ReadOnlySpan<byte> input, Span<byte> destination) =>
+    internal int Sign(Pkcs11PrivateKey key, CKM mechanism, CK_RSA_PKCS_PSS_PARAMS? pss, ReadOnlySpan<byte> input, Span<byte> destination) =>
         Run<SignOperation, int>(new SignOperation(key, mechanism, pss, input, destination));
 
     private readonly unsafe ref struct SignOperation(
-        Pkcs11PrivateKey key, ulong mechanism, CkRsaPkcsPssParams? pss, ReadOnlySpan<byte> input, Span<byte> destination)
+        Pkcs11PrivateKey key, CKM mechanism, CK_RSA_PKCS_PSS_PARAMS? pss, ReadOnlySpan<byte> input, Span<byte> destination)
         : ISessionOperation<int>
     {
         private readonly ReadOnlySpan<byte> _input = input;
         private readonly Span<byte> _destination = destination;
 
-        public int Run(NativeCryptoki native, ulong session, TokenState state)
+        public int Run(CryptokiLibrary native, ulong session, TokenState state)
         {
             var handle = key.ResolveHandle(native, session, state.Generation);
+
+            // The parameters live on this stack frame for the whole C_SignInit call.
             var parameters = pss.GetValueOrDefault();
-            var ckMechanism = new CkMechanism
+            var ckMechanism = new CK_MECHANISM
             {
-                Mechanism = new CULong((nuint)mechanism),
-                Parameter = pss.HasValue ? &parameters : null,
-                ParameterLen = new CULong(pss.HasValue ? (nuint)sizeof(CkRsaPkcsPssParams) : 0),
+                Mechanism = (ulong)mechanism,
+                Parameter = pss.HasValue ? (IntPtr)(&parameters) : IntPtr.Zero,
+                ParameterLen = pss.HasValue ? (ulong)sizeof(CK_RSA_PKCS_PSS_PARAMS) : 0,
             };
 
-            var rv = native.C_SignInit(session, &ckMechanism, handle);
-            if (rv is Ckr.KEY_HANDLE_INVALID or Ckr.OBJECT_HANDLE_INVALID)
+            var rv = native.C_SignInit(session, ref ckMechanism, handle);
+            if (rv is CKR.CKR_KEY_HANDLE_INVALID or CKR.CKR_OBJECT_HANDLE_INVALID)
             {
                 key.ForgetHandle();
             }
 
             Pkcs11Module.Check("C_SignInit", rv);
-            fixed (byte* data = _input)
-            {
-                return OutputBuffer.ReadInto(new SignCall(native, session, data, _input.Length), _destination);
-            }
+            Pkcs11Module.Check("C_Sign", native.C_Sign(session, _input, _destination, out var written));
+            return written;
         }
-    }
-
-    private readonly unsafe struct SignCall(NativeCryptoki native, ulong session, byte* data, int length) : IOutputCall
-    {
-        public string Function => "C_Sign";
-
-        public ulong Invoke(byte* output, CULong* outputLength) =>
-            native.C_Sign(session, new ReadOnlySpan<byte>(data, length), output, outputLength);
     }
 }

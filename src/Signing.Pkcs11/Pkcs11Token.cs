@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Net.Pkcs11Interop.Common;
 using Signing.Pkcs11.Internal;
-using Signing.Pkcs11.Internal.Native;
 
 namespace Signing.Pkcs11;
 
@@ -171,8 +171,8 @@ public sealed partial class Pkcs11Token
                 "pass allowFinalTry: true to spend that last try deliberately.");
         }
 
-        var rv = _module.Native.C_Login(state.Pool.Anchor, Cku.USER, pin);
-        if (rv is Ckr.OK or Ckr.USER_ALREADY_LOGGED_IN)
+        var rv = _module.Native.C_Login(state.Pool.Anchor, CKU.CKU_USER, pin);
+        if (rv is CKR.CKR_OK or CKR.CKR_USER_ALREADY_LOGGED_IN)
         {
             state.LoggedIn = true;
             return;

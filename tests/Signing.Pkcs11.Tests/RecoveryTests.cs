@@ -77,7 +77,7 @@ public sealed class RecoveryTests(SoftHsmToken hsm)
         using (hsm.Module.EnterCall())
         {
             var session = state.Pool.Rent(TimeSpan.FromSeconds(5));
-            Assert.Equal(0UL, hsm.Module.Native.C_CloseSession(session));
+            Assert.Equal(Net.Pkcs11Interop.Common.CKR.CKR_OK, hsm.Module.Native.C_CloseSession(session));
             state.Pool.Return(session);
         }
 

@@ -48,8 +48,8 @@ public sealed class HostileInputTests(DevPkiFixture pki)
     public void OcspResponse_Hostile_GivesMalformedPkiDataException(string kind)
     {
         var certificate = pki.IssueFresh("OCSP hostile " + kind);
-        var certId = CertIdAsn.For(pki.Authority.SubCa, certificate.SerialNumberBytes.ToArray(), HashAlgorithmName.SHA1);
-        var valid = new DevPkiResponder(pki.Authority).RespondToOcsp(new OcspRequestAsn([certId], null).Encode());
+        var certId = OcspCertificateId.For(pki.Authority.SubCa, certificate.SerialNumberBytes.ToArray(), HashAlgorithmName.SHA1);
+        var valid = new DevPkiResponder(pki.Authority).RespondToOcsp(new OcspRequestMessage([certId], null).Encode());
 
         var error = Assert.Throws<MalformedPkiDataException>(() =>
             new OcspClient(pki.Http).Interpret(Corrupt(valid, kind), certId, null, pki.Authority.SubCa, "test"));
@@ -95,14 +95,14 @@ public sealed class HostileInputTests(DevPkiFixture pki)
     public void Responders_HostileRequests_AnswerWithProtocolErrors(string kind)
     {
         var responder = new DevPkiResponder(pki.Authority);
-        var ocspValid = new OcspRequestAsn([CertIdAsn.For(pki.Authority.SubCa, [1], HashAlgorithmName.SHA1)], null).Encode();
+        var ocspValid = new OcspRequestMessage([OcspCertificateId.For(pki.Authority.SubCa, [1], HashAlgorithmName.SHA1)], null).Encode();
         var ocsp = new AsnReader(responder.RespondToOcsp(Corrupt(ocspValid, kind)), AsnEncodingRules.DER).ReadSequence();
         Assert.Equal(OcspResponseStatus.MalformedRequest, ocsp.ReadEnumeratedValue<OcspResponseStatus>());
 
         var tsaValid = Rfc3161TimestampRequest.CreateFromHash(SHA256.HashData("t"u8), HashAlgorithmName.SHA256).Encode();
-        var tsa = TimeStampRespAsn.Decode(responder.RespondToTimestampQuery(Corrupt(tsaValid, kind)));
-        Assert.Equal(TimeStampRespAsn.Rejection, tsa.Status);
-        Assert.Equal(TimeStampRespAsn.BadDataFormat, tsa.FailureBit);
+        var tsa = TimestampReply.Decode(responder.RespondToTimestampQuery(Corrupt(tsaValid, kind)));
+        Assert.Equal(TimestampReply.Rejection, tsa.Status);
+        Assert.Equal(TimestampReply.BadDataFormat, tsa.FailureBit);
     }
 
     [Fact]

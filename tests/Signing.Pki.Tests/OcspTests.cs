@@ -68,9 +68,9 @@ public sealed class OcspTests(DevPkiFixture pki)
     public void OcspGet_Base64Path_IsAnswered()
     {
         var certificate = pki.IssueFresh("OCSP GET");
-        var request = new OcspRequestAsn([CertIdAsn.For(pki.Authority.SubCa, certificate.SerialNumberBytes.ToArray(), HashAlgorithmName.SHA256)], null).Encode();
+        var request = new OcspRequestMessage([OcspCertificateId.For(pki.Authority.SubCa, certificate.SerialNumberBytes.ToArray(), HashAlgorithmName.SHA256)], null).Encode();
         var answer = new DevPkiResponder(pki.Authority).Handle("GET", "/ocsp/" + Uri.EscapeDataString(Convert.ToBase64String(request)), []);
-        var (status, basic) = BasicOcspResponseAsn.DecodeResponse(answer.Body);
+        var (status, basic) = OcspBasicResponse.DecodeResponse(answer.Body);
         Assert.Equal(OcspResponseStatus.Successful, status);
         Assert.Equal(OcspCertStatus.Good, basic!.Responses.Single().Status);
     }
@@ -79,14 +79,14 @@ public sealed class OcspTests(DevPkiFixture pki)
     public void Interpret_ResponseSignedByUnauthorisedKey_IsNotTrusted()
     {
         var certificate = pki.IssueFresh("OCSP giả");
-        var certId = CertIdAsn.For(pki.Authority.SubCa, certificate.SerialNumberBytes.ToArray(), HashAlgorithmName.SHA1);
+        var certId = OcspCertificateId.For(pki.Authority.SubCa, certificate.SerialNumberBytes.ToArray(), HashAlgorithmName.SHA1);
         using var rogueKey = RSA.Create(2048);
         var rogue = new CertificateRequest(pki.Authority.Ocsp.SubjectName, rogueKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
             .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         var now = DateTimeOffset.UtcNow;
-        var data = BasicOcspResponseAsn.EncodeResponseData(SHA1.HashData(CertIdAsn.IssuerKeyBits(rogue)), now,
-            [new SingleResponseAsn(certId, OcspCertStatus.Good, null, null, now, now.AddHours(1))], null);
-        var response = BasicOcspResponseAsn.EncodeSuccessfulResponse(data, SignatureAlgorithms.Sha256WithRsa,
+        var data = OcspBasicResponse.EncodeResponseData(SHA1.HashData(OcspCertificateId.IssuerKeyBits(rogue)), now,
+            [new OcspSingleResponse(certId, OcspCertStatus.Good, null, null, now, now.AddHours(1))], null);
+        var response = OcspBasicResponse.EncodeSuccessfulResponse(data, SignatureAlgorithms.Sha256WithRsa,
             SignatureAlgorithms.Sign(rogueKey, HashAlgorithmName.SHA256, data), [rogue]);
 
         var result = new OcspClient(pki.Http).Interpret(response, certId, null, pki.Authority.SubCa, "test");
@@ -98,8 +98,8 @@ public sealed class OcspTests(DevPkiFixture pki)
     public void Interpret_NonceMismatch_IsRejected()
     {
         var certificate = pki.IssueFresh("OCSP nonce");
-        var certId = CertIdAsn.For(pki.Authority.SubCa, certificate.SerialNumberBytes.ToArray(), HashAlgorithmName.SHA1);
-        var response = new DevPkiResponder(pki.Authority).RespondToOcsp(new OcspRequestAsn([certId], [1, 2, 3, 4]).Encode());
+        var certId = OcspCertificateId.For(pki.Authority.SubCa, certificate.SerialNumberBytes.ToArray(), HashAlgorithmName.SHA1);
+        var response = new DevPkiResponder(pki.Authority).RespondToOcsp(new OcspRequestMessage([certId], [1, 2, 3, 4]).Encode());
 
         var result = new OcspClient(pki.Http).Interpret(response, certId, [9, 9, 9, 9], pki.Authority.SubCa, "test");
         Assert.Equal(RevocationStatus.Unknown, result.Status);
@@ -110,8 +110,8 @@ public sealed class OcspTests(DevPkiFixture pki)
     public void Interpret_StaleResponse_IsRejected()
     {
         var certificate = pki.IssueFresh("OCSP cũ");
-        var certId = CertIdAsn.For(pki.Authority.SubCa, certificate.SerialNumberBytes.ToArray(), HashAlgorithmName.SHA1);
-        var response = new DevPkiResponder(pki.Authority).RespondToOcsp(new OcspRequestAsn([certId], null).Encode());
+        var certId = OcspCertificateId.For(pki.Authority.SubCa, certificate.SerialNumberBytes.ToArray(), HashAlgorithmName.SHA1);
+        var response = new DevPkiResponder(pki.Authority).RespondToOcsp(new OcspRequestMessage([certId], null).Encode());
         var later = new FixedTime(DateTimeOffset.UtcNow.AddHours(3));
 
         var result = new OcspClient(pki.Http, new RevocationClientOptions { Time = later }).Interpret(response, certId, null, pki.Authority.SubCa, "test");

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
-using Signing.Pki.Asn1;
 using Signing.Pki.DevPki;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
@@ -80,9 +79,9 @@ public sealed class TimestampTests(DevPkiFixture pki)
     public void Tsa_Sha1Imprint_IsRefusedWithBadAlg()
     {
         var request = Rfc3161TimestampRequest.CreateFromHash(SHA1.HashData("a"u8), HashAlgorithmName.SHA1, requestSignerCertificates: true);
-        var response = TimeStampRespAsn.Decode(new DevPkiResponder(pki.Authority).RespondToTimestampQuery(request.Encode()));
-        Assert.Equal(TimeStampRespAsn.Rejection, response.Status);
-        Assert.Equal(TimeStampRespAsn.BadAlg, response.FailureBit);
+        var response = TimestampReply.Decode(new DevPkiResponder(pki.Authority).RespondToTimestampQuery(request.Encode()));
+        Assert.Equal(TimestampReply.Rejection, response.Status);
+        Assert.Equal(TimestampReply.BadAlg, response.FailureBit);
 
         var error = Assert.Throws<TimestampAuthorityException>(() => HttpTimestampClient.ReadResponse(request, response.Encode()));
         Assert.Contains("refused", error.Message);

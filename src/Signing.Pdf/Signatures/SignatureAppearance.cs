@@ -66,17 +66,17 @@ public sealed record SignatureAppearance
     /// <param name="fontSize">The text size (Decree 30 asks 13–14 points).</param>
     public static SignatureAppearance OfficialBlock(
         int page, PdfRectangle rectangle, string? capacityLine, string titleLine, byte[] signatureImagePng, string name, double fontSize = 13) => new()
-    {
-        PageNumber = page,
-        Rectangle = rectangle,
-        HeaderLines = capacityLine is { Length: > 0 } ? [capacityLine, titleLine] : [titleLine],
-        SignatureImagePng = signatureImagePng,
-        TextLines = [name],
-        CenterText = true,
-        FontSize = fontSize,
-        FontProgram = DocumentFonts.ReadSerifBold(),
-        FallbackFontPaths = DocumentFonts.BoldFallbackPaths,
-    };
+        {
+            PageNumber = page,
+            Rectangle = rectangle,
+            HeaderLines = capacityLine is { Length: > 0 } ? [capacityLine, titleLine] : [titleLine],
+            SignatureImagePng = signatureImagePng,
+            TextLines = [name],
+            CenterText = true,
+            FontSize = fontSize,
+            FontProgram = DocumentFonts.ReadSerifBold(),
+            FallbackFontPaths = DocumentFonts.BoldFallbackPaths,
+        };
 
     /// <summary>The agency seal alone (Decree 30 Art. 33): the seal image filling the rectangle, with no text.</summary>
     /// <param name="page">The 1-based page.</param>

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Signing.Pkcs11.Internal.Native;
+using Net.Pkcs11Interop.Common;
 
 namespace Signing.Pkcs11.Internal;
 
@@ -41,8 +41,8 @@ internal sealed class SessionPool
                 return anchor;
             }
 
-            var rv = _module.Native.C_OpenSession(SlotId, Ckf.RW_SESSION | Ckf.SERIAL_SESSION, out var session);
-            if (rv != Ckr.OK)
+            var rv = _module.Native.C_OpenSession(SlotId, CKF.CKF_RW_SESSION | CKF.CKF_SERIAL_SESSION, out var session);
+            if (rv != CKR.CKR_OK)
             {
                 Pkcs11Exception.Throw("C_OpenSession", rv);
             }
@@ -70,8 +70,8 @@ internal sealed class SessionPool
             return session;
         }
 
-        var rv = _module.Native.C_OpenSession(SlotId, Ckf.RW_SESSION | Ckf.SERIAL_SESSION, out session);
-        if (rv != Ckr.OK)
+        var rv = _module.Native.C_OpenSession(SlotId, CKF.CKF_RW_SESSION | CKF.CKF_SERIAL_SESSION, out session);
+        if (rv != CKR.CKR_OK)
         {
             _available.Release();
             Pkcs11Exception.Throw("C_OpenSession", rv);

@@ -160,5 +160,17 @@ internal static class DerInputGuard
         {
             throw new MalformedPkiDataException(structure, e.Message, e);
         }
+        catch (Exception e) when (IsBouncyCastleParseFailure(e))
+        {
+            throw new MalformedPkiDataException(structure, e.Message, e);
+        }
     }
+
+    /// <summary>
+    /// How BouncyCastle's ASN.1 parsers report bad input: Asn1Exception (an IOException), ArgumentException
+    /// from GetInstance, InvalidCastException for a wrong type, Asn1ParsingException (an InvalidOperationException),
+    /// FormatException for a bad time, OverflowException for an out-of-range INTEGER or ENUMERATED.
+    /// </summary>
+    private static bool IsBouncyCastleParseFailure(Exception e) =>
+        e is IOException or ArgumentException or InvalidCastException or InvalidOperationException or FormatException or OverflowException;
 }

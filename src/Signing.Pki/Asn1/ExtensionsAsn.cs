@@ -2,7 +2,7 @@ using System.Formats.Asn1;
 
 namespace Signing.Pki.Asn1;
 
-/// <summary>One X.509 extension as it appears in OCSP and CRL messages.</summary>
+/// <summary>One X.509 extension as it appears in CRL messages (OCSP extensions go through BouncyCastle).</summary>
 /// <remarks>
 /// <code>
 /// Extension  ::=  SEQUENCE  {

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pki.Asn1;
+using Signing.Pki.Revocation;
+using Signing.Pki.Timestamping;
 
 namespace Signing.Pki.DevPki;
 
@@ -74,7 +76,7 @@ public sealed class DevPkiResponder
             var request = new byte[encoded.Length];
             return Convert.TryFromBase64String(encoded, request, out var length)
                 ? new(200, "application/ocsp-response", RespondToOcsp(request.AsSpan(0, length)))
-                : new(200, "application/ocsp-response", BasicOcspResponseAsn.EncodeErrorResponse(OcspResponseStatus.MalformedRequest));
+                : new(200, "application/ocsp-response", OcspBasicResponse.EncodeErrorResponse(OcspResponseStatus.MalformedRequest));
         }
 
         return Text(404, "dev PKI endpoints: POST /tsa, POST /ocsp, GET /ocsp/{base64}, GET /crl, GET /root.crl, GET /ca.cer, GET /root.cer");
@@ -83,14 +85,14 @@ public sealed class DevPkiResponder
     /// <summary>Answers a DER OCSPRequest with a DER OCSPResponse; malformed input gets malformedRequest, never an exception.</summary>
     public byte[] RespondToOcsp(ReadOnlySpan<byte> request)
     {
-        OcspRequestAsn parsed;
+        OcspRequestMessage parsed;
         try
         {
-            parsed = DerInputGuard.Decode(request.ToArray(), "OCSPRequest", OcspRequestAsn.Decode, MaxRequestBytes);
+            parsed = DerInputGuard.Decode(request.ToArray(), "OCSPRequest", OcspRequestMessage.Decode, MaxRequestBytes);
         }
         catch (MalformedPkiDataException)
         {
-            return BasicOcspResponseAsn.EncodeErrorResponse(OcspResponseStatus.MalformedRequest);
+            return OcspBasicResponse.EncodeErrorResponse(OcspResponseStatus.MalformedRequest);
         }
 
         var first = parsed.Certificates[0];
@@ -100,22 +102,22 @@ public sealed class DevPkiResponder
             : null;
         if (authority is not { } a)
         {
-            return BasicOcspResponseAsn.EncodeErrorResponse(OcspResponseStatus.Unauthorized);
+            return OcspBasicResponse.EncodeErrorResponse(OcspResponseStatus.Unauthorized);
         }
 
         var now = TruncateToSeconds(_time.GetUtcNow());
-        var responses = new List<SingleResponseAsn>();
+        var responses = new List<OcspSingleResponse>();
         foreach (var certId in parsed.Certificates)
         {
             var (issued, revocation) = certId.IsIssuedBy(a.Issuer) ? _authority.Lookup(a.Tag, certId.SerialNumber) : (false, null);
             responses.Add(revocation is not null
-                ? new SingleResponseAsn(certId, OcspCertStatus.Revoked, revocation.RevokedAt, Enum.Parse<X509RevocationReason>(revocation.Reason), now, now.AddHours(1))
-                : new SingleResponseAsn(certId, issued ? OcspCertStatus.Good : OcspCertStatus.Unknown, null, null, now, now.AddHours(1)));
+                ? new OcspSingleResponse(certId, OcspCertStatus.Revoked, revocation.RevokedAt, Enum.Parse<X509RevocationReason>(revocation.Reason), now, now.AddHours(1))
+                : new OcspSingleResponse(certId, issued ? OcspCertStatus.Good : OcspCertStatus.Unknown, null, null, now, now.AddHours(1)));
         }
 
-        var responseData = BasicOcspResponseAsn.EncodeResponseData(SHA1.HashData(CertIdAsn.IssuerKeyBits(a.Signer)), now, responses, parsed.Nonce);
+        var responseData = OcspBasicResponse.EncodeResponseData(SHA1.HashData(OcspCertificateId.IssuerKeyBits(a.Signer)), now, responses, parsed.Nonce);
         var signature = SignatureAlgorithms.Sign(a.Key, HashAlgorithmName.SHA256, responseData);
-        return BasicOcspResponseAsn.EncodeSuccessfulResponse(responseData, SignatureAlgorithms.Sha256WithRsa, signature, [a.Signer]);
+        return OcspBasicResponse.EncodeSuccessfulResponse(responseData, SignatureAlgorithms.Sha256WithRsa, signature, [a.Signer]);
     }
 
     /// <summary>Answers a DER TimeStampReq with a DER TimeStampResp; bad queries get status rejection, never an exception.</summary>
@@ -127,12 +129,12 @@ public sealed class DevPkiResponder
         }
         catch (MalformedPkiDataException e)
         {
-            return Reject(TimeStampRespAsn.BadDataFormat, e.Message);
+            return Reject(TimestampReply.BadDataFormat, e.Message);
         }
 
         if (!Rfc3161TimestampRequest.TryDecode(query.ToArray(), out var request, out var consumed) || consumed != query.Length)
         {
-            return Reject(TimeStampRespAsn.BadDataFormat, "not a TimeStampReq");
+            return Reject(TimestampReply.BadDataFormat, "not a TimeStampReq");
         }
 
         var hashOid = request.HashAlgorithmId.Value ?? "";
@@ -145,18 +147,18 @@ public sealed class DevPkiResponder
         };
         if (expectedLength < 0 || request.GetMessageHash().Length != expectedLength)
         {
-            return Reject(TimeStampRespAsn.BadAlg, $"hash algorithm {hashOid} with a {request.GetMessageHash().Length}-byte imprint is not accepted (SHA-256/384/512)");
+            return Reject(TimestampReply.BadAlg, $"hash algorithm {hashOid} with a {request.GetMessageHash().Length}-byte imprint is not accepted (SHA-256/384/512)");
         }
 
         var policy = _authority.TsaPolicyOid;
         if (request.RequestedPolicyId is { } requested && requested.Value != policy)
         {
-            return Reject(15, $"policy {requested.Value} is not offered; this TSA uses {policy}");
+            return Reject(TimestampReply.UnacceptedPolicy, $"policy {requested.Value} is not offered; this TSA uses {policy}");
         }
 
         if (request.HasExtensions)
         {
-            return Reject(16, "extensions are not accepted");
+            return Reject(TimestampReply.UnacceptedExtension, "extensions are not accepted");
         }
 
         var now = _time.GetUtcNow();
@@ -182,11 +184,11 @@ public sealed class DevPkiResponder
         // RFC 3161 / RFC 5816: the token must bind the TSA certificate through ESS signing-certificate(-v2).
         signer.SignedAttributes.Add(new AsnEncodedData(EssSigningCertificateV2.Oid, EssSigningCertificateV2.Encode(_authority.Tsa)));
         signedCms.ComputeSignature(signer, silent: true);
-        return new TimeStampRespAsn(TimeStampRespAsn.Granted, null, null, signedCms.Encode()).Encode();
+        return new TimestampReply(TimestampReply.Granted, null, null, signedCms.Encode()).Encode();
     }
 
     private static byte[] Reject(int failureBit, string text) =>
-        new TimeStampRespAsn(TimeStampRespAsn.Rejection, text, failureBit, null).Encode();
+        new TimestampReply(TimestampReply.Rejection, text, failureBit, null).Encode();
 
     private static DevPkiHttpResponse Text(int status, string text) => new(status, "text/plain; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(text + "\n"));
 

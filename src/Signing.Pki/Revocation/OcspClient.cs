@@ -63,9 +63,9 @@ public sealed class OcspClient
     internal async Task<RevocationResult> QueryAsync(Uri url, X509Certificate2 certificate, X509Certificate2 issuer, CancellationToken cancellationToken)
     {
         var source = $"OCSP {url}";
-        var certId = CertIdAsn.For(issuer, certificate.SerialNumberBytes.ToArray(), HashAlgorithmName.SHA1);
+        var certId = OcspCertificateId.For(issuer, certificate.SerialNumberBytes.ToArray(), HashAlgorithmName.SHA1);
         var nonce = RandomNumberGenerator.GetBytes(16);
-        var request = new OcspRequestAsn([certId], nonce).Encode();
+        var request = new OcspRequestMessage([certId], nonce).Encode();
         byte[] responseBytes;
         try
         {
@@ -90,9 +90,9 @@ public sealed class OcspClient
     }
 
     /// <summary>Validates a raw OCSP response for <paramref name="certId"/>; throws only for malformed bytes.</summary>
-    internal RevocationResult Interpret(byte[] responseBytes, CertIdAsn certId, byte[]? nonce, X509Certificate2 issuer, string source)
+    internal RevocationResult Interpret(byte[] responseBytes, OcspCertificateId certId, byte[]? nonce, X509Certificate2 issuer, string source)
     {
-        var (status, basic) = DerInputGuard.Decode(responseBytes, "OCSPResponse", BasicOcspResponseAsn.DecodeResponse, _options.MaxOcspResponseBytes);
+        var (status, basic) = DerInputGuard.Decode(responseBytes, "OCSPResponse", OcspBasicResponse.DecodeResponse, _options.MaxOcspResponseBytes);
         if (basic is null)
         {
             return RevocationResult.Unavailable(source, $"responder answered {status}");
@@ -144,7 +144,7 @@ public sealed class OcspClient
         };
     }
 
-    private static X509Certificate2? FindResponder(BasicOcspResponseAsn basic, X509Certificate2 issuer)
+    private static X509Certificate2? FindResponder(OcspBasicResponse basic, X509Certificate2 issuer)
     {
         var candidates = new List<X509Certificate2> { issuer };
         foreach (var raw in basic.Certificates)
@@ -162,7 +162,7 @@ public sealed class OcspClient
         foreach (var candidate in candidates)
         {
             if (basic.ResponderKeyHash is { } keyHash
-                ? SHA1.HashData(CertIdAsn.IssuerKeyBits(candidate)).AsSpan().SequenceEqual(keyHash)
+                ? SHA1.HashData(OcspCertificateId.IssuerKeyBits(candidate)).AsSpan().SequenceEqual(keyHash)
                 : candidate.SubjectName.RawData.AsSpan().SequenceEqual(basic.ResponderName!.Value.Span))
             {
                 return candidate;

@@ -55,8 +55,8 @@ public sealed class HttpTimestampClient : ITimestampClient
     /// <summary>Checks a TimeStampResp against its request; throws for malformed input, refusals and mismatches.</summary>
     internal static Rfc3161TimestampToken ReadResponse(Rfc3161TimestampRequest request, byte[] response)
     {
-        var envelope = DerInputGuard.Decode(response, "TimeStampResp", TimeStampRespAsn.Decode, MaxResponseBytes);
-        if (envelope.Status is not (TimeStampRespAsn.Granted or TimeStampRespAsn.GrantedWithMods))
+        var envelope = DerInputGuard.Decode(response, "TimeStampResp", TimestampReply.Decode, MaxResponseBytes);
+        if (envelope.Status is not (TimestampReply.Granted or TimestampReply.GrantedWithMods))
         {
             throw new TimestampAuthorityException($"TSA refused the request: status {envelope.Status}, failInfo bit {envelope.FailureBit?.ToString() ?? "none"}, text '{envelope.StatusText}'");
         }

@@ -10,12 +10,16 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Features.Auth;
 using Signing.Api.Tests.Fixtures;
+using Signing.Pki;
 using Signing.Pki.DevPki;
 using Signing.Storage.Accounts;
 
 namespace Signing.Api.Tests.Http;
 
-/// <summary>mTLS through real Kestrel: our handler validates the client certificate chain and maps it to a principal.</summary>
+/// <summary>
+/// mTLS through real Kestrel: Microsoft.AspNetCore.Authentication.Certificate validates the client certificate chain,
+/// our events map it to a principal and check revocation; every refusal is a 401 problem that says why.
+/// </summary>
 public sealed class ClientCertificateTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("signing-mtls-").FullName;
@@ -104,7 +108,7 @@ public sealed class ClientCertificateTests : IAsyncLifetime
         using var certificate = IssueFromDevPki("CN=Trần Thị Bình, OU=Văn phòng, O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, C=VN");
         var accounts = _api.Services.GetRequiredService<AccountStore>();
         await accounts.CreateUserAsync(_api.A.Agency.Id, "tranthibinh", "Trần Thị Bình", "Phó Chủ tịch", null, ["official"],
-            ClientCertificateValidator.Thumbprint(certificate), default);
+            CertificateThumbprint.Sha256Hex(certificate), default);
         using var client = Client(certificate);
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/v1/auth/login/certificate", null)).StatusCode);
         var me = await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me");
@@ -132,6 +136,33 @@ public sealed class ClientCertificateTests : IAsyncLifetime
         Assert.Contains("revocation status could not be determined", problem.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task PersonCertificate_AuthenticatesApiCallsDirectly()
+    {
+        using var certificate = IssueFromDevPki("CN=Lê Văn Cường, OU=Văn phòng, O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, C=VN");
+        var accounts = _api.Services.GetRequiredService<AccountStore>();
+        await accounts.CreateUserAsync(_api.A.Agency.Id, "levancuong", "Lê Văn Cường", "Chủ tịch", null, ["official"],
+            CertificateThumbprint.Sha256Hex(certificate), default);
+        using var client = Client(certificate);
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me");
+        Assert.Equal("levancuong", me.GetProperty("name").GetString());
+        Assert.Equal("user", me.GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task SelfSignedCertificate_Gets401SayingNotTrusted()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=self-made", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        await RegisterClientAsync(certificate);
+        using var client = Client(certificate);
+        var problem = await (await client.GetAsync("/api/v1/auth/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("does not chain", problem.GetProperty("detail").GetString());
+        Assert.Equal(ClientCertificateAuthentication.SchemeName, problem.GetProperty("scheme").GetString());
+    }
+
     private X509Certificate2 IssueFromDevPki(string subject)
     {
         using var key = RSA.Create(2048);
@@ -151,7 +182,7 @@ public sealed class ClientCertificateTests : IAsyncLifetime
     {
         var accounts = _api.Services.GetRequiredService<AccountStore>();
         await accounts.CreateClientAsync(_api.A.Agency.Id, certificate.GetNameInfo(X509NameType.SimpleName, false),
-            [Roles.Caller], ClientCertificateValidator.Thumbprint(certificate), default);
+            [Roles.Caller], CertificateThumbprint.Sha256Hex(certificate), default);
     }
 
     private HttpClient Client(X509Certificate2 certificate)

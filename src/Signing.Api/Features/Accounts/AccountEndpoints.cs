@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
+using Signing.Pki;
 using Signing.Storage.Accounts;
 using Signing.Storage.Audit;
 
@@ -238,7 +239,7 @@ public static class AccountEndpoints
         try
         {
             using var certificate = X509Certificate2.CreateFromPem(pem);
-            return ClientCertificateValidator.Thumbprint(certificate);
+            return CertificateThumbprint.Sha256Hex(certificate);
         }
         catch (System.Security.Cryptography.CryptographicException exception)
         {

@@ -27,7 +27,7 @@ public static class AuthEndpoints
         group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(LoginRateLimit);
         group.MapPost("/login/certificate", CertificateLoginAsync)
             .RequireAuthorization(policy => policy
-                .AddAuthenticationSchemes(ClientCertificateAuthenticationHandler.SchemeName)
+                .AddAuthenticationSchemes(ClientCertificateAuthentication.SchemeName)
                 .RequireClaim(SigningPrincipal.KindClaim, "user"));
         group.MapPost("/logout", LogoutAsync);
         group.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(new Me(

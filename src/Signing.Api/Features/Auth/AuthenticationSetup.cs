@@ -34,7 +34,6 @@ public static class AuthenticationSetup
             .ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>>(
             new ProblemListValidator<AuthOptions>(options => options.Problems()));
-        services.AddSingleton<ClientCertificateValidator>();
         services.AddHttpClient();
         // One checker per node: its OCSP and CRL caches serve client certificates, signing keys, B-LT signatures and verification.
         services.TryAddSingleton(provider => RevocationChecker.Create(
@@ -48,11 +47,11 @@ public static class AuthenticationSetup
                     context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
                         ? ApiKeyAuthenticationHandler.SchemeName
                         : context.Connection.ClientCertificate is not null
-                            ? ClientCertificateAuthenticationHandler.SchemeName
+                            ? ClientCertificateAuthentication.SchemeName
                             : CookieAuthenticationDefaults.AuthenticationScheme;
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddScheme<AuthenticationSchemeOptions, ClientCertificateAuthenticationHandler>(ClientCertificateAuthenticationHandler.SchemeName, null)
+            .AddClientCertificate()
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, cookie =>
             {
                 cookie.Cookie.Name = "signing.session";

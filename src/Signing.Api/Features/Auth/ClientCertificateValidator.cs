@@ -6,12 +6,14 @@ using Signing.Pki.Revocation;
 namespace Signing.Api.Features.Auth;
 
 /// <summary>
-/// Decides whether a TLS client certificate may authenticate: within its validity period, chaining
-/// to one of the configured client CAs, and allowed for client authentication.
+/// What this service checks on a client certificate beyond the chain that
+/// Microsoft.AspNetCore.Authentication.Certificate validates: revocation through the node's own
+/// OCSP and CRL clients, the thumbprint that maps it to a registered principal, and a reason for
+/// every refusal.
 /// </summary>
 public sealed class ClientCertificateValidator
 {
-    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
+    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
     private readonly X509Certificate2Collection _authorities;
     private readonly TimeProvider _clock;
     private readonly RevocationChecker _revocation;
@@ -23,16 +25,24 @@ public sealed class ClientCertificateValidator
         _clock = clock;
         _revocation = revocation;
         _revocationMode = options.Value.ClientCertificateRevocation;
-        _authorities = [];
-        foreach (var path in options.Value.ClientCertificateAuthorities)
+        _authorities = LoadAuthorities(options.Value);
+    }
+
+    /// <summary>The CA certificates from <c>Auth:ClientCertificateAuthorities</c>.</summary>
+    public static X509Certificate2Collection LoadAuthorities(AuthOptions options)
+    {
+        var authorities = new X509Certificate2Collection();
+        foreach (var path in options.ClientCertificateAuthorities)
         {
-            _authorities.ImportFromPemFile(path);
+            authorities.ImportFromPemFile(path);
         }
+
+        return authorities;
     }
 
     /// <summary>
     /// Null when the certificate's revocation status allows it (per <see cref="AuthOptions.ClientCertificateRevocation"/>),
-    /// otherwise why not. Call it after <see cref="Check"/> succeeded.
+    /// otherwise why not. Call it only for a certificate whose chain was accepted.
     /// </summary>
     public async Task<string?> CheckRevocationAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
     {
@@ -41,7 +51,16 @@ public sealed class ClientCertificateValidator
             return null;
         }
 
-        using var chain = BuildChain(certificate, _clock.GetUtcNow().UtcDateTime, out _);
+        // The authentication handler does not hand out the chain it built; build it again from the
+        // same trust store (no network) to learn each certificate's issuer.
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(_authorities);
+        chain.ChainPolicy.ExtraStore.AddRange(_authorities);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        chain.ChainPolicy.VerificationTime = _clock.GetUtcNow().UtcDateTime;
+        chain.Build(certificate);
         var elements = chain.ChainElements;
         for (var i = 0; i < elements.Count - 1; i++)
         {
@@ -60,8 +79,11 @@ public sealed class ClientCertificateValidator
         return null;
     }
 
-    /// <summary>Null when the certificate is acceptable, otherwise why it is not.</summary>
-    public string? Check(X509Certificate2 certificate)
+    /// <summary>
+    /// Why the authentication handler refused a certificate's chain. The handler itself only says
+    /// "failed validation" (and logs the chain errors); callers need to know what to fix.
+    /// </summary>
+    public string ExplainRejectedChain(X509Certificate2 certificate)
     {
         var now = _clock.GetUtcNow().UtcDateTime;
         if (now > certificate.NotAfter.ToUniversalTime())
@@ -79,46 +101,13 @@ public sealed class ClientCertificateValidator
             return "No client certificate authorities are configured (Auth:ClientCertificateAuthorities).";
         }
 
-        using var chain = BuildChain(certificate, now, out var built);
-        if (!built)
+        var usage = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
+        if (usage is not null && !usage.EnhancedKeyUsages.Cast<Oid>().Any(oid => oid.Value == ClientAuthentication))
         {
-            var statuses = chain.ChainStatus.Select(status => status.Status).Distinct().ToList();
-            if (statuses.Contains(X509ChainStatusFlags.NotValidForUsage))
-            {
-                return "The client certificate is not allowed for client authentication.";
-            }
-
-            return "The client certificate does not chain to a trusted client certificate authority ("
-                + string.Join(", ", statuses) + ").";
+            return "The client certificate is not allowed for client authentication.";
         }
 
-        return null;
+        return "The client certificate does not chain to a trusted client certificate authority.";
     }
 
-    /// <summary>The SHA-256 thumbprint used to map a certificate to a registered principal.</summary>
-    public static string Thumbprint(X509Certificate2 certificate)
-        => Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
-
-    private X509Chain BuildChain(X509Certificate2 certificate, DateTime now, out bool built)
-    {
-        var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(_authorities);
-        chain.ChainPolicy.ExtraStore.AddRange(_authorities);
-        // Revocation is checked by our own OCSP/CRL clients (CheckRevocationAsync), not by the platform.
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = now;
-        chain.ChainPolicy.VerificationTimeIgnored = false;
-        chain.ChainPolicy.DisableCertificateDownloads = true;
-        if (HasExtendedKeyUsage(certificate))
-        {
-            chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
-        }
-
-        built = chain.Build(certificate);
-        return chain;
-    }
-
-    private static bool HasExtendedKeyUsage(X509Certificate2 certificate)
-        => certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Any();
 }

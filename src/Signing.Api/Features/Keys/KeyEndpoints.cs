@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
+using Signing.Pki;
 using Signing.Storage.Accounts;
 using Signing.Storage.Audit;
 using Signing.Storage.Keys;
@@ -106,7 +107,7 @@ public static class KeyEndpoints
 
         using (certificate)
         {
-            if (await keys.FindByThumbprintAsync(ClientCertificateValidator.Thumbprint(certificate!), ct) is not null)
+            if (await keys.FindByThumbprintAsync(CertificateThumbprint.Sha256Hex(certificate!), ct) is not null)
             {
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "A key with this certificate is already registered.");
             }
