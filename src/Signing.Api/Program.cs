@@ -1,6 +1,7 @@
 using Signing.Api.Features.Accounts;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
+using Signing.Api.Features.Credentials;
 using Signing.Api.Features.Csc;
 using Signing.Api.Features.DeskSign;
 using Signing.Api.Features.DevPki;
@@ -21,6 +22,7 @@ builder.Services.AddSigningLimits();
 builder.Services.AddSigningServices();
 builder.Services.AddSigningVerification();
 builder.Services.AddDeskSigning();
+builder.Services.AddSigningCredentials();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
@@ -36,6 +38,7 @@ app.MapSignEndpoints();
 app.MapVerifyEndpoints();
 app.MapCscEndpoints();
 app.MapDeskSignEndpoints();
+app.MapCredentialEndpoints();
 
 await app.RunAsync();
 

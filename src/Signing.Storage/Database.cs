@@ -23,6 +23,31 @@ public abstract class Database
     public abstract ValueTask<DbTransaction> BeginExclusiveAsync(
         DbConnection connection, string lockName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Opens a connection and begins a transaction exclusive for <paramref name="lockName"/> (see
+    /// <see cref="BeginExclusiveAsync"/>): the unit of work for a workflow step, its events and its jobs.
+    /// </summary>
+    public async Task<StorageTransaction> BeginWriteAsync(string lockName, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            var transaction = await BeginExclusiveAsync(connection, lockName, cancellationToken);
+            return new StorageTransaction(this, connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Within <paramref name="transaction"/>, excludes every other transaction that takes <paramref name="lockName"/>
+    /// until this one ends. On SQLite the write turn already excludes everyone.
+    /// </summary>
+    public abstract Task LockAsync(StorageTransaction transaction, string lockName, CancellationToken cancellationToken);
+
     /// <summary>Whether <paramref name="exception"/> reports a broken UNIQUE constraint, on either engine.</summary>
     public static bool IsUniqueViolation(DbException exception) => exception switch
     {

@@ -42,4 +42,12 @@ public sealed class PostgresDatabase : Database
             throw;
         }
     }
+
+    /// <inheritdoc />
+    public override Task LockAsync(StorageTransaction transaction, string lockName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return transaction.Connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(hashtext(@lockName))", new { lockName }, transaction.Transaction, cancellationToken: cancellationToken));
+    }
 }

@@ -102,6 +102,9 @@ public sealed class SqliteDatabase : Database
         }
     }
 
+    /// <inheritdoc />
+    public override Task LockAsync(StorageTransaction transaction, string lockName, CancellationToken cancellationToken) => Task.CompletedTask;
+
     private void ReleaseOnClose(object? sender, StateChangeEventArgs change)
     {
         if (change.CurrentState == ConnectionState.Closed && sender is DbConnection connection && _writerConnections.Remove(connection))

@@ -21,6 +21,9 @@ public enum FailureKind
     /// <summary>The input is larger than a configured limit (413).</summary>
     TooLarge,
 
+    /// <summary>The resource is locked until someone unlocks it, such as a signing credential after wrong PINs (423).</summary>
+    Locked,
+
     /// <summary>The input's media type is not accepted (415).</summary>
     UnsupportedMediaType,
 

@@ -80,6 +80,7 @@ public static partial class ProblemMap
         FailureKind.Gone => StatusCodes.Status410Gone,
         FailureKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         FailureKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        FailureKind.Locked => StatusCodes.Status423Locked,
         FailureKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
         FailureKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,

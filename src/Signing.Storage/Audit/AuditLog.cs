@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -44,6 +45,8 @@ public sealed class AuditLog(Database database, TimeProvider clock)
     /// <summary>The previous-hash value of the first record.</summary>
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
+    private const string LockName = "audit_log";
+
     private const string Columns =
         "seq AS Seq, at AS At, actor AS Actor, agency_id AS AgencyId, action AS Action, target AS Target, outcome AS Outcome, " +
         "client_address AS ClientAddress, details AS Details, prev_hash AS PrevHash, hash AS Hash";
@@ -53,7 +56,25 @@ public sealed class AuditLog(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         // Appending reads the chain head, so appenders on every node must take turns.
-        await using var transaction = await database.BeginExclusiveAsync(connection, "audit_log", ct);
+        await using var transaction = await database.BeginExclusiveAsync(connection, LockName, ct);
+        var record = await AppendWithinAsync(connection, transaction, entry, ct);
+        await transaction.CommitAsync(ct);
+        return record;
+    }
+
+    /// <summary>
+    /// Appends a record inside <paramref name="transaction"/>, so that it commits with the change it records (a workflow
+    /// step and its audit record are both there or neither is).
+    /// </summary>
+    public async Task<AuditRecord> AppendAsync(StorageTransaction transaction, AuditEntry entry, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        await database.LockAsync(transaction, LockName, ct);
+        return await AppendWithinAsync(transaction.Connection, transaction.Transaction, entry, ct);
+    }
+
+    private async Task<AuditRecord> AppendWithinAsync(DbConnection connection, DbTransaction transaction, AuditEntry entry, CancellationToken ct)
+    {
         var head = await connection.QuerySingleOrDefaultAsync<ChainHead>(new CommandDefinition(
             "SELECT seq AS Seq, hash AS Hash FROM audit_log ORDER BY seq DESC LIMIT 1", transaction: transaction, cancellationToken: ct));
         var seq = (head?.Seq ?? 0) + 1;
@@ -66,7 +87,6 @@ public sealed class AuditLog(Database database, TimeProvider clock)
             "INSERT INTO audit_log (seq, at, actor, agency_id, action, target, outcome, client_address, details, prev_hash, hash) " +
             "VALUES (@Seq, @At, @Actor, @AgencyId, @Action, @Target, @Outcome, @ClientAddress, @Details, @PrevHash, @Hash)",
             record, transaction, cancellationToken: ct));
-        await transaction.CommitAsync(ct);
         return record;
     }
 

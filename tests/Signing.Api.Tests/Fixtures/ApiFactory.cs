@@ -85,6 +85,15 @@ public class ApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>Sets a fresh random signing PIN for <paramref name="user"/> (as they would, with their password) and returns it.</summary>
+    public async Task<string> SetSigningPinAsync(User user)
+    {
+        var pin = RandomPassword(10);
+        using var client = await SignedInAsync(user);
+        (await client.PutAsJsonAsync("/api/v1/me/signing-credential/pin", new { password = Password, pin })).EnsureSuccessStatusCode();
+        return pin;
+    }
+
     private static async Task<Seeded> SeedAgencyAsync(AccountStore accounts, string tag, string code, string name)
     {
         var agency = await accounts.CreateAgencyAsync(code, name, "Tỉnh Phú Thọ", default);

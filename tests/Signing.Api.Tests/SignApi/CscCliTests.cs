@@ -23,6 +23,7 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
     private KestrelSigningApi _api = null!;
     private Uri _service = null!;
     private string _credentialId = null!;
+    private string _pin = null!;
 
     public async Task InitializeAsync()
     {
@@ -45,6 +46,9 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
         });
         Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
         _credentialId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        _pin = ApiFactory.RandomPassword(10);
+        using var official = await SignInAsync(_api.A.Official.Username);
+        (await official.PutAsJsonAsync("/api/v1/me/signing-credential/pin", new { password = ApiFactory.Password, pin = _pin })).EnsureSuccessStatusCode();
     }
 
     public async Task DisposeAsync()
@@ -60,7 +64,7 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
         await File.WriteAllBytesAsync(input, TestPdfs.Simple());
         var output = _directory.File("signed.pdf");
 
-        var run = RunCli(ApiFactory.Password, pki.Token.UserPin,
+        var run = RunCli(ApiFactory.Password, _pin,
             "sign", "pdf", input, output, "--csc", _service.ToString(), "--credential", _credentialId, "--user", _api.A.Official.Username,
             "--level", "B-T", "--tsa", new Uri(_service, "/dev-pki/tsa").ToString(),
             "--rect", "300,100,200,80", "--line", "Nguyễn Văn An", "--line", "Chủ tịch", "--reason", "Phê duyệt", "--location", "Phú Thọ");
@@ -89,7 +93,7 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
 
         // The dev PKI's certificates point at http://localhost/dev-pki (port 80): the CLI reaches them, and the service,
         // through the service itself as its HTTP proxy, which serves absolute-form requests like any other.
-        var run = RunCli(ApiFactory.Password, pki.Token.UserPin, ThroughService(),
+        var run = RunCli(ApiFactory.Password, _pin, ThroughService(),
             "sign", "pdf", input, output, "--csc", _service.ToString(), "--credential", _credentialId, "--user", _api.A.Official.Username,
             "--level", "B-LTA", "--tsa", "http://localhost/dev-pki/tsa", "--chain", pki.RootPemFile);
 
@@ -112,7 +116,7 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
     public void WrongPin_Exit1_NamesAuthorizeAndInvalidPin_LeavesNoOutput_NeverEchoesThePin()
     {
         var output = _directory.File("wrong-pin.pdf");
-        var wrongPin = "0000" + pki.Token.UserPin;
+        var wrongPin = "0000" + _pin;
         var run = RunCli(ApiFactory.Password, wrongPin, SignArguments(output));
 
         Assert.Equal(1, run.ExitCode);
@@ -125,7 +129,7 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
     public void WrongPassword_Exit1_NamesLogin401_NeverEchoesThePassword()
     {
         var wrongPassword = "not-" + ApiFactory.Password;
-        var run = RunCli(wrongPassword, pki.Token.UserPin, SignArguments(_directory.File("wrong-password.pdf")));
+        var run = RunCli(wrongPassword, _pin, SignArguments(_directory.File("wrong-password.pdf")));
 
         Assert.Equal(1, run.ExitCode);
         var line = Assert.Single(run.Stderr.Trim().Split('\n'));
@@ -139,7 +143,7 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
     {
         var arguments = SignArguments(_directory.File("unknown.pdf"));
         arguments[Array.IndexOf(arguments, _credentialId)] = "no-such-key";
-        var run = RunCli(ApiFactory.Password, pki.Token.UserPin, arguments);
+        var run = RunCli(ApiFactory.Password, _pin, arguments);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("signing sign pdf: credentials/info refused: invalid_request: Invalid parameter credentialID", run.Stderr.Trim());
@@ -151,7 +155,7 @@ public sealed class CscCliTests(TokenPki pki) : IAsyncLifetime
         var closed = new Uri($"http://127.0.0.1:{FreePort()}");
         var arguments = SignArguments(_directory.File("offline.pdf"));
         arguments[Array.IndexOf(arguments, _service.ToString())] = closed.ToString();
-        var run = RunCli(ApiFactory.Password, pki.Token.UserPin, arguments);
+        var run = RunCli(ApiFactory.Password, _pin, arguments);
 
         Assert.Equal(1, run.ExitCode);
         var line = Assert.Single(run.Stderr.Trim().Split('\n'));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Tests.Fixtures;
 
 namespace Signing.Api.Tests.SignApi;
@@ -21,6 +22,7 @@ public sealed class CscTests(TokenPki pki) : IAsyncLifetime
     public async Task AuthorizeAndSignHash_ThenComplete_PdfsigSaysValid_SadIsSingleUseAndBound()
     {
         var keyId = await _api.RegisterAsync("official", "pkcs11", pki.Official.Uri, pki.Official.CertificatePem, _api.A.Official.Id);
+        var pin = await _api.SetSigningPinAsync(_api.A.Official);
         using var official = await _api.SignedInAsync(_api.A.Official);
 
         var info = await (await official.PostAsJsonAsync("/csc/v1/info", new { })).Content.ReadFromJsonAsync<JsonElement>();
@@ -41,10 +43,12 @@ public sealed class CscTests(TokenPki pki) : IAsyncLifetime
         var wrongPin = await official.PostAsJsonAsync("/csc/v1/credentials/authorize", new { credentialID = keyId, numSignatures = 1, hash = new[] { hash }, PIN = "wrong-" + Guid.NewGuid().ToString("N")[..8] });
         Assert.Equal(HttpStatusCode.BadRequest, wrongPin.StatusCode);
         Assert.Contains("Invalid PIN", await wrongPin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var miscounted = await official.PostAsJsonAsync("/csc/v1/credentials/authorize", new { credentialID = keyId, numSignatures = 2, hash = new[] { hash }, PIN = pki.Token.UserPin });
+        var tokenPin = await official.PostAsJsonAsync("/csc/v1/credentials/authorize", new { credentialID = keyId, numSignatures = 1, hash = new[] { hash }, PIN = pki.Token.UserPin });
+        Assert.Equal(HttpStatusCode.BadRequest, tokenPin.StatusCode);
+        var miscounted = await official.PostAsJsonAsync("/csc/v1/credentials/authorize", new { credentialID = keyId, numSignatures = 2, hash = new[] { hash }, PIN = pin });
         Assert.Equal(HttpStatusCode.BadRequest, miscounted.StatusCode);
 
-        var authorized = await official.PostAsJsonAsync("/csc/v1/credentials/authorize", new { credentialID = keyId, numSignatures = 1, hash = new[] { hash }, PIN = pki.Token.UserPin });
+        var authorized = await official.PostAsJsonAsync("/csc/v1/credentials/authorize", new { credentialID = keyId, numSignatures = 1, hash = new[] { hash }, PIN = pin });
         Assert.Equal(HttpStatusCode.OK, authorized.StatusCode);
         var sad = (await authorized.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("SAD").GetString();
 
@@ -74,8 +78,36 @@ public sealed class CscTests(TokenPki pki) : IAsyncLifetime
         var list = await (await otherOfficial.PostAsJsonAsync("/csc/v1/credentials/list", new { })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Empty(list.GetProperty("credentialIDs").EnumerateArray());
         var authorize = await otherOfficial.PostAsJsonAsync("/csc/v1/credentials/authorize",
-            new { credentialID = keyId, numSignatures = 1, hash = new[] { Convert.ToBase64String(new byte[32]) }, PIN = pki.Token.UserPin });
+            new { credentialID = keyId, numSignatures = 1, hash = new[] { Convert.ToBase64String(new byte[32]) }, PIN = await _api.SetSigningPinAsync(_api.B.Official) });
         Assert.Equal(HttpStatusCode.BadRequest, authorize.StatusCode);
+    }
+
+    [Fact]
+    public async Task FiveWrongPins_LockTheCredential_UntilAnAdminUnlocksIt_AndEveryFailureIsAudited()
+    {
+        var keyId = await _api.RegisterAsync("official", "pkcs11", pki.Official.Uri, pki.Official.CertificatePem, _api.A.Official.Id);
+        var pin = await _api.SetSigningPinAsync(_api.A.Official);
+        using var official = await _api.SignedInAsync(_api.A.Official);
+        object Authorize(string candidate) => new { credentialID = keyId, numSignatures = 1, hash = new[] { Convert.ToBase64String(new byte[32]) }, PIN = candidate };
+
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await official.PostAsJsonAsync("/csc/v1/credentials/authorize", Authorize("sai-" + attempt))).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Locked, (await official.PostAsJsonAsync("/csc/v1/credentials/authorize", Authorize("sai-5"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Locked, (await official.PostAsJsonAsync("/csc/v1/credentials/authorize", Authorize(pin))).StatusCode);
+        var state = await official.GetFromJsonAsync<JsonElement>("/api/v1/me/signing-credential");
+        Assert.True(state.GetProperty("locked").GetBoolean());
+
+        using var admin = await _api.SignedInAsync(_api.A.Admin);
+        var unlock = await admin.PostAsync($"/api/v1/agencies/{_api.A.Agency.Id}/users/{_api.A.Official.Id}/signing-credential/unlock", null);
+        Assert.Equal(HttpStatusCode.NoContent, unlock.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await official.PostAsJsonAsync("/csc/v1/credentials/authorize", Authorize(pin))).StatusCode);
+
+        var audit = await _api.Services.GetRequiredService<Signing.Storage.Audit.AuditLog>().ReadAsync(_api.A.Agency.Id, 0, 1000, default);
+        Assert.Equal(5, audit.Count(record => record.Action == "credential.failure"));
+        Assert.All(audit, record => Assert.DoesNotContain(pin, record.Details ?? "", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -5,9 +5,9 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
+using Signing.Api.Features.Credentials;
 using Signing.Api.Features.Limits;
 using Signing.Api.Features.Signing;
-using Signing.Api.Features.Tokens;
 using Signing.Api.Hosting;
 using Signing.Storage.Accounts;
 using Signing.Storage.Csc;
@@ -50,8 +50,9 @@ public static class CscEndpoints
     /// <param name="CredentialID">The credential (key) id.</param>
     /// <param name="NumSignatures">How many hashes the SAD covers.</param>
     /// <param name="Hash">The base64 hashes the SAD will allow signing.</param>
-    /// <param name="PIN">The key's PIN.</param>
-    public sealed record AuthorizeRequest(string? CredentialID, int? NumSignatures, string[]? Hash, string? PIN);
+    /// <param name="PIN">The person's signing PIN (never the token's PIN).</param>
+    /// <param name="OTP">Instead of the PIN, a code from the person's authenticator.</param>
+    public sealed record AuthorizeRequest(string? CredentialID, int? NumSignatures, string[]? Hash, string? PIN, string? OTP);
 
     /// <summary>CSC <c>signatures/signHash</c> input.</summary>
     /// <param name="CredentialID">The credential (key) id.</param>
@@ -95,7 +96,7 @@ public static class CscEndpoints
     }
 
     private static async Task<Results<Ok<object>, JsonHttpResult<CscError>>> InfoAsync(
-        InfoRequest request, ClaimsPrincipal user, SigningKeyStore keys, TimeProvider clock, CancellationToken ct)
+        InfoRequest request, ClaimsPrincipal user, SigningKeyStore keys, SigningCredentials credentials, TimeProvider clock, CancellationToken ct)
     {
         var key = await OwnedCredentialAsync(user, request.CredentialID, keys, ct);
         if (key is null)
@@ -134,15 +135,17 @@ public static class CscEndpoints
                 validTo = request.CertInfo == true ? certificate.NotAfter.ToUniversalTime().ToString("yyyyMMddHHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture) : null,
             },
             ["authMode"] = "explicit",
-            ["PIN"] = new { presence = "true", format = "A", label = "PIN", description = "The PIN of the key's token" },
-            ["OTP"] = new { presence = "false" },
+            ["PIN"] = new { presence = "true", format = "A", label = "PIN", description = "Your signing PIN (not the token's PIN)" },
+            ["OTP"] = await credentials.HasTotpAsync(user.Subject()!, ct)
+                ? new { presence = "optional", type = "offline", format = "N", label = "OTP", description = "A code from your authenticator, instead of the PIN" }
+                : new { presence = "false" },
             ["multisign"] = MaxSignaturesPerAuthorization,
             ["lang"] = "vi-VN",
         });
     }
 
     private static async Task<Results<Ok<object>, JsonHttpResult<CscError>>> AuthorizeAsync(
-        AuthorizeRequest request, HttpContext context, SigningKeyStore keys, SigningService signing, TokenKeys tokens,
+        AuthorizeRequest request, HttpContext context, SigningKeyStore keys, SigningService signing, SigningCredentials credentials,
         CscAuthorizationStore authorizations, AuditTrail trail, TimeProvider clock, CancellationToken ct)
     {
         var key = await OwnedCredentialAsync(context.User, request.CredentialID, keys, ct);
@@ -165,10 +168,13 @@ public static class CscEndpoints
             return Error(failure, context);
         }
 
-        if (string.IsNullOrEmpty(request.PIN) || !tokens.PinMatches(key.Pkcs11Uri!, request.PIN))
+        if (await credentials.VerifyAsync(context.User.ToActor(), request.PIN, request.OTP, "csc.authorize", ct) is { } factorFailure)
         {
-            trail.Note("wrong PIN");
-            return Error(StatusCodes.Status400BadRequest, "invalid_request", "Invalid PIN");
+            trail.Note(factorFailure.Code);
+            // CSC clients expect invalid_request / "Invalid PIN" for a wrong factor; a locked credential keeps its own status.
+            return factorFailure.Code == "signing-factor-wrong"
+                ? Error(StatusCodes.Status400BadRequest, "invalid_request", "Invalid PIN")
+                : Error(factorFailure, context);
         }
 
         var sad = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));

@@ -19,6 +19,9 @@ namespace Signing.Api.Features.Signing;
 public sealed record PdfSignatureRequest(
     string Level, string? Reason, string? Location, SignatureAppearance? Appearance = null, DateTimeOffset? SigningTime = null)
 {
+    /// <summary>Lines written onto pages in the signature's revision (a registered number and date).</summary>
+    public IReadOnlyList<PdfTextOverlay> TextOverlays { get; init; } = [];
+
     /// <summary>For the audit log: where the signature is visible (page and rectangle, or the stamp), never the images or text.</summary>
     public string AuditDetails => Appearance switch
     {
@@ -118,6 +121,7 @@ public sealed class PdfSignatureService(
             Location = request.Location,
             SigningTime = request.SigningTime,
             Appearance = request.Appearance,
+            TextOverlays = request.TextOverlays,
             SignerName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false),
             ReaderLimits = ReaderLimits,
         },

@@ -9,10 +9,21 @@ using Signing.Api.Hosting;
 using Signing.Pdf.Signatures;
 using Signing.Pkcs11;
 using Signing.Pki.Cms;
+using Signing.Storage.Accounts;
 using Signing.Storage.Keys;
 using Signing.Storage.Operations;
 
 namespace Signing.Api.Features.Signing;
+
+/// <summary>Whose keys an actor may sign with.</summary>
+public enum KeyUse
+{
+    /// <summary>A calling system's granted keys, or a person's own keys.</summary>
+    Granted,
+
+    /// <summary>The agency-seal keys of the actor's agency, for a clerk.</summary>
+    AgencySeal,
+}
 
 /// <summary>A PDF signed in one step.</summary>
 /// <param name="Document">The signed document, positioned at 0; the caller disposes it.</param>
@@ -53,6 +64,14 @@ public sealed partial class SigningService(
     /// no revocation source answers).
     /// </summary>
     public async Task<Result<SigningKey>> ResolveKeyAsync(Actor actor, string? keyId, CancellationToken ct)
+        => await ResolveKeyAsync(actor, keyId, KeyUse.Granted, ct);
+
+    /// <summary>
+    /// As <see cref="ResolveKeyAsync(Actor, string?, CancellationToken)"/>, with the rule of <paramref name="use"/> for
+    /// who may use the key: <see cref="KeyUse.Granted"/> (a calling system's grant or a person's own key), or
+    /// <see cref="KeyUse.AgencySeal"/> (a clerk of the agency sealing with one of its agency-seal keys).
+    /// </summary>
+    public async Task<Result<SigningKey>> ResolveKeyAsync(Actor actor, string? keyId, KeyUse use, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (string.IsNullOrWhiteSpace(keyId))
@@ -66,11 +85,16 @@ public sealed partial class SigningService(
             return new Failure(FailureKind.NotFound, "key-not-found", "Key not found", $"No signing key '{keyId}' in your agency.");
         }
 
-        var allowed = actor.IsClient ? await keys.IsGrantedAsync(key.Id, actor.Id, ct) : key.OwnerUserId == actor.Id;
+        var allowed = use switch
+        {
+            KeyUse.AgencySeal => !actor.IsClient && actor.Holds(Roles.Clerk) && key.Purpose == KeyPurpose.AgencySeal,
+            _ => actor.IsClient ? await keys.IsGrantedAsync(key.Id, actor.Id, ct) : key.OwnerUserId == actor.Id,
+        };
         if (!allowed)
         {
-            return new Failure(FailureKind.Forbidden, "key-not-granted", "Key not granted",
-                $"You may not use key '{keyId}': a key admin must grant it to your client first.");
+            return new Failure(FailureKind.Forbidden, "key-not-granted", "Key not granted", use == KeyUse.AgencySeal
+                ? $"Key '{keyId}' is not an agency-seal key of your agency, or you are not a clerk."
+                : $"You may not use key '{keyId}': a key admin must grant it to your client first.");
         }
 
         return await CheckUsableAsync(key, ct);
@@ -118,6 +142,31 @@ public sealed partial class SigningService(
             LogTokenUnavailable(logger, exception, key.Id);
             return ProblemMap.TokenUnavailable();
         }
+    }
+
+    /// <summary>
+    /// Signs <paramref name="document"/> with a key already resolved and checked for its caller, as the signature-request
+    /// workflow does once it has checked the actor's right and second factor; returns the signed document.
+    /// </summary>
+    public async Task<Result<byte[]>> SignWithKeyAsync(SigningKey key, Stream document, PdfSignatureRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(request);
+        if (pdf.Unsupported(request.Level) is { } unsupported)
+        {
+            return LevelNotSupported(unsupported);
+        }
+
+        var opened = OpenTokenKey(key);
+        if (opened.Failure is { } openFailure)
+        {
+            return openFailure;
+        }
+
+        using var output = new MemoryStream(checked((int)document.Length + (64 * 1024)));
+        await pdf.SignAsync(document, output, request, opened.Value!.PrivateKey, key.SignerCertificate(), key.RegisteredChain(), ct);
+        return output.ToArray();
     }
 
     /// <summary>Signs <paramref name="input"/> in one step with a key the service holds, at the level asked for.</summary>

@@ -108,38 +108,6 @@ public sealed class TokenKeys(IOptions<TokenOptions> options) : IDisposable
         return true;
     });
 
-    /// <summary>Compares <paramref name="candidate"/> with the configured PIN of the token of <paramref name="uri"/> in constant time.</summary>
-    public bool PinMatches(string uri, ReadOnlySpan<char> candidate)
-    {
-        var parsed = Pkcs11Uri.Parse(uri);
-        var token = options.Value.Tokens.FirstOrDefault(candidate => string.Equals(candidate.Label, parsed.Token, StringComparison.Ordinal));
-        if (token is null)
-        {
-            return false;
-        }
-
-        var candidateBytes = Encoding.UTF8.GetBytes(candidate.ToArray());
-        try
-        {
-            return WithPin(token, pin =>
-            {
-                var pinBytes = Encoding.UTF8.GetBytes(pin);
-                try
-                {
-                    return CryptographicOperations.FixedTimeEquals(pinBytes, candidateBytes);
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(pinBytes);
-                }
-            });
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(candidateBytes);
-        }
-    }
-
     /// <summary>Closes every cached key and releases the module.</summary>
     public void Dispose()
     {

@@ -1,0 +1,167 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using OtpNet;
+using QRCoder;
+using Signing.Api.Features.Auth;
+using Signing.Api.Hosting;
+using Signing.Storage.Accounts;
+using Signing.Storage.Audit;
+using Signing.Storage.Credentials;
+
+namespace Signing.Api.Features.Credentials;
+
+/// <summary>A TOTP enrolment in progress: what the authenticator app needs, and the token that confirms it.</summary>
+/// <param name="Secret">The shared secret, base32, for typing into an app.</param>
+/// <param name="OtpAuthUri">The <c>otpauth://totp/…</c> URI the QR code holds.</param>
+/// <param name="QrCodeSvg">The QR code as SVG.</param>
+/// <param name="EnrolmentToken">Send back with the first code to confirm; it expires in 10 minutes.</param>
+public sealed record TotpEnrolment(string Secret, string OtpAuthUri, string QrCodeSvg, string EnrolmentToken);
+
+/// <summary>
+/// People's second factor for signing with keys the service holds (the CSC/SCAL2 model): a signing PIN of their own,
+/// stored as a PBKDF2 hash, and optionally a TOTP authenticator (RFC 6238). The token's own PIN is never handed to a
+/// person. Wrong factors are counted per person and audited; the fifth in a row locks the credential until an admin
+/// unlocks it.
+/// </summary>
+public sealed class SigningCredentials(SigningCredentialStore store, IDataProtectionProvider protection, AuditLog audit, TimeProvider clock)
+{
+    /// <summary>The fewest characters a signing PIN has.</summary>
+    public const int MinPinLength = 6;
+
+    /// <summary>The most characters a signing PIN has.</summary>
+    public const int MaxPinLength = 64;
+
+    private const string Issuer = "Ky so cong vu";
+    private readonly IDataProtector _secrets = protection.CreateProtector("Signing.Credentials.TotpSecret");
+    private readonly ITimeLimitedDataProtector _enrolments = protection.CreateProtector("Signing.Credentials.TotpEnrolment").ToTimeLimitedDataProtector();
+
+    /// <summary>
+    /// Checks the actor's signing PIN or one-time code; on a wrong factor counts it, audits it and says how many tries
+    /// remain; a locked or missing credential is refused.
+    /// </summary>
+    public async Task<Failure?> VerifyAsync(Actor actor, string? pin, string? oneTimeCode, string purpose, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var credential = await store.FindAsync(actor.Id, ct);
+        if (credential is null || (credential.PinHash is null && credential.TotpSecret is null))
+        {
+            return new Failure(FailureKind.Conflict, "signing-credential-missing", "No signing credential",
+                "Set a signing PIN first (PUT /api/v1/me/signing-credential/pin); the token's PIN is never used by people.");
+        }
+
+        if (credential.LockedAt is not null)
+        {
+            return Locked();
+        }
+
+        bool matches;
+        if (!string.IsNullOrEmpty(oneTimeCode))
+        {
+            matches = credential.TotpSecret is { } protectedSecret && TotpMatches(_secrets.Unprotect(protectedSecret), oneTimeCode);
+        }
+        else if (!string.IsNullOrEmpty(pin))
+        {
+            matches = credential.PinHash is { } hash && PasswordHashing.Verify(hash, pin) != PasswordCheck.Failed;
+        }
+        else
+        {
+            return Failure.BadInput("Missing signing factor", "Give your signing PIN (pin) or the code of your authenticator (otp).", "pin");
+        }
+
+        if (matches)
+        {
+            await store.ResetFailuresAsync(actor.Id, ct);
+            return null;
+        }
+
+        var (failures, locked) = await store.RecordFailureAsync(actor.Id, ct);
+        await audit.AppendAsync(new AuditEntry(actor.AuditName, actor.AgencyId, "credential.failure", actor.Id, AuditOutcome.Denied, null,
+            $"purpose={purpose}; factor={(string.IsNullOrEmpty(oneTimeCode) ? "pin" : "otp")}; failures={failures}{(locked ? "; locked" : "")}"), ct);
+        return locked
+            ? Locked()
+            : new Failure(FailureKind.Forbidden, "signing-factor-wrong", "Wrong signing factor",
+                $"The signing PIN or code is wrong; {SigningCredentialStore.MaxFailures - failures} more wrong attempt(s) lock it.");
+    }
+
+    /// <summary>Whether the actor has enrolled a TOTP authenticator.</summary>
+    public async Task<bool> HasTotpAsync(string userId, CancellationToken ct)
+        => (await store.FindAsync(userId, ct))?.TotpSecret is not null;
+
+    /// <summary>Sets the actor's signing PIN.</summary>
+    public async Task<Failure?> SetPinAsync(Actor actor, string? pin, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (pin is null || pin.Length is < MinPinLength or > MaxPinLength || pin.Distinct().Count() < 3)
+        {
+            return Failure.BadInput("Weak signing PIN", $"A signing PIN has {MinPinLength} to {MaxPinLength} characters, at least 3 of them different.", "pin");
+        }
+
+        await store.SetPinAsync(actor.Id, PasswordHashing.Hash(pin), ct);
+        await audit.AppendAsync(new AuditEntry(actor.AuditName, actor.AgencyId, "credential.pin.set", actor.Id, AuditOutcome.Success, null), ct);
+        return null;
+    }
+
+    /// <summary>Starts a TOTP enrolment: a new secret the actor's app must prove it holds.</summary>
+    public TotpEnrolment BeginTotp(Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var secret = Base32Encoding.ToString(RandomNumberGenerator.GetBytes(20));
+        var uri = $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(actor.Name)}?secret={secret}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
+        var svg = new SvgQRCode(data).GetGraphic(4);
+        var token = _enrolments.Protect($"{actor.Id}:{secret}", TimeSpan.FromMinutes(10));
+        return new TotpEnrolment(secret, uri, svg, token);
+    }
+
+    /// <summary>Confirms an enrolment with the first code from the app, and stores the secret.</summary>
+    public async Task<Failure?> ConfirmTotpAsync(Actor actor, string? enrolmentToken, string? code, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        string payload;
+        try
+        {
+            payload = _enrolments.Unprotect(enrolmentToken ?? "");
+        }
+        catch (CryptographicException)
+        {
+            return Failure.BadInput("Enrolment expired", "The enrolment token is invalid or older than 10 minutes; start again.", "enrolmentToken");
+        }
+
+        var separator = payload.IndexOf(':', StringComparison.Ordinal);
+        if (separator < 0 || payload[..separator] != actor.Id)
+        {
+            return Failure.BadInput("Enrolment not yours", "This enrolment token was made for someone else.", "enrolmentToken");
+        }
+
+        var secret = payload[(separator + 1)..];
+        if (string.IsNullOrEmpty(code) || !TotpMatches(secret, code))
+        {
+            return Failure.BadInput("Wrong code", "The code does not match the new secret; check the app's clock and try again.", "code");
+        }
+
+        await store.SetTotpAsync(actor.Id, _secrets.Protect(secret), ct);
+        await audit.AppendAsync(new AuditEntry(actor.AuditName, actor.AgencyId, "credential.totp.set", actor.Id, AuditOutcome.Success, null), ct);
+        return null;
+    }
+
+    /// <summary>Unlocks a person's locked credential (an admin of their agency decides).</summary>
+    public async Task<bool> UnlockAsync(Actor admin, string userId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        var unlocked = await store.UnlockAsync(userId, ct);
+        await audit.AppendAsync(new AuditEntry(admin.AuditName, admin.AgencyId, "credential.unlock", userId,
+            unlocked ? AuditOutcome.Success : AuditOutcome.Denied, null, unlocked ? null : "not locked"), ct);
+        return unlocked;
+    }
+
+    private bool TotpMatches(string base32Secret, string code)
+    {
+        var totp = new Totp(Base32Encoding.ToBytes(base32Secret), mode: OtpHashMode.Sha1, step: 30);
+        // One step either side absorbs clock drift between the phone and the server.
+        return totp.VerifyTotp(clock.GetUtcNow().UtcDateTime, code.Trim(), out _, new VerificationWindow(previous: 1, future: 1));
+    }
+
+    private static Failure Locked() => new(FailureKind.Locked, "signing-credential-locked", "Signing credential locked",
+        $"The signing credential is locked after {SigningCredentialStore.MaxFailures} wrong attempts; an admin of your agency must unlock it.");
+}
