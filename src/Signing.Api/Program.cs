@@ -5,11 +5,15 @@ using Signing.Api.Features.Credentials;
 using Signing.Api.Features.Csc;
 using Signing.Api.Features.DeskSign;
 using Signing.Api.Features.DevPki;
+using Signing.Api.Features.Jobs;
 using Signing.Api.Features.Keys;
 using Signing.Api.Features.Limits;
+using Signing.Api.Features.Notifications;
+using Signing.Api.Features.SignatureRequests;
 using Signing.Api.Features.Signing;
 using Signing.Api.Features.Tokens;
 using Signing.Api.Features.Verification;
+using Signing.Api.Features.Webhooks;
 using Signing.Api.Hosting;
 using Signing.Storage;
 
@@ -23,6 +27,10 @@ builder.Services.AddSigningServices();
 builder.Services.AddSigningVerification();
 builder.Services.AddDeskSigning();
 builder.Services.AddSigningCredentials();
+builder.Services.AddJobs();
+builder.Services.AddWebhooks();
+builder.Services.AddNotifications();
+builder.Services.AddSignatureRequests();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
@@ -39,6 +47,9 @@ app.MapVerifyEndpoints();
 app.MapCscEndpoints();
 app.MapDeskSignEndpoints();
 app.MapCredentialEndpoints();
+app.MapWebhookEndpoints();
+app.MapNotificationEndpoints();
+app.MapSignatureRequestEndpoints();
 
 await app.RunAsync();
 

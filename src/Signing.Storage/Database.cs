@@ -48,6 +48,13 @@ public abstract class Database
     /// </summary>
     public abstract Task LockAsync(StorageTransaction transaction, string lockName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// SQL that tests <paramref name="column"/> against the list in parameter <paramref name="parameter"/> (an array):
+    /// <c>= ANY(@p)</c> on PostgreSQL, which takes arrays natively, and <c>IN @p</c> on SQLite, which Dapper expands.
+    /// </summary>
+    public string InList(string column, string parameter)
+        => Provider == StorageProvider.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
     /// <summary>Whether <paramref name="exception"/> reports a broken UNIQUE constraint, on either engine.</summary>
     public static bool IsUniqueViolation(DbException exception) => exception switch
     {

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Signing.Storage;
 
 /// <summary>A shared PostgreSQL database; several API nodes may use it at once.</summary>
-public sealed class PostgresDatabase : Database
+public sealed class PostgresDatabase : Database, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
@@ -50,4 +50,10 @@ public sealed class PostgresDatabase : Database
         return transaction.Connection.ExecuteAsync(new CommandDefinition(
             "SELECT pg_advisory_xact_lock(hashtext(@lockName))", new { lockName }, transaction.Transaction, cancellationToken: cancellationToken));
     }
+
+    /// <summary>Closes the pooled connections (a host disposes its singletons when it stops).</summary>
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <inheritdoc />
+    public void Dispose() => _dataSource.Dispose();
 }

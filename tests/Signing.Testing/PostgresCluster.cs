@@ -39,7 +39,7 @@ public sealed class PostgresCluster : IAsyncLifetime
         Port = FreePort();
         await RunPostgresToolAsync("pg_ctl", [
             "-D", dataDirectory, "-l", Path.Combine(_directory, "postgres.log"), "-w", "-t", "60",
-            "-o", $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off", "start"]);
+            "-o", $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=400", "start"]);
     }
 
     /// <summary>Creates a fresh, empty database and returns its connection string.</summary>

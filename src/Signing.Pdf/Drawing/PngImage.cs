@@ -334,3 +334,11 @@ internal sealed class PngImage
         _ => (byte)(sample * 255 / ((1 << bitDepth) - 1)),
     };
 }
+
+/// <summary>Reads a PNG's pixel size without decoding it, to lay out an image before it is drawn.</summary>
+public static class PngSize
+{
+    /// <summary>The width and height in pixels from the IHDR chunk.</summary>
+    /// <exception cref="PngFormatException">The data is not a PNG.</exception>
+    public static (int Width, int Height) Read(ReadOnlySpan<byte> png) => PngImage.ReadSize(png);
+}

@@ -12,3 +12,23 @@ public enum CertificationPermissions
     /// <summary>P = 3: as 2, plus annotation creation, deletion and modification.</summary>
     FormFillingAnnotationsAndSigning = 3,
 }
+
+/// <summary>Reads whether a document is certified (DocMDP, ISO 32000-1 §12.8.2.2) and what changes it still allows.</summary>
+public static class DocumentCertification
+{
+    /// <summary>The permissions of <paramref name="pdf"/>'s certification signature, or null when it is not certified.</summary>
+    /// <exception cref="PdfFormatException">The document cannot be read.</exception>
+    public static CertificationPermissions? Read(Stream pdf, PdfReaderLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        var reader = PdfReader.Open(pdf, limits);
+        try
+        {
+            return Internal.DocMdpPolicy.ExistingCertification(reader);
+        }
+        finally
+        {
+            pdf.Position = 0;
+        }
+    }
+}

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Signing.Pdf.Drawing;
 
 namespace Signing.Pdf.Signatures;
 

@@ -95,13 +95,6 @@ public sealed record SignatureAppearance
     /// </summary>
     public PdfRectangle? SignatureImageBox() => Internal.AppearanceBuilder.SignatureImageBox(this);
 
-    /// <summary>The width in points of <paramref name="text"/> set in the default appearance font at <paramref name="fontSize"/>.</summary>
-    public static double MeasureText(string text, double fontSize)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return Internal.AppearanceBuilder.MeasureWidth(text, fontSize);
-    }
-
     /// <summary>Formats a time as Decree 30's signature line shows it: <c>HH:mm:ss dd/MM/yyyy</c>, in Vietnam time (+07:00).</summary>
     /// <param name="time">The time.</param>
     public static string VietnamTime(DateTimeOffset time) =>

@@ -6,7 +6,7 @@ namespace Signing.Pdf.Validation;
 
 /// <summary>
 /// Decides whether a document someone else signed is the original with exactly one new signature, by the expected
-/// certificate, appended as an incremental update: what the desk signer uploads, and what every step of a
+/// certificate, appended as an incremental update, and with no other change that modification analysis rejects: what the desk signer uploads, and what every step of a
 /// signature request must produce from the revision it was shown.
 /// </summary>
 /// <remarks>
@@ -77,6 +77,15 @@ public static class AddedSignatureCheck
         if (added.Indication == Indication.TotalFailed)
         {
             return Refuse($"The new signature '{added.FieldName}' is invalid ({added.SubIndication}): {string.Join("; ", added.Validation.Checks.Where(check => check.Outcome == CheckOutcome.Failed).Select(check => check.Detail))}");
+        }
+
+        // Everything the new revision changed besides adding the signature is judged against each earlier signature.
+        var rejected = report.Signatures.Where(signature => !ReferenceEquals(signature, added))
+            .SelectMany(signature => signature.Modifications.Where(change => !change.Allowed).Select(change => (signature.FieldName, change.Description)))
+            .Take(5).ToList();
+        if (rejected.Count > 0)
+        {
+            return Refuse($"The uploaded file changes more than one new signature: {string.Join("; ", rejected.Select(r => $"{r.Description} (after signature '{r.FieldName}')"))}.");
         }
 
         if (added.Validation.SignerCertificate is not { } signerDer)

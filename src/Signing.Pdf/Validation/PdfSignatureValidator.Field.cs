@@ -12,6 +12,12 @@ public sealed partial class PdfSignatureValidator
 {
     private const int DefaultDocMdpPermission = 2;
 
+    // An approval signature in a document nobody certified restricts nothing by DocMDP; like pyHanko's difference
+    // analysis (its ANNOTATIONS level for uncertified documents) and Adobe, we accept form filling, new signatures and
+    // annotations after it, such as the registered number and date a clerk writes with the seal. Everything else
+    // (content, page tree, catalog) stays rejected.
+    private const int UncertifiedPermission = 3;
+
     private async Task<ParsedSignature> ValidateFieldAsync(DocumentContext context, SignatureField field, CancellationToken cancellationToken)
     {
         var checks = new List<ValidationCheck>();
@@ -85,7 +91,7 @@ public sealed partial class PdfSignatureValidator
 
     private static (int Permission, IReadOnlySet<string> LockedFields) ReadModificationRules(PdfReader reader, PdfDictionary signature)
     {
-        var permission = DefaultDocMdpPermission;
+        var permission = UncertifiedPermission;
         var locked = new HashSet<string>();
         if (reader.Resolve(signature["Reference"]) is not PdfArray references)
         {

@@ -6,7 +6,11 @@ public sealed record Agency(string Id, string Code, string Name, string? Provinc
 /// <summary>A person who signs in: an official, clerk, certificate admin, auditor or admin.</summary>
 public sealed record User(
     string Id, string AgencyId, string Username, string DisplayName, string? Title,
-    string? PasswordHash, string Roles, string? CertThumbprint, long? DisabledAt, long CreatedAt);
+    string? PasswordHash, string Roles, string? CertThumbprint, long? DisabledAt, long CreatedAt, string? Email = null)
+{
+    /// <summary>Whether the person holds <paramref name="role"/>.</summary>
+    public bool Holds(string role) => Accounts.Roles.Parse(Roles).Contains(role, StringComparer.Ordinal);
+}
 
 /// <summary>A calling system: a document management system or a portal.</summary>
 public sealed record Client(

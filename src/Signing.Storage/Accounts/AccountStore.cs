@@ -8,7 +8,7 @@ public sealed class AccountStore(Database database, TimeProvider clock)
     private const string AgencyColumns = "id AS Id, code AS Code, name AS Name, province AS Province, created_at AS CreatedAt";
     private const string UserColumns =
         "id AS Id, agency_id AS AgencyId, username AS Username, display_name AS DisplayName, title AS Title, " +
-        "password_hash AS PasswordHash, roles AS Roles, cert_thumbprint AS CertThumbprint, disabled_at AS DisabledAt, created_at AS CreatedAt";
+        "password_hash AS PasswordHash, roles AS Roles, cert_thumbprint AS CertThumbprint, disabled_at AS DisabledAt, created_at AS CreatedAt, email AS Email";
     private const string ClientColumns =
         "id AS Id, agency_id AS AgencyId, name AS Name, roles AS Roles, cert_thumbprint AS CertThumbprint, " +
         "disabled_at AS DisabledAt, created_at AS CreatedAt";
@@ -45,6 +45,14 @@ public sealed class AccountStore(Database database, TimeProvider clock)
             user, ct);
         return user;
     }
+
+    /// <summary>Sets a person's e-mail address (notifications go there when mail is configured).</summary>
+    public Task SetEmailAsync(string userId, string? email, CancellationToken ct)
+        => ExecuteAsync("UPDATE users SET email = @email WHERE id = @userId", new { userId, email }, ct);
+
+    /// <summary>The enabled people of an agency who hold <paramref name="role"/>.</summary>
+    public async Task<IReadOnlyList<User>> ListUsersInRoleAsync(string agencyId, string role, CancellationToken ct)
+        => [.. (await ListUsersAsync(agencyId, ct)).Where(user => user.DisabledAt is null && user.Holds(role))];
 
     /// <summary>Replaces a person's password hash (e.g. after a rehash on login).</summary>
     public Task SetPasswordHashAsync(string userId, string passwordHash, CancellationToken ct)

@@ -6,7 +6,7 @@ namespace Signing.Storage.DeskSign;
 public sealed record DeskSignSession(
     string Id, string AgencyId, string KeyId, string CreatedBy, string FileName, byte[] OriginalPdf, string OriginalSha256,
     long OriginalSignatures, string ExpectedThumbprint, long CreatedAt, long ExpiresAt, long? DownloadedAt, long? SignedAt,
-    string? SignedSha256)
+    string? SignedSha256, string? StepId = null)
 {
     /// <summary>pending, downloaded, signed or expired, at <paramref name="now"/> (Unix milliseconds).</summary>
     public string Status(long now)
@@ -23,7 +23,8 @@ public sealed class DeskSignSessionStore(Database database)
     private const string Columns =
         "id AS Id, agency_id AS AgencyId, key_id AS KeyId, created_by AS CreatedBy, file_name AS FileName, original_pdf AS OriginalPdf, " +
         "original_sha256 AS OriginalSha256, original_signatures AS OriginalSignatures, expected_thumbprint AS ExpectedThumbprint, " +
-        "created_at AS CreatedAt, expires_at AS ExpiresAt, downloaded_at AS DownloadedAt, signed_at AS SignedAt, signed_sha256 AS SignedSha256";
+        "created_at AS CreatedAt, expires_at AS ExpiresAt, downloaded_at AS DownloadedAt, signed_at AS SignedAt, signed_sha256 AS SignedSha256, " +
+        "step_id AS StepId";
 
     /// <summary>Stores a new session with the SHA-256 hashes (hex) of its two tokens.</summary>
     public async Task CreateAsync(DeskSignSession session, string downloadTokenHash, string uploadTokenHash, CancellationToken ct)
@@ -31,9 +32,9 @@ public sealed class DeskSignSessionStore(Database database)
         await using var connection = await database.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO desk_sign_sessions (id, agency_id, key_id, created_by, file_name, original_pdf, original_sha256, original_signatures, " +
-            "expected_thumbprint, download_token_hash, upload_token_hash, created_at, expires_at) VALUES (@Id, @AgencyId, @KeyId, @CreatedBy, " +
+            "expected_thumbprint, download_token_hash, upload_token_hash, created_at, expires_at, step_id) VALUES (@Id, @AgencyId, @KeyId, @CreatedBy, " +
             "@FileName, @OriginalPdf, @OriginalSha256, @OriginalSignatures, @ExpectedThumbprint, @downloadTokenHash, @uploadTokenHash, " +
-            "@CreatedAt, @ExpiresAt)",
+            "@CreatedAt, @ExpiresAt, @StepId)",
             new
             {
                 session.Id,
@@ -49,6 +50,7 @@ public sealed class DeskSignSessionStore(Database database)
                 uploadTokenHash,
                 session.CreatedAt,
                 session.ExpiresAt,
+                session.StepId,
             },
             cancellationToken: ct));
     }

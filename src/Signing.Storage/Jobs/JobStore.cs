@@ -63,13 +63,13 @@ public sealed class JobStore(Database database, TimeProvider clock)
     public async Task<IReadOnlyList<Job>> ClaimAsync(string node, IReadOnlyCollection<string> kinds, int limit, TimeSpan lease, CancellationToken ct)
     {
         var now = Now;
-        var parameters = new { node, kinds, limit, now, leaseUntil = now + (long)lease.TotalMilliseconds };
+        var parameters = new { node, kinds = kinds.ToArray(), limit, now, leaseUntil = now + (long)lease.TotalMilliseconds };
         await using var connection = await database.OpenAsync(ct);
         if (database.Provider == StorageProvider.Postgres)
         {
             return (await connection.QueryAsync<Job>(new CommandDefinition(
                 "UPDATE jobs SET state = 'running', attempts = attempts + 1, claimed_by = @node, lease_until = @leaseUntil " +
-                "WHERE id IN (SELECT id FROM jobs WHERE state = 'available' AND run_at <= @now AND kind IN @kinds " +
+                $"WHERE id IN (SELECT id FROM jobs WHERE state = 'available' AND run_at <= @now AND {database.InList("kind", "kinds")} " +
                 "ORDER BY priority, run_at LIMIT @limit FOR UPDATE SKIP LOCKED) " +
                 $"RETURNING {Columns}", parameters, cancellationToken: ct))).AsList();
         }
@@ -77,7 +77,7 @@ public sealed class JobStore(Database database, TimeProvider clock)
         await using var transaction = await database.BeginExclusiveAsync(connection, "jobs", ct);
         var claimed = (await connection.QueryAsync<Job>(new CommandDefinition(
             "UPDATE jobs SET state = 'running', attempts = attempts + 1, claimed_by = @node, lease_until = @leaseUntil " +
-            "WHERE id IN (SELECT id FROM jobs WHERE state = 'available' AND run_at <= @now AND kind IN @kinds ORDER BY priority, run_at LIMIT @limit) " +
+            $"WHERE id IN (SELECT id FROM jobs WHERE state = 'available' AND run_at <= @now AND {database.InList("kind", "kinds")} ORDER BY priority, run_at LIMIT @limit) " +
             $"RETURNING {Columns}", parameters, transaction, cancellationToken: ct))).AsList();
         await transaction.CommitAsync(ct);
         return claimed;

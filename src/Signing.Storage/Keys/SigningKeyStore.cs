@@ -10,7 +10,8 @@ public sealed class SigningKeyStore(Database database, TimeProvider clock)
     private const string Columns =
         "k.id AS Id, k.agency_id AS AgencyId, k.owner_user_id AS OwnerUserId, k.purpose AS Purpose, k.location AS Location, " +
         "k.pkcs11_uri AS Pkcs11Uri, k.certificate AS Certificate, k.chain_pem AS ChainPem, k.subject AS Subject, " +
-        "k.thumbprint AS Thumbprint, k.not_before AS NotBefore, k.not_after AS NotAfter, k.disabled_at AS DisabledAt, k.created_at AS CreatedAt";
+        "k.thumbprint AS Thumbprint, k.not_before AS NotBefore, k.not_after AS NotAfter, k.disabled_at AS DisabledAt, k.created_at AS CreatedAt, " +
+        "k.appearance_png AS AppearancePng";
 
     /// <summary>Registers a key for its certificate.</summary>
     public async Task<SigningKey> CreateAsync(
@@ -77,6 +78,14 @@ public sealed class SigningKeyStore(Database database, TimeProvider clock)
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO signing_key_grants (key_id, client_id, created_at) VALUES (@keyId, @clientId, @now) ON CONFLICT DO NOTHING",
             new { keyId, clientId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
+    }
+
+    /// <summary>Sets the image a key's visible signatures show: an official's handwritten signature, or the agency's seal.</summary>
+    public async Task<bool> SetAppearanceAsync(string keyId, byte[] png, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE signing_keys SET appearance_png = @png WHERE id = @keyId", new { keyId, png }, cancellationToken: ct)) == 1;
     }
 
     /// <summary>Disables a key; returns false when it was already disabled.</summary>

@@ -71,10 +71,12 @@ public sealed record RequestStep(
 /// <param name="Name">The file name.</param>
 /// <param name="Sha256">The SHA-256 of the bytes.</param>
 /// <param name="Length">Their length.</param>
+/// <param name="Signatures">How many signatures (and document timestamps) the revision holds.</param>
 /// <param name="StepId">The step that produced it (null for the submitted document).</param>
 /// <param name="CreatedAt">When it was stored.</param>
 public sealed record RequestDocument(
-    string RequestId, long DocumentIndex, long Revision, string Kind, string Name, string Sha256, long Length, string? StepId, long CreatedAt);
+    string RequestId, long DocumentIndex, long Revision, string Kind, string Name, string Sha256, long Length, long Signatures, string? StepId,
+    long CreatedAt);
 
 /// <summary>A line of a request's history: who did what to which revision, in what capacity.</summary>
 /// <param name="Seq">Its order.</param>

@@ -26,7 +26,7 @@ public sealed class SignatureRequestStore(Database database)
 
     private const string DocumentColumns =
         "request_id AS RequestId, document_index AS DocumentIndex, revision AS Revision, kind AS Kind, name AS Name, sha256 AS Sha256, " +
-        "length AS Length, step_id AS StepId, created_at AS CreatedAt";
+        "length AS Length, signatures AS Signatures, step_id AS StepId, created_at AS CreatedAt";
 
     private const string HistoryColumns =
         "seq AS Seq, request_id AS RequestId, step_id AS StepId, at AS At, actor AS Actor, action AS Action, capacity AS Capacity, " +
@@ -41,6 +41,10 @@ public sealed class SignatureRequestStore(Database database)
         => QuerySingleAsync<SignatureRequest>(
             $"SELECT {RequestColumns} FROM signature_requests WHERE client_id = @clientId AND external_ref = @externalRef",
             new { clientId, externalRef }, ct);
+
+    /// <summary>The request a step belongs to, or null.</summary>
+    public Task<string?> RequestOfStepAsync(string stepId, CancellationToken ct)
+        => QuerySingleAsync<string>("SELECT request_id FROM signature_request_steps WHERE id = @stepId", new { stepId }, ct);
 
     /// <summary>A request's steps in route order.</summary>
     public Task<IReadOnlyList<RequestStep>> StepsAsync(string requestId, CancellationToken ct)
@@ -187,8 +191,8 @@ public sealed class SignatureRequestStore(Database database)
     /// <summary>Stores a document revision with its bytes.</summary>
     public Task InsertDocumentAsync(StorageTransaction tx, RequestDocument document, byte[] content, CancellationToken ct)
         => ExecuteAsync(tx,
-            "INSERT INTO signature_request_documents (request_id, document_index, revision, kind, name, sha256, length, content, step_id, created_at) " +
-            "VALUES (@RequestId, @DocumentIndex, @Revision, @Kind, @Name, @Sha256, @Length, @content, @StepId, @CreatedAt)",
+            "INSERT INTO signature_request_documents (request_id, document_index, revision, kind, name, sha256, length, signatures, content, step_id, created_at) " +
+            "VALUES (@RequestId, @DocumentIndex, @Revision, @Kind, @Name, @Sha256, @Length, @Signatures, @content, @StepId, @CreatedAt)",
             new
             {
                 document.RequestId,
@@ -198,6 +202,7 @@ public sealed class SignatureRequestStore(Database database)
                 document.Name,
                 document.Sha256,
                 document.Length,
+                document.Signatures,
                 content,
                 document.StepId,
                 document.CreatedAt,
@@ -213,8 +218,8 @@ public sealed class SignatureRequestStore(Database database)
     public async Task<bool> TransitionAsync(StorageTransaction tx, string id, IReadOnlyList<string> from, string to, long now, CancellationToken ct)
         => await ExecuteCountAsync(tx,
             "UPDATE signature_requests SET state = @to, version = version + 1, updated_at = @now, " +
-            "completed_at = CASE WHEN @to = 'completed' THEN @now ELSE completed_at END WHERE id = @id AND state IN @from",
-            new { id, from, to, now }, ct) == 1;
+            $"completed_at = CASE WHEN @to = 'completed' THEN @now ELSE completed_at END WHERE id = @id AND {database.InList("state", "from")}",
+            new { id, from = from.ToArray(), to, now }, ct) == 1;
 
     /// <summary>Bumps a request's version and time without changing its state; false when it is not in <paramref name="state"/>.</summary>
     public async Task<bool> TouchAsync(StorageTransaction tx, string id, string state, long now, CancellationToken ct)

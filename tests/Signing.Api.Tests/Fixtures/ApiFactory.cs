@@ -23,6 +23,10 @@ public class ApiFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
+    // Each factory's host would watch appsettings.json with its own inotify instance; hundreds of hosts per run exhaust
+    // the user's limit (128 by default), and the tests never change configuration files.
+    static ApiFactory() => Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+
     /// <summary>Creates a factory; <paramref name="settings"/> override configuration keys.</summary>
     public ApiFactory(IDictionary<string, string?>? settings = null)
     {

@@ -18,8 +18,8 @@ public sealed class SigningApiFactory(TokenPki pki, IDictionary<string, string?>
         base.ConfigureWebHost(builder);
         builder.ConfigureServices(services =>
         {
-            services.AddHttpClient(KeyRevocationCache.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
-            services.AddHttpClient(nameof(Signing.Api.Features.Signing.PdfSignatureService)).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
+            services.AddHttpClient(KeyRevocationCache.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new TestServerHandler(this));
+            services.AddHttpClient(nameof(Signing.Api.Features.Signing.PdfSignatureService)).ConfigurePrimaryHttpMessageHandler(() => new TestServerHandler(this));
         });
     }
 
@@ -60,6 +60,25 @@ public sealed class SigningApiFactory(TokenPki pki, IDictionary<string, string?>
     {
         using var admin = await SignedInAsync(A.Admin);
         (await admin.PostAsJsonAsync($"/api/v1/keys/{keyId}/grants", new { clientId = A.Caller.Id })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// Sends through the TestServer, reaching for it only when a request is sent: services built while the host starts
+    /// (the job runner's handlers) create their HTTP clients before the server exists, and asking for it then would
+    /// start another host.
+    /// </summary>
+    private sealed class TestServerHandler(SigningApiFactory factory) : HttpMessageHandler
+    {
+        private HttpMessageInvoker? _invoker;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            => (_invoker ??= new HttpMessageInvoker(factory.Server.CreateHandler())).SendAsync(request, cancellationToken);
+
+        protected override void Dispose(bool disposing)
+        {
+            _invoker?.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     private static Dictionary<string, string?> Merge(Dictionary<string, string?> baseSettings, IDictionary<string, string?>? extra)

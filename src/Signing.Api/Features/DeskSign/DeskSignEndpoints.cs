@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -34,8 +32,7 @@ public static class DeskSignEndpoints
     /// <summary>The desk signer's <c>Status</c> for a second upload to a session already signed.</summary>
     public const int StatusAlreadySigned = 3;
 
-    private const string Prefix = "/api/v1/desk-sign";
-    private const int MaxFileNameLength = 200;
+    private const string Prefix = DeskSigning.Prefix;
 
     /// <summary>A created session.</summary>
     /// <param name="SessionId">Pass to <c>GET /api/v1/desk-sign/sessions/{sessionId}</c>.</param>
@@ -74,6 +71,7 @@ public static class DeskSignEndpoints
     {
         services.AddOptions<DeskSignOptions>().BindConfiguration(DeskSignOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeskSignOptions>>(new ProblemListValidator<DeskSignOptions>(options => options.Problems()));
+        services.AddSingleton<DeskSigning>();
         return services;
     }
 
@@ -95,8 +93,7 @@ public static class DeskSignEndpoints
     }
 
     private static async Task<Results<Ok<CreateResponse>, ProblemHttpResult>> CreateAsync(
-        HttpContext context, SigningService signing, DeskSignSessionStore sessions, TrustAnchors anchors, IOptions<DeskSignOptions> options,
-        AuditTrail trail, TimeProvider clock, CancellationToken ct)
+        HttpContext context, SigningService signing, DeskSigning desk, TrustAnchors anchors, AuditTrail trail, TimeProvider clock, CancellationToken ct)
     {
         var upload = await PdfUpload.ReadAsync(context.Request, ct);
         if (upload.Failure is { } uploadFailure)
@@ -108,35 +105,11 @@ public static class DeskSignEndpoints
         await using var input = upload.Value!;
         trail.Target = Guid.CreateVersion7().ToString("N");
         trail.Add("sha256", input.Sha256).Add("key", input.KeyId);
-        var session = await BuildSessionAsync(trail.Target, context.User.ToActor(), input, signing, anchors, options.Value, clock, ct);
-        if (session.Failure is { } failure)
-        {
-            return failure.ToProblem(context);
-        }
-
-        await sessions.DeleteExpiredAsync((clock.GetUtcNow() - options.Value.RetainFor).ToUnixTimeMilliseconds(), ct);
-        var downloadToken = NewToken();
-        var uploadToken = NewToken();
-        await sessions.CreateAsync(session.Value!, TokenHash(downloadToken), TokenHash(uploadToken), ct);
-        var baseUrl = BaseUrl(context.Request, options.Value);
-        return TypedResults.Ok(new CreateResponse(trail.Target, $"{baseUrl}{Prefix}/files/{downloadToken}",
-            $"{baseUrl}{Prefix}/uploads/{uploadToken}", DateTimeOffset.FromUnixTimeMilliseconds(session.Value!.ExpiresAt)));
-    }
-
-    private static async Task<Result<DeskSignSession>> BuildSessionAsync(
-        string sessionId, Actor actor, PdfToSign input, SigningService signing, TrustAnchors anchors, DeskSignOptions options,
-        TimeProvider clock, CancellationToken ct)
-    {
+        var actor = context.User.ToActor();
         var key = await signing.ResolveKeyAsync(actor, input.KeyId, ct);
         if (key.Failure is { } keyFailure)
         {
-            return keyFailure;
-        }
-
-        if (input.Document.Length > options.MaxDocumentBytes)
-        {
-            return new Failure(FailureKind.TooLarge, "document-too-large", "Document too large for desk signing",
-                $"The document has {input.Document.Length} bytes; desk signing keeps at most {options.MaxDocumentBytes} (DeskSign:MaxDocumentBytes).");
+            return keyFailure.ToProblem(context);
         }
 
         var original = new byte[input.Document.Length];
@@ -146,22 +119,21 @@ public static class DeskSignEndpoints
         var report = await new PdfSignatureValidator(ValidationOptions(anchors, clock)).ValidateAsync(stream, ct);
         if (report.FormatProblem is { } formatProblem)
         {
-            return new Failure(FailureKind.Unprocessable, "unreadable-pdf", "Unreadable PDF", $"The document cannot be signed at the desk: {formatProblem}");
+            return new Failure(FailureKind.Unprocessable, "unreadable-pdf", "Unreadable PDF", $"The document cannot be signed at the desk: {formatProblem}")
+                .ToProblem(context);
         }
 
-        var fileName = input.FileName is { Length: > 0 } posted ? Path.GetFileName(posted) : "document.pdf";
-        fileName = fileName.Length > MaxFileNameLength ? fileName[..MaxFileNameLength] : fileName;
-        var now = clock.GetUtcNow();
-        var signingKey = key.Value!;
-        return new DeskSignSession(sessionId, signingKey.AgencyId, signingKey.Id, actor.Id, fileName, original, input.Sha256,
-            report.Signatures.Count, signingKey.Thumbprint, now.ToUnixTimeMilliseconds(), (now + options.SessionLifetime).ToUnixTimeMilliseconds(),
-            null, null, null);
+        var links = await desk.CreateAsync(trail.Target, actor.Id, key.Value!, original, input.Sha256, report.Signatures.Count, input.FileName, null,
+            BaseUrl(context.Request), ct);
+        return links.Failure is { } failure
+            ? failure.ToProblem(context)
+            : TypedResults.Ok(new CreateResponse(links.Value!.SessionId, links.Value.FileName, links.Value.FileUploadHandler, links.Value.ExpiresAt));
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadAsync(
         string token, HttpContext context, DeskSignSessionStore sessions, AuditTrail trail, TimeProvider clock, CancellationToken ct)
     {
-        var session = await sessions.ClaimDownloadAsync(TokenHash(token), clock.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        var session = await sessions.ClaimDownloadAsync(DeskSigning.TokenHash(token), clock.GetUtcNow().ToUnixTimeMilliseconds(), ct);
         if (session is null)
         {
             // Unknown, used and expired look alike, so a guesser learns nothing about which tokens once existed.
@@ -175,9 +147,9 @@ public static class DeskSignEndpoints
 
     private static async Task<JsonHttpResult<UploadReply>> UploadAsync(
         string token, HttpContext context, DeskSignSessionStore sessions, TrustAnchors anchors, IOptions<DeskSignOptions> options,
-        AuditTrail trail, TimeProvider clock, CancellationToken ct)
+        IEnumerable<IDeskSignedDocumentSink> sinks, AuditTrail trail, TimeProvider clock, CancellationToken ct)
     {
-        var session = await sessions.FindByUploadTokenAsync(TokenHash(token), ct);
+        var session = await sessions.FindByUploadTokenAsync(DeskSigning.TokenHash(token), ct);
         if (session is null)
         {
             return Reply(StatusCodes.Status404NotFound, StatusUnknownSession, "This upload link is unknown; ask for a new signing session.");
@@ -194,6 +166,19 @@ public static class DeskSignEndpoints
 
         var signedSha256 = Convert.ToHexStringLower(SHA256.HashData(signed.Value.Pdf));
         trail.Add("sha256", signedSha256).Add("original", session.OriginalSha256).Add("key", session.KeyId).Add("indication", signed.Value.Indication);
+        if (session.StepId is not null)
+        {
+            // The upload completes a signature-request step: the step must accept it, or the session stays open.
+            foreach (var sink in sinks)
+            {
+                if (await sink.AcceptAsync(session, signed.Value.Pdf, ct) is { } refused)
+                {
+                    trail.Note($"desk status={StatusRefused}; {refused.Detail}");
+                    return Reply(ProblemMap.StatusOf(refused.Kind), StatusRefused, refused.Detail);
+                }
+            }
+        }
+
         if (!await sessions.TryCompleteAsync(session.Id, signed.Value.Pdf, signedSha256, now, ct))
         {
             const string lost = "The document was signed already (or the session expired) while this upload ran; it is accepted once.";
@@ -309,9 +294,12 @@ public static class DeskSignEndpoints
         => $"{Path.GetFileNameWithoutExtension(original)}.signed.pdf";
 
     private static string BaseUrl(HttpRequest request, DeskSignOptions options)
-        => options.PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{request.Scheme}://{request.Host}{request.PathBase}";
+        => options.PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : BaseUrl(request);
 
-    private static string NewToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-
-    private static string TokenHash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    /// <summary>The service's address as the request reached it.</summary>
+    public static string BaseUrl(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return $"{request.Scheme}://{request.Host}{request.PathBase}";
+    }
 }

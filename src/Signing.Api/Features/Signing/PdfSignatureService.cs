@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using Signing.Pdf;
+using Signing.Pdf.Drawing;
 using Signing.Pdf.Signatures;
 using Signing.Pki.Cms;
 using Signing.Pki.Revocation;

@@ -37,6 +37,11 @@ public sealed record SignedPdf(Stream Document, SigningKey Key);
 /// <param name="ExpiresAt">When the operation can no longer be completed.</param>
 public sealed record PreparedPdf(string OperationId, byte[] SignedAttributes, byte[] DigestToSign, DateTimeOffset ExpiresAt);
 
+/// <summary>A two-step PDF signature completed.</summary>
+/// <param name="Document">The signed document.</param>
+/// <param name="Key">The key the operation was prepared for.</param>
+public sealed record CompletedPdf(byte[] Document, SigningKey Key);
+
 /// <summary>A raw signature over a digest.</summary>
 /// <param name="Signature">PKCS#1 v1.5 or PSS for RSA, DER ECDSA-Sig-Value for EC.</param>
 /// <param name="Algorithm">What was produced, e.g. <c>RSA-PKCS1-SHA-256</c>.</param>
@@ -246,8 +251,28 @@ public sealed partial class SigningService(
         }
 
         trail.Note(request.Value!.AuditDetails);
-        await using var output = input.CreateOutputBuffer();
-        var prepared = await pdf.PrepareAsync(input.Document, output, request.Value, signingKey.SignerCertificate(), signingKey.RegisteredChain(), ct);
+        return await PrepareAsync(actor, signingKey, input.Document, input.Sha256, request.Value, trail.Target, ct);
+    }
+
+    /// <summary>
+    /// Step one of two-step signing with a key already resolved for its caller and a signature already composed (the
+    /// signature-request workflow's official block): prepares <paramref name="document"/> and stores the operation.
+    /// </summary>
+    public Task<Result<PreparedPdf>> PrepareWithKeyAsync(
+        Actor actor, SigningKey key, byte[] document, string sha256, PdfSignatureRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(request);
+        return pdf.UnsupportedInTwoSteps(request.Level) is { } unsupported
+            ? Task.FromResult<Result<PreparedPdf>>(LevelNotSupported(unsupported))
+            : PrepareAsync(actor, key, new MemoryStream(document, writable: false), sha256, request, Guid.CreateVersion7().ToString("N"), ct);
+    }
+
+    private async Task<Result<PreparedPdf>> PrepareAsync(
+        Actor actor, SigningKey signingKey, Stream document, string sha256, PdfSignatureRequest request, string operationId, CancellationToken ct)
+    {
+        await using Stream output = document is MemoryStream ? new MemoryStream() : Pdf.PdfScratchFile.Create("prepare");
+        var prepared = await pdf.PrepareAsync(document, output, request, signingKey.SignerCertificate(), signingKey.RegisteredChain(), ct);
         if (output.Length > options.Value.MaxPreparedDocumentBytes)
         {
             return new Failure(FailureKind.TooLarge, "prepared-document-too-large", "Document too large for two-step signing",
@@ -260,16 +285,16 @@ public sealed partial class SigningService(
         var now = clock.GetUtcNow();
         var expiresAt = now + options.Value.OperationLifetime;
         await operations.CreateAsync(new PdfSignOperation(
-            trail.Target, signingKey.AgencyId, signingKey.Id, actor.Id, input.Level, prepared.Document.ToJson(), prepared.SignedAttributes,
-            preparedDocument, input.Sha256, now.ToUnixTimeMilliseconds(), expiresAt.ToUnixTimeMilliseconds(), null), ct);
-        return new PreparedPdf(trail.Target, prepared.SignedAttributes, prepared.DigestToSign, expiresAt);
+            operationId, signingKey.AgencyId, signingKey.Id, actor.Id, request.Level, prepared.Document.ToJson(), prepared.SignedAttributes,
+            preparedDocument, sha256, now.ToUnixTimeMilliseconds(), expiresAt.ToUnixTimeMilliseconds(), null), ct);
+        return new PreparedPdf(operationId, prepared.SignedAttributes, prepared.DigestToSign, expiresAt);
     }
 
     /// <summary>
     /// Step two: checks the external signature and certificate against the operation's key, claims the operation once,
     /// and embeds the CMS. A wrong signature does not burn the operation; two racing completions cannot both succeed.
     /// </summary>
-    public async Task<Result<byte[]>> CompletePdfAsync(
+    public async Task<Result<CompletedPdf>> CompletePdfAsync(
         Actor actor, string operationId, string? signatureBase64, string? certificateText, AuditTrail trail, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -317,7 +342,7 @@ public sealed partial class SigningService(
         await document.WriteAsync(operation.PreparedPdf, ct);
         document.Position = 0;
         await PdfSignatureService.EmbedAsync(document, PreparedSignature.FromJson(operation.StateJson), assembled.Value!, ct);
-        return document.ToArray();
+        return new CompletedPdf(document.ToArray(), key.Value!);
     }
 
     /// <summary>Signs data or a precomputed digest into a CAdES CMS (detached, or enveloping the data).</summary>

@@ -65,6 +65,6 @@ public static class TwoStepEndpoints
         }
 
         context.Response.Headers[SignEndpoints.SignatureIdHeader] = operationId;
-        return TypedResults.File(completed.Value!, "application/pdf");
+        return TypedResults.File(completed.Value!.Document, "application/pdf");
     }
 }

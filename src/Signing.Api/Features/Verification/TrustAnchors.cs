@@ -10,20 +10,26 @@ namespace Signing.Api.Features.Verification;
 /// </summary>
 public sealed class TrustAnchors
 {
-    private TrustAnchors(X509Certificate2Collection certificates, string source)
-    {
-        Certificates = certificates;
-        Source = source;
-    }
+    // Read on first use: services that need the anchors are built before start-up validation reports bad settings,
+    // which must not be pre-empted by a half-read configuration.
+    private readonly Lazy<(X509Certificate2Collection Certificates, string Source)> _loaded;
+
+    private TrustAnchors(Func<(X509Certificate2Collection, string)> load) => _loaded = new(load);
 
     /// <summary>The anchors; empty when none are configured, so that nothing is trusted.</summary>
-    public X509Certificate2Collection Certificates { get; }
+    public X509Certificate2Collection Certificates => _loaded.Value.Certificates;
 
     /// <summary>Where the anchors came from, for the start-up log.</summary>
-    public string Source { get; }
+    public string Source => _loaded.Value.Source;
 
-    /// <summary>Reads the anchors for this host.</summary>
-    public static TrustAnchors Load(VerificationOptions options, IHostEnvironment environment, IConfiguration configuration)
+    /// <summary>The anchors for this host, read from the options when first needed.</summary>
+    public static TrustAnchors For(Func<VerificationOptions> options, IHostEnvironment environment, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new TrustAnchors(() => Read(options(), environment, configuration));
+    }
+
+    private static (X509Certificate2Collection, string) Read(VerificationOptions options, IHostEnvironment environment, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
@@ -32,7 +38,7 @@ public sealed class TrustAnchors
         if (!string.IsNullOrWhiteSpace(options.TrustAnchorsFile))
         {
             anchors.ImportFromPemFile(options.TrustAnchorsFile);
-            return new TrustAnchors(anchors, $"Verification:TrustAnchorsFile ({options.TrustAnchorsFile})");
+            return (anchors, $"Verification:TrustAnchorsFile ({options.TrustAnchorsFile})");
         }
 
         var devRoot = Path.Combine(
@@ -40,9 +46,9 @@ public sealed class TrustAnchors
         if (environment.IsDevelopment() && File.Exists(devRoot))
         {
             anchors.ImportFromPemFile(devRoot);
-            return new TrustAnchors(anchors, $"the dev PKI root ({devRoot}, Development only)");
+            return (anchors, $"the dev PKI root ({devRoot}, Development only)");
         }
 
-        return new TrustAnchors(anchors, "none: configure Verification:TrustAnchorsFile");
+        return (anchors, "none: configure Verification:TrustAnchorsFile");
     }
 }

@@ -49,8 +49,8 @@ public static class VerifyEndpoints
     {
         services.AddOptions<VerificationOptions>().BindConfiguration(VerificationOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<VerificationOptions>>(new Hosting.ProblemListValidator<VerificationOptions>(options => options.Problems()));
-        services.AddSingleton(provider => TrustAnchors.Load(
-            provider.GetRequiredService<IOptions<VerificationOptions>>().Value,
+        services.AddSingleton(provider => TrustAnchors.For(
+            () => provider.GetRequiredService<IOptions<VerificationOptions>>().Value,
             provider.GetRequiredService<IHostEnvironment>(),
             provider.GetRequiredService<IConfiguration>()));
         return services;

@@ -235,13 +235,6 @@ internal static class AppearanceBuilder
         return writer.AddObject(new PdfStream(form, Encoding.ASCII.GetBytes(content.ToString())));
     }
 
-    /// <summary>The width in points of <paramref name="text"/> set in the default font at <paramref name="fontSize"/>.</summary>
-    public static double MeasureWidth(string text, double fontSize)
-    {
-        var line = text.Normalize(NormalizationForm.FormC);
-        return FontSet.Create(ReadDefaultFont(), DocumentFonts.FallbackPaths, [line]).MeasureWidth(line) * fontSize / 1000;
-    }
-
     private static byte[] ReadDefaultFont()
     {
         try

@@ -57,6 +57,12 @@ internal static class DocMdpPolicy
             throw new SignatureNotPermittedException("The document carries a certification signature with /P 1 (no changes allowed); another signature would invalidate it");
         }
 
+        // Text overlays are annotations (ISO 32000-1 §12.8.2.2.2: P = 3 allows adding annotations, P = 2 does not).
+        if (existing == CertificationPermissions.FormFillingAndSigning && options.TextOverlays.Count > 0)
+        {
+            throw new SignatureNotPermittedException("The document carries a certification signature with /P 2: it allows form filling and signatures but not the annotations that write the registered number and date");
+        }
+
         if (options.Certification is { } requested)
         {
             if (isTimestamp)

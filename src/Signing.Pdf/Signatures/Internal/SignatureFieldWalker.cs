@@ -4,7 +4,8 @@ namespace Signing.Pdf.Signatures.Internal;
 /// <param name="FieldName">The fully qualified field name.</param>
 /// <param name="SignatureReference">The indirect reference of the signature dictionary (/V), when it is indirect.</param>
 /// <param name="Signature">The signature dictionary.</param>
-internal sealed record SignedField(string FieldName, PdfReference? SignatureReference, PdfDictionary Signature);
+/// <param name="Field">The field dictionary (merged with its widget when it has one widget).</param>
+internal sealed record SignedField(string FieldName, PdfReference? SignatureReference, PdfDictionary Signature, PdfDictionary Field);
 
 /// <summary>Walks /AcroForm /Fields (and /Kids, depth- and count-bounded) for signature fields that carry a value.</summary>
 internal static class SignatureFieldWalker
@@ -55,7 +56,7 @@ internal static class SignatureFieldWalker
             var type = (field["FT"] as PdfName)?.Value ?? inheritedType;
             if (type == "Sig" && field["V"] is { } value && reader.Resolve(value) is PdfDictionary signature)
             {
-                found.Add(new SignedField(name, value as PdfReference, signature));
+                found.Add(new SignedField(name, value as PdfReference, signature, field));
             }
 
             if (reader.Resolve(field["Kids"]) is PdfArray kids)

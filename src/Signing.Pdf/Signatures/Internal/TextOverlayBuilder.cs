@@ -1,3 +1,5 @@
+using Signing.Pdf.Drawing;
+
 namespace Signing.Pdf.Signatures.Internal;
 
 /// <summary>Adds <see cref="PdfTextOverlay"/> lines as FreeText annotations to their pages' /Annots.</summary>

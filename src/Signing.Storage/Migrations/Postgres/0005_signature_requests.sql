@@ -40,6 +40,7 @@ CREATE TABLE signature_request_documents (
     name            TEXT NOT NULL,
     sha256          TEXT NOT NULL,
     length          BIGINT NOT NULL,
+    signatures      BIGINT NOT NULL,
     content         BYTEA NOT NULL,
     step_id         TEXT,
     created_at      BIGINT NOT NULL,
@@ -202,3 +203,7 @@ CREATE TABLE signing_credentials (
     locked_at        BIGINT,
     updated_at       BIGINT NOT NULL
 );
+
+ALTER TABLE users ADD COLUMN email TEXT;
+ALTER TABLE signing_keys ADD COLUMN appearance_png BYTEA;
+ALTER TABLE desk_sign_sessions ADD COLUMN step_id TEXT;

@@ -40,6 +40,7 @@ CREATE TABLE signature_request_documents (
     name            TEXT NOT NULL,
     sha256          TEXT NOT NULL,
     length          INTEGER NOT NULL,
+    signatures      INTEGER NOT NULL,
     content         BLOB NOT NULL,
     step_id         TEXT,
     created_at      INTEGER NOT NULL,
@@ -202,3 +203,7 @@ CREATE TABLE signing_credentials (
     locked_at        INTEGER,
     updated_at       INTEGER NOT NULL
 );
+
+ALTER TABLE users ADD COLUMN email TEXT;
+ALTER TABLE signing_keys ADD COLUMN appearance_png BLOB;
+ALTER TABLE desk_sign_sessions ADD COLUMN step_id TEXT;

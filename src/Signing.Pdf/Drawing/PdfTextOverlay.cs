@@ -1,6 +1,4 @@
-using Signing.Pdf.Drawing;
-
-namespace Signing.Pdf.Signatures;
+namespace Signing.Pdf.Drawing;
 
 /// <summary>
 /// A line of text written onto a page in the same incremental revision as a signature, so that the signature covers
