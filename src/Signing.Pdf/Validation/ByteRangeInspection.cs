@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Signing.Pki.Cms;
 
 namespace Signing.Pdf.Validation;
 
@@ -99,9 +100,13 @@ internal sealed record ByteRangeInspection(string? Problem, ByteRangeCoverage Co
     }
 
     /// <summary>Hashes the two spans as a stream.</summary>
-    public static byte[] Digest(Stream file, IReadOnlyList<long> range, HashAlgorithmName algorithm)
+    public static byte[] Digest(Stream file, IReadOnlyList<long> range, HashAlgorithmName algorithm) =>
+        Digest(file, range, CmsDigest.FromHashAlgorithm(algorithm) ?? throw new CryptographicException($"Digest {algorithm.Name} is not supported."));
+
+    /// <summary>Hashes the two spans as a stream.</summary>
+    public static byte[] Digest(Stream file, IReadOnlyList<long> range, CmsDigest algorithm)
     {
-        using var hash = IncrementalHash.CreateHash(algorithm);
+        using var hash = algorithm.CreateIncremental();
         var buffer = new byte[BufferSize];
         for (var i = 0; i + 1 < range.Count; i += 2)
         {
@@ -115,12 +120,12 @@ internal sealed record ByteRangeInspection(string? Problem, ByteRangeCoverage Co
                     throw new PdfFormatException($"The file ended inside a signed byte range starting at {range[i]}");
                 }
 
-                hash.AppendData(buffer, 0, read);
+                hash.Append(buffer.AsSpan(0, read));
                 remaining -= read;
             }
         }
 
-        return hash.GetHashAndReset();
+        return hash.Finish();
     }
 
     private static ByteRangeInspection Unclear(string problem) => new(problem, ByteRangeCoverage.Unclear, null);

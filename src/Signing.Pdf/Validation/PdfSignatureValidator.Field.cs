@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
+using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
 using Signing.Pki.Validation;
@@ -141,6 +142,14 @@ public sealed partial class PdfSignatureValidator
             return Done(report, Indication.TotalFailed, SubIndication.FormatFailure, checks);
         }
 
+        // ISO 32000-1 12.8.3.3 and EN 319 142-1 6.3: a detached SubFilter signs the byte range; a CMS that carries its
+        // own content signs something else, whatever the byte range holds.
+        if (!enveloping && fields.HasEncapsulatedContent)
+        {
+            checks.Add(new("format", CheckOutcome.Failed, $"/SubFilter {subFilter} is detached, but the CMS encapsulates content"));
+            return Done(report, Indication.TotalFailed, SubIndication.FormatFailure, checks);
+        }
+
         checks.Add(new("format", CheckOutcome.Passed, $"{subFilter} CMS with {signedCms.SignerInfos.Count} signer(s); the first is validated"));
         var signerInfo = signedCms.SignerInfos[0];
         var certificate = signerInfo.Certificate;
@@ -155,16 +164,13 @@ public sealed partial class PdfSignatureValidator
                 .Select(t => (DateTimeOffset?)new DateTimeOffset(t.SigningTime.ToUniversalTime(), TimeSpan.Zero)).FirstOrDefault(),
         };
         report = report with { Validation = validation };
-        if (certificate is null)
-        {
-            checks.Add(new("signing-certificate", CheckOutcome.Indeterminate, "the signer's certificate is not in the CMS"));
-            return Done(report, Indication.Indeterminate, SubIndication.NoSigningCertificateFound, checks);
-        }
 
-        if (CmsSignerInfoFields.DigestFromOid(signerInfo.DigestAlgorithm.Value) is not { } digestAlgorithm)
+        // Integrity before trust (EN 319 102-1 5.2.7): the signed bytes are checked before anything about the signer,
+        // so a changed document is TOTAL_FAILED even when the certificate is missing or untrusted.
+        if (CmsDigest.FromOid(signerInfo.DigestAlgorithm.Value, fields.DigestParameters) is not { } digestAlgorithm)
         {
-            checks.Add(new("message-digest", CheckOutcome.Failed, $"unsupported digest algorithm {signerInfo.DigestAlgorithm.Value}"));
-            return Done(report, Indication.TotalFailed, SubIndication.FormatFailure, checks);
+            checks.Add(new("message-digest", CheckOutcome.Indeterminate, $"the digest algorithm {signerInfo.DigestAlgorithm.Value} is not supported"));
+            return Done(report, Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, checks);
         }
 
         byte[] contentDigest;
@@ -179,7 +185,7 @@ public sealed partial class PdfSignatureValidator
                 return Done(report, Indication.TotalFailed, SubIndication.HashFailure, checks);
             }
 
-            contentDigest = CryptographicOperations.HashData(digestAlgorithm, content);
+            contentDigest = digestAlgorithm.Hash(content);
         }
         else
         {
@@ -205,28 +211,29 @@ public sealed partial class PdfSignatureValidator
             checks.Add(new("message-digest", CheckOutcome.Passed, $"{digestAlgorithm.Name} of the signed bytes matches"));
         }
 
+        if (certificate is null)
+        {
+            checks.Add(new("signing-certificate", CheckOutcome.Indeterminate, "the signer's certificate is not in the CMS"));
+            return Done(report, Indication.Indeterminate, SubIndication.NoSigningCertificateFound, checks);
+        }
+
         if (!CheckEss(signerInfo, certificate, checks))
         {
             return Done(report, Indication.Indeterminate, SubIndication.NoSigningCertificateFound, checks);
         }
 
-        string? failure;
-        try
+        var value = fields.Verify(certificate, digestAlgorithm, contentDigest);
+        switch (value.Status)
         {
-            failure = fields.Verify(certificate, digestAlgorithm, contentDigest);
-        }
-        catch (Exception e) when (e is CryptographicException or AsnContentException)
-        {
-            failure = e.Message;
-        }
-
-        if (failure is not null)
-        {
-            checks.Add(new("signature-value", CheckOutcome.Failed, failure));
-            return Done(report, Indication.TotalFailed, fields.SignedAttributes is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, checks);
+            case SignatureValueStatus.Unsupported:
+                checks.Add(new("signature-value", CheckOutcome.Indeterminate, value.Detail));
+                return Done(report, Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, checks);
+            case SignatureValueStatus.Invalid:
+                checks.Add(new("signature-value", CheckOutcome.Failed, value.Detail));
+                return Done(report, Indication.TotalFailed, fields.SignedAttributes is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, checks);
         }
 
-        checks.Add(new("signature-value", CheckOutcome.Passed, $"verifies with the key of '{certificate.Subject}'"));
+        checks.Add(new("signature-value", CheckOutcome.Passed, $"{value.Detail}: verifies with the key of '{certificate.Subject}'"));
         if (ModificationsFailure(report, checks) is { } rejected)
         {
             return rejected;
@@ -300,8 +307,8 @@ public sealed partial class PdfSignatureValidator
 
         if (CmsSignerInfoFields.DigestFromOid(token.TokenInfo.HashAlgorithmId.Value) is not { } algorithm)
         {
-            checks.Add(new("message-imprint", CheckOutcome.Failed, $"unsupported imprint hash {token.TokenInfo.HashAlgorithmId.Value}"));
-            return Done(report, Indication.TotalFailed, SubIndication.FormatFailure, checks);
+            checks.Add(new("message-imprint", CheckOutcome.Indeterminate, $"unsupported imprint hash {token.TokenInfo.HashAlgorithmId.Value}"));
+            return Done(report, Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, checks);
         }
 
         var digest = ByteRangeInspection.Digest(context.File, report.ByteRange, algorithm);

@@ -21,7 +21,13 @@ public sealed partial class PdfSignatureValidator
         List<ParsedSignature> documentTimestamps,
         CancellationToken cancellationToken)
     {
-        var signatureTimestamp = await CheckSignatureTimestampAsync(signerInfo, candidates, checks, cancellationToken).ConfigureAwait(false);
+        var (signatureTimestamp, timestampFailure) = await CheckSignatureTimestampAsync(signerInfo, candidates, checks, cancellationToken).ConfigureAwait(false);
+        if (timestampFailure is { } broken)
+        {
+            // Integrity before trust: an altered or broken signature-time-stamp fails the signature, trusted chain or not.
+            return Finish(report, Indication.TotalFailed, broken, checks, null, context);
+        }
+
         var covering = documentTimestamps
             .Where(d => d.Report.Revision >= report.Revision && d.Report.Validation.TimestampTime is not null)
             .Select(d => d.Report.Validation.TimestampTime!.Value)
@@ -118,26 +124,43 @@ public sealed partial class PdfSignatureValidator
         return null;
     }
 
-    private async Task<DateTimeOffset?> CheckSignatureTimestampAsync(SignerInfo signerInfo, X509Certificate2Collection candidates, List<ValidationCheck> checks, CancellationToken cancellationToken)
+    /// <summary>
+    /// The signature-time-stamp's time when the token is valid. A token that cannot be decoded, whose imprint is not the
+    /// digest of the signature value, or whose own signature does not verify is an integrity failure (the second item);
+    /// a token from an untrusted or unsuitable TSA is merely no proof of existence.
+    /// </summary>
+    private async Task<(DateTimeOffset? Time, SubIndication? IntegrityFailure)> CheckSignatureTimestampAsync(
+        SignerInfo signerInfo, X509Certificate2Collection candidates, List<ValidationCheck> checks, CancellationToken cancellationToken)
     {
         var attribute = signerInfo.UnsignedAttributes.Cast<CryptographicAttributeObject>().FirstOrDefault(a => a.Oid.Value == SignatureTimeStampOid);
         if (attribute is null || attribute.Values.Count == 0)
         {
             checks.Add(new("signature-timestamp", CheckOutcome.Skipped, "no signature timestamp"));
-            return null;
+            return (null, null);
         }
 
-        if (!Rfc3161TimestampToken.TryDecode(attribute.Values[0].RawData, out var token, out _)
-            || CmsSignerInfoFields.DigestFromOid(token.TokenInfo.HashAlgorithmId.Value) is not { } algorithm)
+        if (!Rfc3161TimestampToken.TryDecode(attribute.Values[0].RawData, out var token, out _))
         {
-            checks.Add(new("signature-timestamp", CheckOutcome.Failed, "the signature-time-stamp attribute is not a usable time-stamp token"));
-            return null;
+            checks.Add(new("signature-timestamp", CheckOutcome.Failed, "the signature-time-stamp attribute is not a decodable time-stamp token"));
+            return (null, SubIndication.FormatFailure);
+        }
+
+        if (CmsSignerInfoFields.DigestFromOid(token.TokenInfo.HashAlgorithmId.Value) is not { } algorithm)
+        {
+            checks.Add(new("signature-timestamp", CheckOutcome.Indeterminate, $"the time-stamp's imprint hash {token.TokenInfo.HashAlgorithmId.Value} is not supported; not used as a proof of existence"));
+            return (null, null);
         }
 
         var hash = CryptographicOperations.HashData(algorithm, signerInfo.GetSignature());
+        if (!token.TokenInfo.GetMessageHash().Span.SequenceEqual(hash))
+        {
+            checks.Add(new("signature-timestamp", CheckOutcome.Failed, $"the time-stamp's message imprint is not the {algorithm.Name} of the signature value"));
+            return (null, SubIndication.HashFailure);
+        }
+
         var result = await TimestampTokenValidator.ValidateAsync(token, hash, algorithm, pathValidator, cancellationToken, candidates).ConfigureAwait(false);
         checks.Add(new("signature-timestamp", result.IsValid ? CheckOutcome.Passed : CheckOutcome.Failed, result.Detail));
-        return result.IsValid ? result.GenTime : null;
+        return result.IntegrityFailed ? (null, SubIndication.SigCryptoFailure) : (result.IsValid ? result.GenTime : null, null);
     }
 
     private static PdfSignatureValidationReport Finish(

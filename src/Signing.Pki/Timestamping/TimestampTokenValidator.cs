@@ -10,7 +10,14 @@ namespace Signing.Pki.Timestamping;
 /// <param name="GenTime">The time the TSA asserts.</param>
 /// <param name="TsaCertificate">The TSA's certificate, when found.</param>
 /// <param name="Detail">What was found, or why it failed.</param>
-public sealed record TimestampValidation(bool IsValid, DateTimeOffset GenTime, X509Certificate2? TsaCertificate, string Detail);
+public sealed record TimestampValidation(bool IsValid, DateTimeOffset GenTime, X509Certificate2? TsaCertificate, string Detail)
+{
+    /// <summary>
+    /// True when the token itself is broken or altered (its signature or message imprint does not verify), as opposed
+    /// to a TSA that cannot be trusted: EN 319 102-1 makes the first a failed signature whatever the trust.
+    /// </summary>
+    public bool IntegrityFailed { get; init; }
+}
 
 /// <summary>Checks RFC 3161 tokens: signature and message imprint, TSA certificate EKU, and its path.</summary>
 public static class TimestampTokenValidator
@@ -39,7 +46,7 @@ public static class TimestampTokenValidator
 
         if (!token.VerifySignatureForHash(hash.Span, hashAlgorithm, out var tsa, embedded) || tsa is null)
         {
-            return new TimestampValidation(false, genTime, null, "the token's signature or message imprint does not verify");
+            return new TimestampValidation(false, genTime, null, "the token's signature or message imprint does not verify") { IntegrityFailed = true };
         }
 
         var eku = tsa.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();

@@ -44,18 +44,12 @@ public sealed class CmsSignatureVerifier
         checks.Add(new("format", CheckOutcome.Passed, $"CMS SignedData with {signedCms.SignerInfos.Count} signer(s); the first is validated"));
         var signerInfo = signedCms.SignerInfos[0];
         var certificate = signerInfo.Certificate;
-        if (certificate is null)
-        {
-            checks.Add(new("signing-certificate", CheckOutcome.Indeterminate, "the signer's certificate is not in the CMS"));
-            return Report(Indication.Indeterminate, SubIndication.NoSigningCertificateFound, null, checks);
-        }
-
         var baseReport = new ValidationReport
         {
             Indication = Indication.Indeterminate,
-            SignerName = certificate.GetNameInfo(X509NameType.SimpleName, false),
-            SignerSubject = certificate.Subject,
-            SignerCertificate = Convert.ToBase64String(certificate.RawData),
+            SignerName = certificate?.GetNameInfo(X509NameType.SimpleName, false),
+            SignerSubject = certificate?.Subject,
+            SignerCertificate = certificate is null ? null : Convert.ToBase64String(certificate.RawData),
             ClaimedSigningTime = signerInfo.SignedAttributes.Cast<CryptographicAttributeObject>()
                 .SelectMany(a => a.Values.Cast<AsnEncodedData>())
                 .OfType<Pkcs9SigningTime>()
@@ -67,6 +61,34 @@ public sealed class CmsSignatureVerifier
         {
             checks.Add(new("signed-data", CheckOutcome.Indeterminate, "detached signature and no content given"));
             return Report(Indication.Indeterminate, SubIndication.SignedDataNotFound, baseReport, checks);
+        }
+
+        var messageDigest = signerInfo.SignedAttributes.Cast<CryptographicAttributeObject>()
+            .SelectMany(a => a.Values.Cast<AsnEncodedData>()).OfType<Pkcs9MessageDigest>().FirstOrDefault();
+        if (messageDigest is not null)
+        {
+            var content = signedCms.ContentInfo.Content;
+            if (CmsDigest.FromOid(signerInfo.DigestAlgorithm.Value) is not { } digestAlgorithm)
+            {
+                checks.Add(new("message-digest", CheckOutcome.Indeterminate, $"the digest algorithm {signerInfo.DigestAlgorithm.Value} is not supported"));
+                return Report(Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, baseReport, checks);
+            }
+
+            var actual = digestAlgorithm.Hash(content);
+            if (!CryptographicOperations.FixedTimeEquals(actual, messageDigest.MessageDigest))
+            {
+                checks.Add(new("message-digest", CheckOutcome.Failed, $"{digestAlgorithm.Name} of the {content.Length}-byte content is {Convert.ToHexString(actual)}, the signed message-digest is {Convert.ToHexString(messageDigest.MessageDigest)}"));
+                return Report(Indication.TotalFailed, SubIndication.HashFailure, baseReport, checks);
+            }
+
+            checks.Add(new("message-digest", CheckOutcome.Passed, $"{digestAlgorithm.Name} of the content matches"));
+        }
+
+        // Integrity before trust: the content is checked against the message digest before the signer is looked at.
+        if (certificate is null)
+        {
+            checks.Add(new("signing-certificate", CheckOutcome.Indeterminate, "the signer's certificate is not in the CMS"));
+            return Report(Indication.Indeterminate, SubIndication.NoSigningCertificateFound, baseReport, checks);
         }
 
         var ess = FindSignedAttribute(signerInfo, EssSigningCertificateV2.Oid);
@@ -84,27 +106,6 @@ public sealed class CmsSignatureVerifier
             checks.Add(new("signing-certificate-v2", CheckOutcome.Passed, "ESS signing-certificate-v2 matches the signer's certificate"));
         }
 
-        var messageDigest = signerInfo.SignedAttributes.Cast<CryptographicAttributeObject>()
-            .SelectMany(a => a.Values.Cast<AsnEncodedData>()).OfType<Pkcs9MessageDigest>().FirstOrDefault();
-        if (messageDigest is not null)
-        {
-            var content = signedCms.ContentInfo.Content;
-            if (!SignatureAlgorithms.TryDigestFromOid(signerInfo.DigestAlgorithm.Value ?? "", out var digestAlgorithm))
-            {
-                checks.Add(new("message-digest", CheckOutcome.Failed, $"unsupported digest algorithm {signerInfo.DigestAlgorithm.Value}"));
-                return Report(Indication.TotalFailed, SubIndication.FormatFailure, baseReport, checks);
-            }
-
-            var actual = CryptographicOperations.HashData(digestAlgorithm, content);
-            if (!CryptographicOperations.FixedTimeEquals(actual, messageDigest.MessageDigest))
-            {
-                checks.Add(new("message-digest", CheckOutcome.Failed, $"{digestAlgorithm.Name} of the {content.Length}-byte content is {Convert.ToHexString(actual)}, the signed message-digest is {Convert.ToHexString(messageDigest.MessageDigest)}"));
-                return Report(Indication.TotalFailed, SubIndication.HashFailure, baseReport, checks);
-            }
-
-            checks.Add(new("message-digest", CheckOutcome.Passed, $"{digestAlgorithm.Name} of the content matches"));
-        }
-
         try
         {
             signerInfo.CheckSignature(new X509Certificate2Collection(), verifySignatureOnly: true);
@@ -116,7 +117,13 @@ public sealed class CmsSignatureVerifier
             return Report(Indication.TotalFailed, messageDigest is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, baseReport, checks);
         }
 
-        var timestampTime = await CheckTimestampAsync(signerInfo, signedCms.Certificates, checks, cancellationToken).ConfigureAwait(false);
+        var (timestampTime, timestampFailure) = await CheckTimestampAsync(signerInfo, signedCms.Certificates, checks, cancellationToken).ConfigureAwait(false);
+        if (timestampFailure is { } broken)
+        {
+            // Integrity before trust: an altered signature-time-stamp fails the signature whether or not the chain is trusted.
+            return Report(Indication.TotalFailed, broken, baseReport, checks);
+        }
+
         baseReport = baseReport with { TimestampTime = timestampTime };
         return await CheckCertificateAsync(certificate, signedCms.Certificates, baseReport, checks, cancellationToken).ConfigureAwait(false);
     }
@@ -182,27 +189,39 @@ public sealed class CmsSignatureVerifier
             : Report(Indication.TotalPassed, null, baseReport, checks);
     }
 
-    private async Task<DateTimeOffset?> CheckTimestampAsync(SignerInfo signerInfo, X509Certificate2Collection cmsCertificates, List<ValidationCheck> checks, CancellationToken cancellationToken)
+    private async Task<(DateTimeOffset? Time, SubIndication? IntegrityFailure)> CheckTimestampAsync(
+        SignerInfo signerInfo, X509Certificate2Collection cmsCertificates, List<ValidationCheck> checks, CancellationToken cancellationToken)
     {
         var attribute = signerInfo.UnsignedAttributes.Cast<CryptographicAttributeObject>()
             .FirstOrDefault(a => a.Oid.Value == CadesSigner.SignatureTimeStampOid);
         if (attribute is null || attribute.Values.Count == 0)
         {
             checks.Add(new("signature-timestamp", CheckOutcome.Skipped, "no signature timestamp (CAdES-B)"));
-            return null;
+            return (null, null);
         }
 
         if (!Rfc3161TimestampToken.TryDecode(attribute.Values[0].RawData, out var token, out _))
         {
             checks.Add(new("signature-timestamp", CheckOutcome.Failed, "the signature-time-stamp attribute is not a time-stamp token"));
-            return null;
+            return (null, SubIndication.FormatFailure);
         }
 
-        var hashAlgorithm = SignatureAlgorithms.TryDigestFromOid(token.TokenInfo.HashAlgorithmId.Value ?? "", out var h) ? h : HashAlgorithmName.SHA256;
+        if (CmsDigest.FromOid(token.TokenInfo.HashAlgorithmId.Value)?.HashAlgorithm is not { } hashAlgorithm)
+        {
+            checks.Add(new("signature-timestamp", CheckOutcome.Indeterminate, $"the time-stamp's imprint hash {token.TokenInfo.HashAlgorithmId.Value} is not supported"));
+            return (null, null);
+        }
+
         var hash = CryptographicOperations.HashData(hashAlgorithm, signerInfo.GetSignature());
+        if (!token.TokenInfo.GetMessageHash().Span.SequenceEqual(hash))
+        {
+            checks.Add(new("signature-timestamp", CheckOutcome.Failed, $"the time-stamp's message imprint is not the {hashAlgorithm.Name} of the signature value"));
+            return (null, SubIndication.HashFailure);
+        }
+
         var validation = await TimestampTokenValidator.ValidateAsync(token, hash, hashAlgorithm, _pathValidator, cancellationToken, cmsCertificates).ConfigureAwait(false);
         checks.Add(new("signature-timestamp", validation.IsValid ? CheckOutcome.Passed : CheckOutcome.Failed, validation.Detail));
-        return validation.IsValid ? validation.GenTime : null;
+        return validation.IntegrityFailed ? (null, SubIndication.SigCryptoFailure) : (validation.IsValid ? validation.GenTime : null, null);
     }
 
     private static byte[]? FindSignedAttribute(SignerInfo signerInfo, string oid) =>
