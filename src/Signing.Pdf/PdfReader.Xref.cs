@@ -15,6 +15,9 @@ public sealed partial class PdfReader
         StartXref = FindStartXref();
         var sections = new List<XrefSection>();
         var visited = new HashSet<long>();
+
+        // Every section read, by offset, so a /XRefStm that names one again reuses it instead of parsing it twice.
+        var read = new Dictionary<long, XrefSection>();
         long? offset = StartXref;
         while (offset is { } current)
         {
@@ -29,14 +32,23 @@ public sealed partial class PdfReader
             }
 
             var section = ReadSection(current, "cross-reference section");
+            read[current] = section;
             if (section.Kind == PdfXrefKind.Table && section.Trailer["XRefStm"] is PdfInteger { Value: var streamOffset })
             {
-                if (!visited.Add(streamOffset))
+                // Some writers copy the trailer forward, /XRefStm included, so two revisions name one stream (Acrobat reads
+                // such files). The stream's own /Prev is never followed, so reusing it cannot loop; the /Prev chain keeps its guard.
+                if (!read.TryGetValue(streamOffset, out var hybrid))
                 {
-                    throw new PdfFormatException($"/XRefStm {streamOffset} of the section at byte offset {current} points at a section already read");
+                    hybrid = ReadSection(streamOffset, "/XRefStm cross-reference stream");
+                    if (hybrid.Kind != PdfXrefKind.Stream)
+                    {
+                        throw new PdfFormatException($"/XRefStm {streamOffset} of the section at byte offset {current} is not a cross-reference stream");
+                    }
+
+                    read[streamOffset] = hybrid;
                 }
 
-                MergeHybridStream(section, ReadSection(streamOffset, "/XRefStm cross-reference stream"));
+                MergeHybridStream(section, hybrid);
             }
 
             foreach (var (number, entry) in section.Entries)

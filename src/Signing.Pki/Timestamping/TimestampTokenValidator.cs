@@ -25,6 +25,40 @@ public static class TimestampTokenValidator
     internal const string TimeStampingEku = "1.3.6.1.5.5.7.3.8";
 
     /// <summary>
+    /// For a token <see cref="Rfc3161TimestampToken.TryDecode"/> refuses: true when it is still a CMS SignedData whose
+    /// signature does not verify with its own signer's certificate, i.e. a token that was altered rather than garbage.
+    /// .NET's decoder already rejects such a token, so the difference has to be found here.
+    /// </summary>
+    /// <param name="encodedToken">The token's DER.</param>
+    public static bool HasBrokenSignature(ReadOnlyMemory<byte> encodedToken)
+    {
+        var signedCms = new SignedCms();
+        try
+        {
+            signedCms.Decode(encodedToken.Span);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+
+        if (signedCms.SignerInfos.Count == 0 || signedCms.SignerInfos[0].Certificate is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            signedCms.SignerInfos[0].CheckSignature(verifySignatureOnly: true);
+            return false;
+        }
+        catch (CryptographicException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
     /// Verifies that <paramref name="token"/> covers <paramref name="hash"/>, is signed by a certificate with a critical
     /// id-kp-timeStamping EKU, and (when <paramref name="pathValidator"/> is given) that this certificate chains to a trust
     /// anchor and is not revoked. <paramref name="extraCertificates"/> helps build that path (e.g. the signature's own certificates).

@@ -202,6 +202,12 @@ public sealed class CmsSignatureVerifier
 
         if (!Rfc3161TimestampToken.TryDecode(attribute.Values[0].RawData, out var token, out _))
         {
+            if (TimestampTokenValidator.HasBrokenSignature(attribute.Values[0].RawData))
+            {
+                checks.Add(new("signature-timestamp", CheckOutcome.Failed, "the signature-time-stamp token's signature does not verify with its TSA certificate (altered)"));
+                return (null, SubIndication.SigCryptoFailure);
+            }
+
             checks.Add(new("signature-timestamp", CheckOutcome.Failed, "the signature-time-stamp attribute is not a time-stamp token"));
             return (null, SubIndication.FormatFailure);
         }
