@@ -70,7 +70,7 @@ public sealed partial class PdfReader
         LastXrefKind = newest.Kind;
         if (Trailer.ContainsKey("Encrypt"))
         {
-            throw new PdfEncryptedException("The PDF is encrypted (/Encrypt in the trailer); encrypted documents are not supported");
+            OpenEncryption();
         }
 
         var declaredSize = Trailer["Size"] switch
@@ -88,6 +88,27 @@ public sealed partial class PdfReader
         }
 
         _ = Catalog;
+    }
+
+    /// <summary>
+    /// Refuses an encrypted document unless reading was asked for; then sets up the standard security handler. The
+    /// /Encrypt dictionary and the objects read so far (stream lengths) are in the clear, and the cache is emptied so
+    /// that nothing read before decryption was set up is served afterwards.
+    /// </summary>
+    private void OpenEncryption()
+    {
+        if (Decryption == PdfDecryption.Refuse)
+        {
+            throw new PdfEncryptedException("The PDF is encrypted (/Encrypt in the trailer); encrypted documents are not supported here");
+        }
+
+        var encrypt = ResolveDictionary(Trailer["Encrypt"], "trailer /Encrypt");
+        var firstId = Resolve(Trailer["ID"]) is PdfArray { Count: > 0 } id && Resolve(id[0]) is PdfString first ? first.Bytes : [];
+        security = StandardSecurityHandler.Open(encrypt, firstId);
+        cache.Clear();
+        cacheOrder.Clear();
+        objectStreams.Clear();
+        objectStreamBytes = 0;
     }
 
     private void CheckHeader()

@@ -21,10 +21,12 @@ public sealed partial class PdfReader
     private readonly int maxObjectNumber;
     private List<PdfRevision> revisions = [];
     private long objectStreamBytes;
+    private StandardSecurityHandler? security;
 
-    private PdfReader(Stream stream, PdfReaderLimits limits)
+    private PdfReader(Stream stream, PdfReaderLimits limits, PdfDecryption decryption)
     {
         Limits = limits;
+        Decryption = decryption;
         Source = stream;
         input = new ByteInput(stream);
         parser = new ObjectParser(input, limits, "PDF");
@@ -34,6 +36,16 @@ public sealed partial class PdfReader
 
     /// <summary>The limits in force.</summary>
     public PdfReaderLimits Limits { get; }
+
+    /// <summary>Whether an encrypted document is refused or read.</summary>
+    public PdfDecryption Decryption { get; }
+
+    /// <summary>
+    /// How the document is encrypted (e.g. "AES-256 (R6)") when it is and was opened with
+    /// <see cref="PdfDecryption.EmptyUserPassword"/>; null for a document in the clear. Strings and streams read from
+    /// such a document are decrypted; writing to it is refused.
+    /// </summary>
+    public string? Encryption => security?.Description;
 
     /// <summary>The length of the file in bytes.</summary>
     public long Length => input.Length;
@@ -68,13 +80,17 @@ public sealed partial class PdfReader
 
     internal Stream Source { get; }
 
-    /// <summary>Opens a PDF. Throws <see cref="PdfFormatException"/> for a malformed file and <see cref="PdfEncryptedException"/> for an encrypted one.</summary>
+    /// <summary>
+    /// Opens a PDF. Throws <see cref="PdfFormatException"/> for a malformed file and <see cref="PdfEncryptedException"/>
+    /// for an encrypted one, unless <paramref name="decryption"/> allows reading it.
+    /// </summary>
     /// <param name="stream">A readable, seekable stream; it stays open and owned by the caller.</param>
     /// <param name="limits">Bounds on input-driven sizes; <see cref="PdfReaderLimits.Default"/> when null.</param>
-    public static PdfReader Open(Stream stream, PdfReaderLimits? limits = null)
+    /// <param name="decryption">Whether a document encrypted with the standard security handler and an empty user password is read.</param>
+    public static PdfReader Open(Stream stream, PdfReaderLimits? limits = null, PdfDecryption decryption = PdfDecryption.Refuse)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var reader = new PdfReader(stream, limits ?? PdfReaderLimits.Default);
+        var reader = new PdfReader(stream, limits ?? PdfReaderLimits.Default, decryption);
         try
         {
             reader.Load();
@@ -245,7 +261,8 @@ public sealed partial class PdfReader
                 $"Object {objectNumber}: the cross-reference offset {entry.Offset} holds object {number} {generation} instead"));
         }
 
-        return value;
+        // Objects inside object streams are not decrypted one by one: their stream was (ISO 32000-1 7.6.2).
+        return security is null ? value : security.Decrypt(number, generation, value, Limits.MaxNestingDepth);
     }
 
     /// <summary>Parses "n g obj … endobj" at an offset, including stream data.</summary>

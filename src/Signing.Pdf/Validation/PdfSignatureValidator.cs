@@ -50,7 +50,7 @@ public sealed partial class PdfSignatureValidator
         DssContent dss;
         try
         {
-            reader = PdfReader.Open(pdf, options.ReaderLimits);
+            reader = PdfReader.Open(pdf, options.ReaderLimits, PdfDecryption.EmptyUserPassword);
             fields = FindSignatureFields(reader);
             dss = LoadDss(reader);
         }
