@@ -27,13 +27,19 @@ namespace Signing.Pdf.Validation;
 /// </code>
 /// </remarks>
 internal sealed record CmsSignerInfoFields(
-    bool HasEncapsulatedContent,
+    string ContentType,
+    ReadOnlyMemory<byte>? EncapsulatedContent,
+    IReadOnlyList<ReadOnlyMemory<byte>> Certificates,
+    SignerIdentity Signer,
+    string DigestAlgorithm,
     ReadOnlyMemory<byte>? DigestParameters,
     byte[]? SignedAttributes,
     string SignatureAlgorithm,
     ReadOnlyMemory<byte>? SignatureParameters,
     byte[] Signature)
 {
+    private const int MaxCertificates = 256;
+
     /// <summary>Reads the first SignerInfo of a BER or DER SignedData; throws <see cref="AsnContentException"/> or <see cref="CryptographicException"/> when malformed.</summary>
     public static CmsSignerInfoFields ReadFirst(ReadOnlyMemory<byte> cms)
     {
@@ -45,19 +51,42 @@ internal sealed record CmsSignerInfoFields(
 
         // EncapsulatedContentInfo ::= SEQUENCE { eContentType ContentType, eContent [0] EXPLICIT OCTET STRING OPTIONAL }
         var encapsulated = signedData.ReadSequence();
-        encapsulated.ReadObjectIdentifier();
-        var hasContent = encapsulated.HasData;
+        var contentType = encapsulated.ReadObjectIdentifier();
+        ReadOnlyMemory<byte>? content = null;
+        if (encapsulated.HasData)
+        {
+            var explicitContent = encapsulated.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0));
+            content = explicitContent.ReadOctetString();
+        }
+
+        var certificates = new List<ReadOnlyMemory<byte>>();
         while (signedData.HasData && signedData.PeekTag().TagClass == TagClass.ContextSpecific)
         {
-            signedData.ReadEncodedValue();
+            // CertificateChoices ::= CHOICE { certificate Certificate, extendedCertificate [0], v1AttrCert [1], v2AttrCert [2], other [3] }
+            if (signedData.PeekTag().TagValue == 0)
+            {
+                var set = signedData.ReadSetOf(skipSortOrderValidation: true, expectedTag: new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true));
+                while (set.HasData && certificates.Count < MaxCertificates)
+                {
+                    var choice = set.ReadEncodedValue();
+                    if (new AsnReader(choice, AsnEncodingRules.BER).PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
+                    {
+                        certificates.Add(choice);
+                    }
+                }
+            }
+            else
+            {
+                signedData.ReadEncodedValue();
+            }
         }
 
         var signerInfos = signedData.ReadSetOf(skipSortOrderValidation: true);
         var signerInfo = signerInfos.ReadSequence();
         signerInfo.ReadInteger();
-        signerInfo.ReadEncodedValue();
+        var signer = SignerIdentity.Read(signerInfo);
         var digestAlgorithm = signerInfo.ReadSequence();
-        digestAlgorithm.ReadObjectIdentifier();
+        var digestOid = digestAlgorithm.ReadObjectIdentifier();
         ReadOnlyMemory<byte>? digestParameters = digestAlgorithm.HasData ? digestAlgorithm.ReadEncodedValue() : null;
         byte[]? signedAttributes = null;
         if (signerInfo.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0)))
@@ -71,7 +100,56 @@ internal sealed record CmsSignerInfoFields(
         var oid = algorithm.ReadObjectIdentifier();
         ReadOnlyMemory<byte>? parameters = algorithm.HasData ? algorithm.ReadEncodedValue() : null;
         var signature = signerInfo.ReadOctetString();
-        return new CmsSignerInfoFields(hasContent, digestParameters, signedAttributes, oid, parameters, signature);
+        return new CmsSignerInfoFields(contentType, content, certificates, signer, digestOid, digestParameters, signedAttributes, oid, parameters, signature);
+    }
+
+    /// <summary>Whether the SignedData carries its content (enveloping) rather than being detached.</summary>
+    public bool HasEncapsulatedContent => EncapsulatedContent is not null;
+
+    /// <summary>
+    /// The first value of the signed attribute <paramref name="oid"/>, as DER; null when there are no signed attributes
+    /// or no such attribute. <c>Attribute ::= SEQUENCE { attrType OBJECT IDENTIFIER, attrValues SET OF AttributeValue }</c>
+    /// </summary>
+    public ReadOnlyMemory<byte>? SignedAttribute(string oid)
+    {
+        if (SignedAttributes is null)
+        {
+            return null;
+        }
+
+        var attributes = new AsnReader(SignedAttributes, AsnEncodingRules.BER).ReadSetOf(skipSortOrderValidation: true);
+        while (attributes.HasData)
+        {
+            var attribute = attributes.ReadSequence();
+            if (attribute.ReadObjectIdentifier() == oid)
+            {
+                var values = attribute.ReadSetOf(skipSortOrderValidation: true);
+                return values.HasData ? values.ReadEncodedValue() : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The CMS's certificates as shared objects (see <see cref="SharedCertificates"/>); entries that are not
+    /// certificates are left out.
+    /// </summary>
+    public List<X509Certificate2> LoadCertificates()
+    {
+        var loaded = new List<X509Certificate2>(Certificates.Count);
+        foreach (var der in Certificates)
+        {
+            try
+            {
+                loaded.Add(SharedCertificates.Load(der.Span));
+            }
+            catch (CryptographicException)
+            {
+            }
+        }
+
+        return loaded;
     }
 
     /// <summary>The .NET hash named by an OID (SHA-1, SHA-2, SHA-3), or null when unknown or not offered by the platform.</summary>
@@ -83,4 +161,39 @@ internal sealed record CmsSignerInfoFields(
     /// </summary>
     public SignatureValueResult Verify(X509Certificate2 certificate, CmsDigest digestAlgorithm, byte[] contentDigest) =>
         SignatureValueVerifier.Verify(certificate, digestAlgorithm, SignatureAlgorithm, SignatureParameters, SignedAttributes, contentDigest, Signature);
+}
+
+/// <summary>
+/// Which certificate signed: <c>SignerIdentifier ::= CHOICE { issuerAndSerialNumber IssuerAndSerialNumber,
+/// subjectKeyIdentifier [0] SubjectKeyIdentifier }</c> (RFC 5652 5.3).
+/// </summary>
+internal sealed record SignerIdentity(byte[]? Issuer, byte[]? SerialNumber, byte[]? SubjectKeyIdentifier)
+{
+    public static SignerIdentity Read(AsnReader signerInfo)
+    {
+        if (signerInfo.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0)))
+        {
+            return new(null, null, signerInfo.ReadOctetString(new Asn1Tag(TagClass.ContextSpecific, 0)));
+        }
+
+        var issuerAndSerial = signerInfo.ReadSequence();
+        var issuer = issuerAndSerial.ReadEncodedValue().ToArray();
+        var serial = issuerAndSerial.ReadIntegerBytes().ToArray();
+        return new(issuer, serial, null);
+    }
+
+    /// <summary>The certificate this identifier names, or null.</summary>
+    public X509Certificate2? Find(IEnumerable<X509Certificate2> certificates) => certificates.FirstOrDefault(Matches);
+
+    private bool Matches(X509Certificate2 certificate)
+    {
+        if (SubjectKeyIdentifier is { } keyId)
+        {
+            return certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault() is { } extension
+                && extension.SubjectKeyIdentifierBytes.Span.SequenceEqual(keyId);
+        }
+
+        return certificate.IssuerName.RawData.AsSpan().SequenceEqual(Issuer)
+            && certificate.SerialNumberBytes.Span.TrimStart((byte)0).SequenceEqual(SerialNumber.AsSpan().TrimStart((byte)0));
+    }
 }

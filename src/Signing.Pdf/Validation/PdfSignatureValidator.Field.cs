@@ -152,7 +152,10 @@ public sealed partial class PdfSignatureValidator
 
         checks.Add(new("format", CheckOutcome.Passed, $"{subFilter} CMS with {signedCms.SignerInfos.Count} signer(s); the first is validated"));
         var signerInfo = signedCms.SignerInfos[0];
-        var certificate = signerInfo.Certificate;
+
+        // The CMS's certificates through the shared cache, never SignedCms.Certificates, which decodes them anew each time.
+        var embedded = fields.LoadCertificates();
+        var certificate = fields.Signer.Find(embedded);
         var validation = new ValidationReport
         {
             Indication = Indication.Indeterminate,
@@ -239,7 +242,7 @@ public sealed partial class PdfSignatureValidator
             return rejected;
         }
 
-        var cmsCertificates = new X509Certificate2Collection(signedCms.Certificates);
+        var cmsCertificates = new X509Certificate2Collection(embedded.ToArray());
         cmsCertificates.AddRange(context.Dss.Certificates);
         return new ParsedSignature(report, (documentTimestamps, token) =>
             FinishSignatureAsync(context, report, signerInfo, certificate, cmsCertificates, checks, documentTimestamps, token));
@@ -299,27 +302,27 @@ public sealed partial class PdfSignatureValidator
 
     private async Task<ParsedSignature> ValidateDocumentTimestampAsync(DocumentContext context, PdfSignatureValidationReport report, byte[] cms, List<ValidationCheck> checks, CancellationToken cancellationToken)
     {
-        if (!Rfc3161TimestampToken.TryDecode(cms, out var token, out _))
+        if (TimestampTokenCheck.TryDecode(cms) is not { } token)
         {
             checks.Add(new("format", CheckOutcome.Failed, "/Contents is not an RFC 3161 time-stamp token"));
             return Done(report, Indication.TotalFailed, SubIndication.FormatFailure, checks);
         }
 
-        if (CmsSignerInfoFields.DigestFromOid(token.TokenInfo.HashAlgorithmId.Value) is not { } algorithm)
+        if (CmsDigest.FromOid(token.ImprintAlgorithm) is not { } algorithm)
         {
-            checks.Add(new("message-imprint", CheckOutcome.Indeterminate, $"unsupported imprint hash {token.TokenInfo.HashAlgorithmId.Value}"));
+            checks.Add(new("message-imprint", CheckOutcome.Indeterminate, $"unsupported imprint hash {token.ImprintAlgorithm}"));
             return Done(report, Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, checks);
         }
 
         var digest = ByteRangeInspection.Digest(context.File, report.ByteRange, algorithm);
-        if (!token.TokenInfo.GetMessageHash().Span.SequenceEqual(digest))
+        if (!token.Imprint.AsSpan().SequenceEqual(digest))
         {
             checks.Add(new("message-imprint", CheckOutcome.Failed, $"the token's imprint is not the {algorithm.Name} of the signed bytes"));
             return Done(report, Indication.TotalFailed, SubIndication.HashFailure, checks);
         }
 
         checks.Add(new("message-imprint", CheckOutcome.Passed, $"{algorithm.Name} of the signed bytes matches the token"));
-        var result = await TimestampTokenValidator.ValidateAsync(token, digest, algorithm, pathValidator, cancellationToken, context.Dss.Certificates).ConfigureAwait(false);
+        var result = await token.ValidateAsync(digest, pathValidator, context.Dss.Certificates, cancellationToken).ConfigureAwait(false);
         report = report with
         {
             Validation = report.Validation with

@@ -2,6 +2,7 @@ using Signing.Pdf.Signatures;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
+using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
 using Signing.Pki.Validation;
@@ -139,7 +140,7 @@ public sealed partial class PdfSignatureValidator
             return (null, null);
         }
 
-        if (!Rfc3161TimestampToken.TryDecode(attribute.Values[0].RawData, out var token, out _))
+        if (TimestampTokenCheck.TryDecode(attribute.Values[0].RawData) is not { } token)
         {
             if (TimestampTokenValidator.HasBrokenSignature(attribute.Values[0].RawData))
             {
@@ -151,20 +152,20 @@ public sealed partial class PdfSignatureValidator
             return (null, SubIndication.FormatFailure);
         }
 
-        if (CmsSignerInfoFields.DigestFromOid(token.TokenInfo.HashAlgorithmId.Value) is not { } algorithm)
+        if (CmsDigest.FromOid(token.ImprintAlgorithm) is not { } algorithm)
         {
-            checks.Add(new("signature-timestamp", CheckOutcome.Indeterminate, $"the time-stamp's imprint hash {token.TokenInfo.HashAlgorithmId.Value} is not supported; not used as a proof of existence"));
+            checks.Add(new("signature-timestamp", CheckOutcome.Indeterminate, $"the time-stamp's imprint hash {token.ImprintAlgorithm} is not supported; not used as a proof of existence"));
             return (null, null);
         }
 
-        var hash = CryptographicOperations.HashData(algorithm, signerInfo.GetSignature());
-        if (!token.TokenInfo.GetMessageHash().Span.SequenceEqual(hash))
+        var hash = algorithm.Hash(signerInfo.GetSignature());
+        if (!token.Imprint.AsSpan().SequenceEqual(hash))
         {
             checks.Add(new("signature-timestamp", CheckOutcome.Failed, $"the time-stamp's message imprint is not the {algorithm.Name} of the signature value"));
             return (null, SubIndication.HashFailure);
         }
 
-        var result = await TimestampTokenValidator.ValidateAsync(token, hash, algorithm, pathValidator, cancellationToken, candidates).ConfigureAwait(false);
+        var result = await token.ValidateAsync(hash, pathValidator, candidates, cancellationToken).ConfigureAwait(false);
         checks.Add(new("signature-timestamp", result.IsValid ? CheckOutcome.Passed : CheckOutcome.Failed, result.Detail));
         return result.IntegrityFailed ? (null, SubIndication.SigCryptoFailure) : (result.IsValid ? result.GenTime : null, null);
     }

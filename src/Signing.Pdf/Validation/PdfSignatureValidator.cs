@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pki;
+using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
 using Signing.Pki.Validation;
@@ -254,7 +255,7 @@ public sealed partial class PdfSignatureValidator
         {
             foreach (var data in Streams(reader, source["Certs"]).Concat(Streams(reader, source["Cert"])))
             {
-                TryAdd(seen, data, () => certificates.Add(X509CertificateLoader.LoadCertificate(data)));
+                TryAdd(seen, data, () => certificates.Add(SharedCertificates.Load(data)));
             }
 
             foreach (var data in Streams(reader, source["CRLs"]).Concat(Streams(reader, source["CRL"])))

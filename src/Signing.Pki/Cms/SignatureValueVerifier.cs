@@ -182,46 +182,36 @@ public static class SignatureValueVerifier
             return Unsupported($"{family} with {hash.Name} over content digested with {digest.Name} (no signed attributes) cannot be checked");
         }
 
+        // Keys come from the process-wide cache: decoding them costs more than verifying, and they must not be disposed.
+        var key = SharedCertificates.PublicKey(signer);
         bool ok;
         switch (family)
         {
             case Family.RsaPkcs1:
-                using (var rsa = signer.GetRSAPublicKey())
+                if (key is not RSA rsa)
                 {
-                    if (rsa is null)
-                    {
-                        return KeyMismatch("RSA", signer);
-                    }
-
-                    ok = rsa.VerifyHash(toVerify, signature, hashName, RSASignaturePadding.Pkcs1);
+                    return KeyMismatch("RSA", signer);
                 }
 
+                ok = rsa.VerifyHash(toVerify, signature, hashName, RSASignaturePadding.Pkcs1);
                 break;
             case Family.Ecdsa or Family.PlainEcdsa:
-                using (var ecdsa = signer.GetECDsaPublicKey())
+                if (key is not ECDsa ecdsa)
                 {
-                    if (ecdsa is null)
-                    {
-                        return KeyMismatch("ECDSA", signer);
-                    }
-
-                    ok = ecdsa.VerifyHash(toVerify, signature, family == Family.PlainEcdsa
-                        ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation
-                        : DSASignatureFormat.Rfc3279DerSequence);
+                    return KeyMismatch("ECDSA", signer);
                 }
 
+                ok = ecdsa.VerifyHash(toVerify, signature, family == Family.PlainEcdsa
+                    ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation
+                    : DSASignatureFormat.Rfc3279DerSequence);
                 break;
             default:
-                using (var dsa = signer.GetDSAPublicKey())
+                if (key is not DSA dsa)
                 {
-                    if (dsa is null)
-                    {
-                        return KeyMismatch("DSA", signer);
-                    }
-
-                    ok = dsa.VerifySignature(toVerify, signature, DSASignatureFormat.Rfc3279DerSequence);
+                    return KeyMismatch("DSA", signer);
                 }
 
+                ok = dsa.VerifySignature(toVerify, signature, DSASignatureFormat.Rfc3279DerSequence);
                 break;
         }
 
@@ -310,8 +300,7 @@ public static class SignatureValueVerifier
             return Unsupported($"RSASSA-PSS with {hash.Name} over content digested with {digest.Name} (no signed attributes) cannot be checked");
         }
 
-        using var rsa = signer.GetRSAPublicKey();
-        if (rsa is null)
+        if (SharedCertificates.PublicKey(signer) is not RSA rsa)
         {
             return KeyMismatch("RSASSA-PSS", signer);
         }
