@@ -23,6 +23,13 @@ public sealed partial class PdfReader
     private long objectStreamBytes;
     private StandardSecurityHandler? security;
 
+    /// <summary>
+    /// Objects parsed, by file offset, before decryption; shared with readers over an earlier revision of the same file
+    /// (<see cref="OpenRevision"/>), whose bytes up to their end are the same, so a validator comparing revisions parses
+    /// each object once. Bounded like the object cache.
+    /// </summary>
+    private Dictionary<long, ParsedAtOffset> parsedByOffset = [];
+
     private PdfReader(Stream stream, PdfReaderLimits limits, PdfDecryption decryption)
     {
         Limits = limits;
@@ -91,6 +98,25 @@ public sealed partial class PdfReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         var reader = new PdfReader(stream, limits ?? PdfReaderLimits.Default, decryption);
+        try
+        {
+            reader.Load();
+        }
+        catch (IOException ex)
+        {
+            throw new PdfFormatException("I/O error while reading the PDF structure: " + ex.Message, ex);
+        }
+
+        return reader;
+    }
+
+    /// <summary>
+    /// Opens the revision of <paramref name="current"/>'s file that ends at <paramref name="revision"/> (a view of its
+    /// first bytes), sharing the objects <paramref name="current"/> already parsed at the same offsets.
+    /// </summary>
+    internal static PdfReader OpenRevision(PdfReader current, Stream revision)
+    {
+        var reader = new PdfReader(revision, current.Limits, current.Decryption) { parsedByOffset = current.parsedByOffset };
         try
         {
             reader.Load();
@@ -254,7 +280,23 @@ public sealed partial class PdfReader
             throw new PdfFormatException($"Object {objectNumber}: offset {entry.Offset} is outside the file (length {Length})");
         }
 
-        var (number, generation, value) = ParseIndirectObjectAt(entry.Offset);
+        int number, generation;
+        PdfObject value;
+        if (parsedByOffset.TryGetValue(entry.Offset, out var parsed) && parsed.End <= Length)
+        {
+            (number, generation, value) = (parsed.Number, parsed.Generation, parsed.Value);
+        }
+        else
+        {
+            (number, generation, value) = ParseIndirectObjectAt(entry.Offset);
+            // A stream whose /Length is another object may read differently in an earlier revision: never shared.
+            if (parsedByOffset.Count < Limits.ObjectCacheSize * 8
+                && !(value is PdfStream stream && (stream.EncodedData.Length > MaxCachedStreamBytes || stream.Dictionary["Length"] is PdfReference)))
+            {
+                parsedByOffset[entry.Offset] = new ParsedAtOffset(number, generation, value, input.Position);
+            }
+        }
+
         if (number != objectNumber || generation != entry.Generation)
         {
             throw new PdfFormatException(string.Create(CultureInfo.InvariantCulture,
@@ -366,4 +408,6 @@ public sealed partial class PdfReader
         objectStreams[streamNumber] = parsed;
         return parsed;
     }
+
+    private sealed record ParsedAtOffset(int Number, int Generation, PdfObject Value, long End);
 }

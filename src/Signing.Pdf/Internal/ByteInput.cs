@@ -67,6 +67,23 @@ internal sealed class ByteInput
         return buffer[bufferIndex++];
     }
 
+    /// <summary>
+    /// The bytes already buffered from the current position on (refilling when none are), without consuming them; empty
+    /// at the end of the input. Lets a scanner work on spans instead of one call per byte.
+    /// </summary>
+    public ReadOnlySpan<byte> Buffered()
+    {
+        if (bufferIndex >= bufferLength && !Fill())
+        {
+            return [];
+        }
+
+        return buffer.AsSpan(bufferIndex, bufferLength - bufferIndex);
+    }
+
+    /// <summary>Consumes <paramref name="count"/> bytes of those <see cref="Buffered"/> returned.</summary>
+    public void Advance(int count) => bufferIndex += count;
+
     /// <summary>Reads exactly <paramref name="count"/> bytes from the current position.</summary>
     public byte[] ReadBytes(int count)
     {

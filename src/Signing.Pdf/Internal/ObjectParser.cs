@@ -196,47 +196,82 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
         }
     }
 
+    /// <summary>
+    /// A hexadecimal string, scanned span by span: signature /Contents strings run to tens of kilobytes and are read
+    /// several times per validation, so this is one of the hottest loops of the reader.
+    /// </summary>
     private PdfString ParseHexString()
     {
-        var bytes = new List<byte>();
+        var bytes = new byte[256];
+        var count = 0;
         var high = -1;
         while (true)
         {
-            var c = input.Read();
-            if (c == '>')
+            var span = input.Buffered();
+            if (span.IsEmpty)
+            {
+                Fail(context + ": unterminated hexadecimal string");
+            }
+
+            var used = 0;
+            var closed = false;
+            for (; used < span.Length; used++)
+            {
+                var c = span[used];
+                if (c == '>')
+                {
+                    closed = true;
+                    used++;
+                    break;
+                }
+
+                if (IsWhitespace(c))
+                {
+                    continue;
+                }
+
+                var nibble = HexValue(c);
+                if (nibble < 0)
+                {
+                    input.Advance(used);
+                    Fail(context + ": invalid character in hexadecimal string");
+                }
+
+                if (high < 0)
+                {
+                    high = nibble;
+                    continue;
+                }
+
+                if (count == bytes.Length)
+                {
+                    CheckTokenLength(count + 1);
+                    Array.Resize(ref bytes, checked(bytes.Length * 2));
+                }
+
+                bytes[count++] = (byte)((high << 4) | nibble);
+                high = -1;
+            }
+
+            input.Advance(used);
+            if (closed)
             {
                 break;
-            }
-
-            if (IsWhitespace(c))
-            {
-                continue;
-            }
-
-            var nibble = HexValue(c);
-            if (nibble < 0)
-            {
-                Fail(context + (c == -1 ? ": unterminated hexadecimal string" : ": invalid character in hexadecimal string"));
-            }
-
-            if (high < 0)
-            {
-                high = nibble;
-            }
-            else
-            {
-                bytes.Add((byte)((high << 4) | nibble));
-                high = -1;
-                CheckTokenLength(bytes.Count);
             }
         }
 
         if (high >= 0)
         {
-            bytes.Add((byte)(high << 4));
+            if (count == bytes.Length)
+            {
+                Array.Resize(ref bytes, bytes.Length + 1);
+            }
+
+            bytes[count++] = (byte)(high << 4);
         }
 
-        return new PdfString([.. bytes], isHex: true);
+        CheckTokenLength(count);
+        return new PdfString(bytes.AsSpan(0, count).ToArray(), isHex: true);
     }
 
     private PdfString ParseLiteralString()

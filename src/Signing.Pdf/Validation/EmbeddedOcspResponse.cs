@@ -36,6 +36,7 @@ internal sealed class EmbeddedOcspResponse
     private readonly X509Certificate2Collection certificates;
     private readonly List<SingleResponse> responses;
     private readonly List<(X509Certificate2 Issuer, bool Signed)> signedFor = [];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Verified = new(StringComparer.Ordinal);
 
     private EmbeddedOcspResponse(byte[] tbsResponseData, string signatureAlgorithm, byte[] signature, X509Certificate2Collection certificates, List<SingleResponse> responses)
     {
@@ -178,7 +179,34 @@ internal sealed class EmbeddedOcspResponse
 
     private bool Verifies(X509Certificate2 signer) => VerifySignature(signatureAlgorithm, tbsResponseData, signature, signer);
 
+    /// <summary>
+    /// Memoised per process: one OCSP response serves every document its signer signs while it is fresh, and a delegated
+    /// responder's certificate comes back in each of them. The outcome depends only on the bytes, which are the key.
+    /// </summary>
     private static bool VerifySignature(string algorithm, byte[] data, byte[] value, X509Certificate2 signer)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(System.Text.Encoding.ASCII.GetBytes(algorithm));
+        hash.AppendData(SHA256.HashData(data));
+        hash.AppendData(SHA256.HashData(value));
+        hash.AppendData(SHA256.HashData(signer.RawData));
+        var key = Convert.ToBase64String(hash.GetHashAndReset());
+        if (Verified.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var result = VerifySignatureUncached(algorithm, data, value, signer);
+        if (Verified.Count >= 4096)
+        {
+            Verified.Clear();
+        }
+
+        Verified[key] = result;
+        return result;
+    }
+
+    private static bool VerifySignatureUncached(string algorithm, byte[] data, byte[] value, X509Certificate2 signer)
     {
         var (hash, ecdsa) = algorithm switch
         {

@@ -64,7 +64,7 @@ public sealed partial class PdfSignatureValidator
         report = report with { DocMdpPermission = permission };
         if (inspection.Revision is { } revision && revision.Index < context.Reader.Revisions.Count - 1)
         {
-            var before = PdfReader.Open(new RevisionSliceStream(context.File, revision.EndOffset), options.ReaderLimits, PdfDecryption.EmptyUserPassword);
+            var before = PdfReader.OpenRevision(context.Reader, new RevisionSliceStream(context.File, revision.EndOffset));
             var modifications = ModificationAnalyzer.Analyze(before, context.Reader, permission, lockedFields);
             report = report with { Modifications = modifications };
         }
