@@ -355,7 +355,7 @@ public sealed partial class PdfReader
         }
 
         input.Seek(dataStart);
-        var data = input.ReadBytes((int)length);
+        var data = input.ReadMemory((int)length);
         var endPosition = input.Position;
         if (parser.ReadKeyword() != "endstream")
         {
