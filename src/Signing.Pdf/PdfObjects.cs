@@ -213,7 +213,8 @@ public sealed class PdfArray : PdfObject
 /// <summary>A PDF dictionary; keys keep their insertion order so rewritten objects stay readable.</summary>
 public sealed class PdfDictionary : PdfObject
 {
-    private readonly List<KeyValuePair<PdfName, PdfObject>> entries = [];
+    // Most dictionaries in a PDF hold a handful of entries; starting at eight spares the list's early regrowths.
+    private readonly List<KeyValuePair<PdfName, PdfObject>> entries = new(8);
 
     /// <summary>The entries in order.</summary>
     public IReadOnlyList<KeyValuePair<PdfName, PdfObject>> Entries => entries;

@@ -51,6 +51,7 @@ public sealed partial class PdfReader
                 MergeHybridStream(section, hybrid);
             }
 
+            entries.EnsureCapacity(entries.Count + section.Entries.Count);
             foreach (var (number, entry) in section.Entries)
             {
                 entries.TryAdd(number, entry);
@@ -278,7 +279,7 @@ public sealed partial class PdfReader
             throw new PdfFormatException($"{context}: /Index covers {totalRows} entries but the data holds {data.Length / rowWidth}");
         }
 
-        var sectionEntries = new Dictionary<int, XrefEntry>();
+        var sectionEntries = new Dictionary<int, XrefEntry>((int)Math.Min(totalRows, 65_536));
         var position = 0;
         foreach (var (first, count) in ranges)
         {
