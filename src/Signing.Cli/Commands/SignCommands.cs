@@ -9,6 +9,7 @@ using Signing.Pdf.Signatures;
 using Signing.Pki;
 using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
+using Signing.Pki.Validation;
 using Signing.Pki.Timestamping;
 
 namespace Signing.Cli.Commands;
@@ -200,6 +201,9 @@ internal static class SignCommands
                     Level = padesLevel,
                     Timestamper = tsaUrl is null ? null : new HttpTimestampClient(http, tsaUrl),
                     Revocation = RevocationChecker.Create(http),
+
+                    // B-LT/B-LTA need the whole path: a token that holds only its leaf gets its CA certificates from AIA.
+                    IssuerFetcher = padesLevel >= PadesLevel.BaselineLT ? new IssuerCertificateFetcher(http) : null,
                     Pdf = new PdfSignatureOptions
                     {
                         SigningTime = signatureTime,

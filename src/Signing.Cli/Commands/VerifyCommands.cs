@@ -153,6 +153,7 @@ internal static class VerifyCommands
                     TrustAnchors = anchors,
                     Crls = crlData,
                     OnlineRevocation = parseResult.GetValue(offline) ? null : RevocationChecker.Create(http),
+                    IssuerFetcher = parseResult.GetValue(offline) ? null : new IssuerCertificateFetcher(http),
                 });
             }
             catch (Signing.Pki.MalformedPkiDataException e)

@@ -45,6 +45,19 @@ public sealed partial class PdfSignatureValidator
         report = report with { Validation = validation };
 
         var path = await pathValidator.ValidateAsync(certificate, candidates, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (path.Status == PathStatus.NoChain && options.IssuerFetcher is { } fetcher)
+        {
+            // Online validation: an intermediate the document does not carry is fetched from the AIA caIssuers URL.
+            var fetched = await fetcher.CompleteAsync(certificate, candidates, cancellationToken).ConfigureAwait(false);
+            if (fetched.Count > 0)
+            {
+                candidates = new X509Certificate2Collection(candidates);
+                candidates.AddRange(fetched.ToArray());
+                checks.Add(new("certificate-fetch", CheckOutcome.Passed, $"completed the path through AIA caIssuers: {string.Join(", ", fetched.Select(c => c.Subject))}"));
+                path = await pathValidator.ValidateAsync(certificate, candidates, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         switch (path.Status)
         {
             case PathStatus.NoChain:
