@@ -4,7 +4,6 @@ using Signing.Pdf;
 using Signing.Pdf.Signatures;
 using Signing.Pki;
 using Signing.Pki.Revocation;
-using Signing.Pki.Validation;
 using Signing.Pki.Timestamping;
 
 namespace Signing.Cli.Commands;
@@ -57,7 +56,6 @@ internal static class ExtendCommands
                 {
                     Level = target,
                     Revocation = RevocationChecker.Create(http),
-                    IssuerFetcher = new IssuerCertificateFetcher(http),
                     Timestamper = tsaUrl is null ? null : new HttpTimestampClient(http, tsaUrl),
                     ExtraCertificates = extra,
                 };

@@ -180,7 +180,7 @@ internal static class VerifyCommands
                 }, cancellationToken)));
                 clock.Stop();
                 await stderr.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{runs} validations of {document.Length} bytes on {workers} thread(s) in {clock.Elapsed.TotalSeconds:F2} s: {runs / clock.Elapsed.TotalSeconds:F1} PDFs/s"));
+                    $"{runs} validations of {document.Length} bytes in {clock.Elapsed.TotalSeconds:F2} s: {runs / clock.Elapsed.TotalSeconds:F1} PDFs/s on {workers} thread(s)"));
             }
 
             if (parseResult.GetValue(json))
