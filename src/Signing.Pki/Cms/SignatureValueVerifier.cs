@@ -183,7 +183,17 @@ public static class SignatureValueVerifier
         }
 
         // Keys come from the process-wide cache: decoding them costs more than verifying, and they must not be disposed.
-        var key = SharedCertificates.PublicKey(signer);
+        AsymmetricAlgorithm? key;
+        try
+        {
+            key = SharedCertificates.PublicKey(signer);
+        }
+        catch (CryptographicException e)
+        {
+            // E.g. an EC key on a curve the platform does not know: nothing can be said about the value.
+            return Unsupported($"the signer's public key ({signer.PublicKey.Oid.FriendlyName ?? signer.PublicKey.Oid.Value}) cannot be used here: {e.Message}");
+        }
+
         bool ok;
         switch (family)
         {
