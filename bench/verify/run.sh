@@ -35,7 +35,8 @@ signing() { dotnet "$work/cli/signing.dll" "$@"; }
 ten_page_pdf "$work" "$work/doc10.pdf"
 
 signing devpki init --out "$work/pki" --base-url "http://127.0.0.1:$port" >/dev/null
-signing devpki serve --dir "$work/pki" --port "$port" >"$work/serve.log" 2>&1 &
+# Started directly (not through the shell function) so that $! is the server process itself.
+dotnet "$work/cli/signing.dll" devpki serve --dir "$work/pki" --port "$port" >"$work/serve.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 50); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/ca.cer" 2>/dev/null && break
