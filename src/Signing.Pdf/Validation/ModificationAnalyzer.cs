@@ -11,6 +11,15 @@ namespace Signing.Pdf.Validation;
 /// annotations when it is 3. Everything else, such as a changed content stream or page tree, is reported as not
 /// allowed, naming the object and what changed.
 /// </summary>
+/// <remarks>
+/// The rules, by their names in pyHanko's <c>diff_analysis</c>: cross-reference and object streams are skipped
+/// (XrefStreamRule, ObjectStreamRule); the catalog may change only in /AcroForm, /DSS, /Extensions, /Version and
+/// /Metadata (CatalogModificationRule); the DSS may grow (DSSCompareRule); new signature fields and their widgets
+/// (SigFieldCreationRule); filled fields (GenericFieldModificationRule under FormUpdatingRule); /Info
+/// (DocInfoRule, here narrowed to /ModDate and /Producer); XMP (MetadataUpdateRule). In DSS's terms
+/// (PdfObjectModifications) the accepted ones are its "extension changes" (DSS, document timestamps), "signature or
+/// form fill changes" and, at P=3, "annotation changes"; its "undefined changes" are what we reject.
+/// </remarks>
 internal sealed class ModificationAnalyzer
 {
     private const int MaxCompareDepth = 64;
@@ -346,7 +355,7 @@ internal sealed class ModificationAnalyzer
         {
             var keys = ChangedKeys(oldDictionary, newDictionary);
 
-            // pyHanko's XmpUpdateRule: /Metadata may point at a new XMP stream (/Type /Metadata /Subtype /XML).
+            // pyHanko's MetadataUpdateRule: /Metadata may point at a new XMP stream (/Type /Metadata /Subtype /XML).
             var forbidden = keys.Where(k => !CatalogKeysAllowed.Contains(k) && !(k == "Metadata" && IsXmpStream(newDocument, newDictionary[k]))).ToList();
             if (forbidden.Count > 0)
             {
@@ -366,7 +375,7 @@ internal sealed class ModificationAnalyzer
 
         if (number == metadataObject && current is PdfStream && IsXmpStream(oldDocument, before) && IsXmpStream(newDocument, current))
         {
-            return new PdfModification(number, "modified", "XMP metadata stream updated (pyHanko XmpUpdateRule)", true, null);
+            return new PdfModification(number, "modified", "XMP metadata stream updated (pyHanko MetadataUpdateRule)", true, null);
         }
 
         if (number == infoObject && oldDictionary is not null && newDictionary is not null)

@@ -78,8 +78,8 @@ def object_body(data, number):
 
 
 def trailer_value(data, key):
-    values = re.findall(rb"/" + key + rb" (\d+) 0 R", data)
-    return int(values[-1])
+    values = re.findall(rb"/" + key + rb"\s+(\d+) 0 R", data)
+    return int(values[-1]) if values else None
 
 
 def root_and_info(data):
@@ -127,10 +127,18 @@ def incremental_stream(data, objects, compressed):
 
 
 def incremental_with_info(data, objects):
-    """corpus_pdf.incremental keeps /Root 1 0 R; this one also carries the trailer's /Info forward."""
+    """
+    corpus_pdf.incremental keeps /Root 1 0 R; this one also carries the trailer's /Info forward, and /Encrypt and /ID
+    for an encrypted file (the newest trailer is the one a reader takes them from).
+    """
     root, info = root_and_info(data)
+    carried = b"/Root %d 0 R" % root + (b" /Info %d 0 R" % info if info is not None else b"")
+    encrypt = re.findall(rb"/Encrypt\s+(\d+ \d+ R)", data)
+    ids = re.findall(rb"/ID\s*\[\s*(<[0-9A-Fa-f]*>\s*<[0-9A-Fa-f]*>)\s*\]", data)
+    if encrypt:
+        carried += b" /Encrypt " + encrypt[-1] + b" /ID [" + ids[-1] + b"]"
     out = corpus_pdf.incremental(data, objects)
-    return out[:out.rindex(b"/Root 1 0 R")] + b"/Root %d 0 R /Info %d 0 R" % (root, info) + out[out.rindex(b"/Root 1 0 R") + 11:]
+    return out[:out.rindex(b"/Root 1 0 R")] + carried + out[out.rindex(b"/Root 1 0 R") + 11:]
 
 
 def adobe_update(data, kind):

@@ -157,6 +157,11 @@ done
 # Encrypting a signed file rewrites it: the signature no longer covers the file.
 qpdf --encrypt "" owner-secret 256 -- signed-form.pdf encrypted-after-signing.pdf
 
+# --- every class that used to be wrongly rejected, with a real change on top (page 1's content replaced) ---
+for f in pdfbox-ed25519 openssl-pss-sha256-max-salt shared-xrefstm-signed encrypted-aes-256-signed encrypted-rc4-40-signed; do
+  $PY alter $f.pdf $f-then-altered.pdf
+done
+
 rm -f "$OUT"/*.pdf
 cp ./*.pdf "$OUT/"
 rm -f "$OUT/signed-form.pdf.tsq"
