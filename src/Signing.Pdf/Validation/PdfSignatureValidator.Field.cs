@@ -123,7 +123,7 @@ public sealed partial class PdfSignatureValidator
     {
         var enveloping = subFilter == "adbe.pkcs7.sha1";
         SignedCms signedCms;
-        CmsSignerInfoFields fields;
+        SignerInfoParts fields;
         try
         {
             signedCms = enveloping ? new SignedCms() : new SignedCms(new ContentInfo([]), detached: true);

@@ -29,7 +29,7 @@ internal sealed class TimestampTokenCheck
     private const string MessageDigestOid = "1.2.840.113549.1.9.4";
     private const string TimeStampingEku = "1.3.6.1.5.5.7.3.8";
 
-    private TimestampTokenCheck(CmsSignerInfoFields fields, string imprintAlgorithm, byte[] imprint, DateTimeOffset genTime)
+    private TimestampTokenCheck(SignerInfoParts fields, string imprintAlgorithm, byte[] imprint, DateTimeOffset genTime)
     {
         Fields = fields;
         ImprintAlgorithm = imprintAlgorithm;
@@ -38,7 +38,7 @@ internal sealed class TimestampTokenCheck
     }
 
     /// <summary>The token's SignedData fields.</summary>
-    public CmsSignerInfoFields Fields { get; }
+    public SignerInfoParts Fields { get; }
 
     /// <summary>The OID of the message imprint's hash.</summary>
     public string ImprintAlgorithm { get; }

@@ -106,15 +106,20 @@ public sealed class CmsSignatureVerifier
             checks.Add(new("signing-certificate-v2", CheckOutcome.Passed, "ESS signing-certificate-v2 matches the signer's certificate"));
         }
 
-        try
+        // The signature value through SignatureValueVerifier, as for PDFs: EdDSA, SHA-3, DSA, plain ECDSA and any
+        // RSASSA-PSS are known, and an algorithm that is not is CRYPTO_CONSTRAINTS_FAILURE rather than a wrong signature.
+        var value = VerifySignatureValue(cms, signedCms, certificate);
+        switch (value.Status)
         {
-            signerInfo.CheckSignature(new X509Certificate2Collection(), verifySignatureOnly: true);
-            checks.Add(new("signature-value", CheckOutcome.Passed, $"signature verifies with the key of '{certificate.Subject}'"));
-        }
-        catch (CryptographicException e)
-        {
-            checks.Add(new("signature-value", CheckOutcome.Failed, e.Message));
-            return Report(Indication.TotalFailed, messageDigest is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, baseReport, checks);
+            case SignatureValueStatus.Valid:
+                checks.Add(new("signature-value", CheckOutcome.Passed, $"{value.Detail}: verifies with the key of '{certificate.Subject}'"));
+                break;
+            case SignatureValueStatus.Unsupported:
+                checks.Add(new("signature-value", CheckOutcome.Indeterminate, value.Detail));
+                return Report(Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, baseReport, checks);
+            default:
+                checks.Add(new("signature-value", CheckOutcome.Failed, value.Detail));
+                return Report(Indication.TotalFailed, messageDigest is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, baseReport, checks);
         }
 
         var (timestampTime, timestampFailure) = await CheckTimestampAsync(signerInfo, signedCms.Certificates, checks, cancellationToken).ConfigureAwait(false);
@@ -228,6 +233,28 @@ public sealed class CmsSignatureVerifier
         var validation = await TimestampTokenValidator.ValidateAsync(token, hash, hashAlgorithm, _pathValidator, cancellationToken, cmsCertificates).ConfigureAwait(false);
         checks.Add(new("signature-timestamp", validation.IsValid ? CheckOutcome.Passed : CheckOutcome.Failed, validation.Detail));
         return validation.IntegrityFailed ? (null, SubIndication.SigCryptoFailure) : (validation.IsValid ? validation.GenTime : null, null);
+    }
+
+    private static SignatureValueResult VerifySignatureValue(ReadOnlyMemory<byte> cms, SignedCms signedCms, X509Certificate2 certificate)
+    {
+        SignerInfoParts parts;
+        try
+        {
+            parts = SignerInfoParts.ReadFirst(CmsDecoding.Unpem(cms));
+        }
+        catch (Exception e) when (e is System.Formats.Asn1.AsnContentException or CryptographicException)
+        {
+            return new(SignatureValueStatus.Invalid, "the SignerInfo cannot be read: " + e.Message);
+        }
+
+        if (CmsDigest.FromOid(parts.DigestAlgorithm, parts.DigestParameters) is not { } digest)
+        {
+            return new(SignatureValueStatus.Unsupported, $"the digest algorithm {parts.DigestAlgorithm} is not supported");
+        }
+
+        // Without signed attributes the value signs the content's digest itself.
+        var contentDigest = parts.SignedAttributes is null ? digest.Hash(signedCms.ContentInfo.Content) : [];
+        return parts.Verify(certificate, digest, contentDigest);
     }
 
     private static byte[]? FindSignedAttribute(SignerInfo signerInfo, string oid) =>
