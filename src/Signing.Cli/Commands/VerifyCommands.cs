@@ -170,6 +170,7 @@ internal static class VerifyCommands
             var report = await validator.ValidateAsync(Open(), cancellationToken);
             if (runs > 1)
             {
+                var allocatedBefore = GC.GetTotalAllocatedBytes();
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
                 {
@@ -180,7 +181,7 @@ internal static class VerifyCommands
                 }, cancellationToken)));
                 clock.Stop();
                 await stderr.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{runs} validations of {document.Length} bytes in {clock.Elapsed.TotalSeconds:F2} s: {runs / clock.Elapsed.TotalSeconds:F1} PDFs/s on {workers} thread(s)"));
+                    $"{runs} validations of {document.Length} bytes in {clock.Elapsed.TotalSeconds:F2} s: {runs / clock.Elapsed.TotalSeconds:F1} PDFs/s on {workers} thread(s), {(GC.GetTotalAllocatedBytes() - allocatedBefore) / runs / 1024} KiB allocated per PDF"));
             }
 
             if (parseResult.GetValue(json))
