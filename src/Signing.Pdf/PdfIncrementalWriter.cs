@@ -30,6 +30,12 @@ public sealed class PdfIncrementalWriter
     public PdfIncrementalWriter(PdfReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        if (reader.Encryption is { } encryption)
+        {
+            // The writer does not encrypt; objects added in the clear to an encrypted file would read as garbage.
+            throw new PdfEncryptedException($"The PDF is encrypted ({encryption}); remove the encryption (e.g. qpdf --decrypt) before signing or changing it");
+        }
+
         this.reader = reader;
         nextObjectNumber = Math.Max(1, reader.Size);
     }

@@ -194,6 +194,8 @@ public sealed class PdfArray : PdfObject
     /// <param name="items">The items.</param>
     public PdfArray(params PdfObject[] items) => Items = [.. items];
 
+    private PdfArray(List<PdfObject> items, bool owned) => Items = items;
+
     /// <summary>The items.</summary>
     public List<PdfObject> Items { get; }
 
@@ -203,12 +205,16 @@ public sealed class PdfArray : PdfObject
     /// <summary>Gets an item.</summary>
     /// <param name="index">The index.</param>
     public PdfObject this[int index] => Items[index];
+
+    /// <summary>An array over a list the parser just built and hands over, without copying it.</summary>
+    internal static PdfArray Wrap(List<PdfObject> items) => new(items, owned: true);
 }
 
 /// <summary>A PDF dictionary; keys keep their insertion order so rewritten objects stay readable.</summary>
 public sealed class PdfDictionary : PdfObject
 {
-    private readonly List<KeyValuePair<PdfName, PdfObject>> entries = [];
+    // Most dictionaries in a PDF hold a handful of entries; starting at eight spares the list's early regrowths.
+    private readonly List<KeyValuePair<PdfName, PdfObject>> entries = new(8);
 
     /// <summary>The entries in order.</summary>
     public IReadOnlyList<KeyValuePair<PdfName, PdfObject>> Entries => entries;

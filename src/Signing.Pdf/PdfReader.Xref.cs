@@ -15,6 +15,9 @@ public sealed partial class PdfReader
         StartXref = FindStartXref();
         var sections = new List<XrefSection>();
         var visited = new HashSet<long>();
+
+        // Every section read, by offset, so a /XRefStm that names one again reuses it instead of parsing it twice.
+        var read = new Dictionary<long, XrefSection>();
         long? offset = StartXref;
         while (offset is { } current)
         {
@@ -29,16 +32,26 @@ public sealed partial class PdfReader
             }
 
             var section = ReadSection(current, "cross-reference section");
+            read[current] = section;
             if (section.Kind == PdfXrefKind.Table && section.Trailer["XRefStm"] is PdfInteger { Value: var streamOffset })
             {
-                if (!visited.Add(streamOffset))
+                // Some writers copy the trailer forward, /XRefStm included, so two revisions name one stream (Acrobat reads
+                // such files). The stream's own /Prev is never followed, so reusing it cannot loop; the /Prev chain keeps its guard.
+                if (!read.TryGetValue(streamOffset, out var hybrid))
                 {
-                    throw new PdfFormatException($"/XRefStm {streamOffset} of the section at byte offset {current} points at a section already read");
+                    hybrid = ReadSection(streamOffset, "/XRefStm cross-reference stream");
+                    if (hybrid.Kind != PdfXrefKind.Stream)
+                    {
+                        throw new PdfFormatException($"/XRefStm {streamOffset} of the section at byte offset {current} is not a cross-reference stream");
+                    }
+
+                    read[streamOffset] = hybrid;
                 }
 
-                MergeHybridStream(section, ReadSection(streamOffset, "/XRefStm cross-reference stream"));
+                MergeHybridStream(section, hybrid);
             }
 
+            entries.EnsureCapacity(entries.Count + section.Entries.Count);
             foreach (var (number, entry) in section.Entries)
             {
                 entries.TryAdd(number, entry);
@@ -58,7 +71,7 @@ public sealed partial class PdfReader
         LastXrefKind = newest.Kind;
         if (Trailer.ContainsKey("Encrypt"))
         {
-            throw new PdfEncryptedException("The PDF is encrypted (/Encrypt in the trailer); encrypted documents are not supported");
+            OpenEncryption();
         }
 
         var declaredSize = Trailer["Size"] switch
@@ -76,6 +89,27 @@ public sealed partial class PdfReader
         }
 
         _ = Catalog;
+    }
+
+    /// <summary>
+    /// Refuses an encrypted document unless reading was asked for; then sets up the standard security handler. The
+    /// /Encrypt dictionary and the objects read so far (stream lengths) are in the clear, and the cache is emptied so
+    /// that nothing read before decryption was set up is served afterwards.
+    /// </summary>
+    private void OpenEncryption()
+    {
+        if (Decryption == PdfDecryption.Refuse)
+        {
+            throw new PdfEncryptedException("The PDF is encrypted (/Encrypt in the trailer); encrypted documents are not supported here");
+        }
+
+        var encrypt = ResolveDictionary(Trailer["Encrypt"], "trailer /Encrypt");
+        var firstId = Resolve(Trailer["ID"]) is PdfArray { Count: > 0 } id && Resolve(id[0]) is PdfString first ? first.Bytes : [];
+        security = StandardSecurityHandler.Open(encrypt, firstId);
+        cache.Clear();
+        cacheOrder.Clear();
+        objectStreams.Clear();
+        objectStreamBytes = 0;
     }
 
     private void CheckHeader()
@@ -245,7 +279,7 @@ public sealed partial class PdfReader
             throw new PdfFormatException($"{context}: /Index covers {totalRows} entries but the data holds {data.Length / rowWidth}");
         }
 
-        var sectionEntries = new Dictionary<int, XrefEntry>();
+        var sectionEntries = new Dictionary<int, XrefEntry>((int)Math.Min(totalRows, 65_536));
         var position = 0;
         foreach (var (first, count) in ranges)
         {

@@ -21,10 +21,19 @@ public sealed partial class PdfReader
     private readonly int maxObjectNumber;
     private List<PdfRevision> revisions = [];
     private long objectStreamBytes;
+    private StandardSecurityHandler? security;
 
-    private PdfReader(Stream stream, PdfReaderLimits limits)
+    /// <summary>
+    /// Objects parsed, by file offset, before decryption; shared with readers over an earlier revision of the same file
+    /// (<see cref="OpenRevision"/>), whose bytes up to their end are the same, so a validator comparing revisions parses
+    /// each object once. Bounded like the object cache.
+    /// </summary>
+    private Dictionary<long, ParsedAtOffset> parsedByOffset = [];
+
+    private PdfReader(Stream stream, PdfReaderLimits limits, PdfDecryption decryption)
     {
         Limits = limits;
+        Decryption = decryption;
         Source = stream;
         input = new ByteInput(stream);
         parser = new ObjectParser(input, limits, "PDF");
@@ -34,6 +43,16 @@ public sealed partial class PdfReader
 
     /// <summary>The limits in force.</summary>
     public PdfReaderLimits Limits { get; }
+
+    /// <summary>Whether an encrypted document is refused or read.</summary>
+    public PdfDecryption Decryption { get; }
+
+    /// <summary>
+    /// How the document is encrypted (e.g. "AES-256 (R6)") when it is and was opened with
+    /// <see cref="PdfDecryption.EmptyUserPassword"/>; null for a document in the clear. Strings and streams read from
+    /// such a document are decrypted; writing to it is refused.
+    /// </summary>
+    public string? Encryption => security?.Description;
 
     /// <summary>The length of the file in bytes.</summary>
     public long Length => input.Length;
@@ -68,13 +87,36 @@ public sealed partial class PdfReader
 
     internal Stream Source { get; }
 
-    /// <summary>Opens a PDF. Throws <see cref="PdfFormatException"/> for a malformed file and <see cref="PdfEncryptedException"/> for an encrypted one.</summary>
+    /// <summary>
+    /// Opens a PDF. Throws <see cref="PdfFormatException"/> for a malformed file and <see cref="PdfEncryptedException"/>
+    /// for an encrypted one, unless <paramref name="decryption"/> allows reading it.
+    /// </summary>
     /// <param name="stream">A readable, seekable stream; it stays open and owned by the caller.</param>
     /// <param name="limits">Bounds on input-driven sizes; <see cref="PdfReaderLimits.Default"/> when null.</param>
-    public static PdfReader Open(Stream stream, PdfReaderLimits? limits = null)
+    /// <param name="decryption">Whether a document encrypted with the standard security handler and an empty user password is read.</param>
+    public static PdfReader Open(Stream stream, PdfReaderLimits? limits = null, PdfDecryption decryption = PdfDecryption.Refuse)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var reader = new PdfReader(stream, limits ?? PdfReaderLimits.Default);
+        var reader = new PdfReader(stream, limits ?? PdfReaderLimits.Default, decryption);
+        try
+        {
+            reader.Load();
+        }
+        catch (IOException ex)
+        {
+            throw new PdfFormatException("I/O error while reading the PDF structure: " + ex.Message, ex);
+        }
+
+        return reader;
+    }
+
+    /// <summary>
+    /// Opens the revision of <paramref name="current"/>'s file that ends at <paramref name="revision"/> (a view of its
+    /// first bytes), sharing the objects <paramref name="current"/> already parsed at the same offsets.
+    /// </summary>
+    internal static PdfReader OpenRevision(PdfReader current, Stream revision)
+    {
+        var reader = new PdfReader(revision, current.Limits, current.Decryption) { parsedByOffset = current.parsedByOffset };
         try
         {
             reader.Load();
@@ -238,14 +280,31 @@ public sealed partial class PdfReader
             throw new PdfFormatException($"Object {objectNumber}: offset {entry.Offset} is outside the file (length {Length})");
         }
 
-        var (number, generation, value) = ParseIndirectObjectAt(entry.Offset);
+        int number, generation;
+        PdfObject value;
+        if (parsedByOffset.TryGetValue(entry.Offset, out var parsed) && parsed.End <= Length)
+        {
+            (number, generation, value) = (parsed.Number, parsed.Generation, parsed.Value);
+        }
+        else
+        {
+            (number, generation, value) = ParseIndirectObjectAt(entry.Offset);
+            // A stream whose /Length is another object may read differently in an earlier revision: never shared.
+            if (parsedByOffset.Count < Limits.ObjectCacheSize * 8
+                && !(value is PdfStream stream && (stream.EncodedData.Length > MaxCachedStreamBytes || stream.Dictionary["Length"] is PdfReference)))
+            {
+                parsedByOffset[entry.Offset] = new ParsedAtOffset(number, generation, value, input.Position);
+            }
+        }
+
         if (number != objectNumber || generation != entry.Generation)
         {
             throw new PdfFormatException(string.Create(CultureInfo.InvariantCulture,
                 $"Object {objectNumber}: the cross-reference offset {entry.Offset} holds object {number} {generation} instead"));
         }
 
-        return value;
+        // Objects inside object streams are not decrypted one by one: their stream was (ISO 32000-1 7.6.2).
+        return security is null ? value : security.Decrypt(number, generation, value, Limits.MaxNestingDepth);
     }
 
     /// <summary>Parses "n g obj … endobj" at an offset, including stream data.</summary>
@@ -296,7 +355,7 @@ public sealed partial class PdfReader
         }
 
         input.Seek(dataStart);
-        var data = input.ReadBytes((int)length);
+        var data = input.ReadMemory((int)length);
         var endPosition = input.Position;
         if (parser.ReadKeyword() != "endstream")
         {
@@ -349,4 +408,6 @@ public sealed partial class PdfReader
         objectStreams[streamNumber] = parsed;
         return parsed;
     }
+
+    private sealed record ParsedAtOffset(int Number, int Generation, PdfObject Value, long End);
 }

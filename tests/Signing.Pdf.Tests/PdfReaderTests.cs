@@ -61,6 +61,73 @@ public class PdfReaderTests
         Assert.Contains("encrypted", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>qpdf encrypts at test time with every method of the standard security handler; the decrypted objects equal the original's.</summary>
+    [Theory]
+    [InlineData("RC4 40-bit (R2)", "40")]
+    [InlineData("RC4 128-bit (R3)", "128", "--use-aes=n")]
+    [InlineData("AES-128 (R4)", "128", "--use-aes=y")]
+    [InlineData("AES-256 (R6)", "256")]
+    public void EncryptedDocument_WithEmptyUserPassword_IsDecryptedForReading(string description, params string[] method)
+    {
+        var original = ClassicPdfBuilder.SimpleDocument(pages: 2);
+        var encrypted = ExternalTool.Qpdf(original, ["--allow-weak-crypto", "--encrypt", "", "owner-secret", .. method, "--"]);
+        var plain = PdfReader.Open(new MemoryStream(ExternalTool.Qpdf(encrypted, "--decrypt")));
+
+        var reader = PdfReader.Open(new MemoryStream(encrypted), decryption: PdfDecryption.EmptyUserPassword);
+
+        Assert.Equal(description, reader.Encryption);
+        Assert.Equal(2, reader.GetPageReferences().Count);
+        foreach (var page in reader.GetPageReferences())
+        {
+            var content = (PdfReference)reader.ResolveDictionary(page, "page")["Contents"]!;
+            var expected = plain.DecodeStream((PdfStream)plain.GetObject(content));
+            Assert.Equal(expected, reader.DecodeStream((PdfStream)reader.GetObject(content)));
+            Assert.StartsWith("BT", Encoding.ASCII.GetString(expected).TrimStart(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void EncryptedDocument_WithAUserPassword_IsRefusedNamingThePassword()
+    {
+        var encrypted = ExternalTool.Qpdf(ClassicPdfBuilder.SimpleDocument(), "--encrypt", "user-secret", "owner-secret", "256", "--");
+
+        var error = Assert.Throws<PdfEncryptedException>(() => PdfReader.Open(new MemoryStream(encrypted), decryption: PdfDecryption.EmptyUserPassword));
+
+        Assert.Contains("user password", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EncryptedDocument_ReadForValidation_CannotBeWrittenTo()
+    {
+        var encrypted = ExternalTool.Qpdf(ClassicPdfBuilder.SimpleDocument(), "--encrypt", "", "owner-secret", "256", "--");
+        var reader = PdfReader.Open(new MemoryStream(encrypted), decryption: PdfDecryption.EmptyUserPassword);
+
+        var error = Assert.Throws<PdfEncryptedException>(() => new PdfIncrementalWriter(reader));
+
+        Assert.Contains("remove the encryption", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Some writers copy the trailer, /XRefStm included, into the next revision; Acrobat reads such files.</summary>
+    [Fact]
+    public void HybridFile_WhoseRevisionsShareOneXRefStm_IsRead()
+    {
+        var first = TestDocuments.Hybrid();
+        var text = Encoding.Latin1.GetString(first);
+        var xrefStm = System.Text.RegularExpressions.Regex.Match(text, @"/XRefStm (\d+)").Groups[1].Value;
+        var table = System.Text.RegularExpressions.Regex.Match(text, @"startxref\s+(\d+)").Groups[1].Value;
+        var update = $"1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Lang (vi-VN) >>\nendobj\n";
+        var catalogOffset = first.Length;
+        var xrefOffset = catalogOffset + update.Length;
+        var bytes = first.Concat(Encoding.Latin1.GetBytes(update
+            + $"xref\n1 1\n{catalogOffset:D10} 00000 n \ntrailer\n<< /Size 7 /Root 1 0 R /XRefStm {xrefStm} /Prev {table} >>\nstartxref\n{xrefOffset}\n%%EOF\n")).ToArray();
+
+        var reader = PdfReader.Open(new MemoryStream(bytes));
+
+        Assert.Equal(2, reader.Revisions.Count);
+        Assert.Equal("vi-VN", Assert.IsType<PdfString>(reader.Catalog["Lang"]).ToText());
+        Assert.Equal("Page", Assert.IsType<PdfName>(reader.ResolveDictionary(reader.GetPageReferences()[0], "page")["Type"]).Value);
+    }
+
     [Fact]
     public void StreamLength_AsIndirectReference_IsResolved()
     {

@@ -33,6 +33,25 @@ public sealed class CmsVerifierTests(DevPkiFixture pki)
         return File.ReadAllBytes(outPath);
     }
 
+    [Theory]
+    [InlineData("sha256", "max", "sha256")]
+    [InlineData("sha384", "0", "sha256")]
+    [InlineData("sha512", "20", "sha1")]
+    public async Task Verify_OpenSslRsaPssCms_WithAnySaltAndMgf1Hash_IsTotalPassed(string digest, string salt, string mgf1)
+    {
+        var contentPath = pki.WorkFile("pss-content.txt", Content);
+        var outPath = contentPath + $".{digest}-{salt}.p7s";
+        var official = Path.Combine(pki.Directory, "official.key");
+        OpenSsl.MustSucceed("cms", "-sign", "-binary", "-nodetach", "-md", digest, "-in", contentPath, "-signer", official, "-inkey", official,
+            "-keyopt", "rsa_padding_mode:pss", "-keyopt", "rsa_pss_saltlen:" + salt, "-keyopt", "rsa_mgf1_md:" + mgf1,
+            "-outform", "DER", "-out", outPath, "-certfile", pki.CaPem);
+
+        var report = await pki.Verifier().VerifyAsync(File.ReadAllBytes(outPath), null, CancellationToken.None);
+
+        Assert.True(report.Indication == Indication.TotalPassed, report.ToJson());
+        Assert.Contains(report.Checks, c => c.Name == "signature-value" && c.Detail.StartsWith("RSASSA-PSS", StringComparison.Ordinal));
+    }
+
     private async Task<byte[]> Sign(X509Certificate2 signer, DateTimeOffset? signingTime, bool timestamp = false)
     {
         using var key = signer.GetRSAPrivateKey()!;

@@ -10,6 +10,7 @@ using Signing.Pki;
 using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
+using Signing.Pki.Validation;
 
 namespace Signing.Cli.Commands;
 
@@ -201,6 +202,9 @@ internal static class SignCommands
                     Level = padesLevel,
                     Timestamper = tsaUrl is null ? null : new HttpTimestampClient(http, tsaUrl),
                     Revocation = RevocationChecker.Create(http),
+
+                    // B-LT/B-LTA need the whole path: a token that holds only its leaf gets its CA certificates from AIA.
+                    IssuerFetcher = padesLevel >= PadesLevel.BaselineLT ? new IssuerCertificateFetcher(http) : null,
                     Pdf = new PdfSignatureOptions
                     {
                         SigningTime = signatureTime,

@@ -5,7 +5,8 @@ internal sealed class ByteInput
 {
     private const int BufferSize = 16 * 1024;
     private readonly Stream stream;
-    private readonly byte[] buffer = new byte[BufferSize];
+    private readonly byte[] buffer;
+    private readonly bool inMemory;
     private long bufferStart;
     private int bufferLength;
     private int bufferIndex;
@@ -19,6 +20,19 @@ internal sealed class ByteInput
 
         this.stream = stream;
         Length = stream.Length;
+
+        // A document already in memory is read in place: the parser seeks from object to object, and refilling a
+        // window for each seek copied the file many times over per validation.
+        if (InMemory(stream) is { } whole)
+        {
+            buffer = whole;
+            bufferLength = (int)Length;
+            inMemory = true;
+        }
+        else
+        {
+            buffer = new byte[BufferSize];
+        }
     }
 
     public long Length { get; }
@@ -67,6 +81,44 @@ internal sealed class ByteInput
         return buffer[bufferIndex++];
     }
 
+    /// <summary>
+    /// The bytes already buffered from the current position on (refilling when none are), without consuming them; empty
+    /// at the end of the input. Lets a scanner work on spans instead of one call per byte.
+    /// </summary>
+    public ReadOnlySpan<byte> Buffered()
+    {
+        if (bufferIndex >= bufferLength && !Fill())
+        {
+            return [];
+        }
+
+        return buffer.AsSpan(bufferIndex, bufferLength - bufferIndex);
+    }
+
+    /// <summary>Consumes <paramref name="count"/> bytes of those <see cref="Buffered"/> returned.</summary>
+    public void Advance(int count) => bufferIndex += count;
+
+    /// <summary>
+    /// Reads exactly <paramref name="count"/> bytes: a slice of the document when it is read in place (stream data is
+    /// then never copied), else a new array.
+    /// </summary>
+    public ReadOnlyMemory<byte> ReadMemory(int count)
+    {
+        if (!inMemory)
+        {
+            return ReadBytes(count);
+        }
+
+        if (count < 0 || Position + count > Length)
+        {
+            PdfFormatException.ThrowAt(Position, "Read of " + count + " bytes runs past the end of the file");
+        }
+
+        var slice = buffer.AsMemory(bufferIndex, count);
+        bufferIndex += count;
+        return slice;
+    }
+
     /// <summary>Reads exactly <paramref name="count"/> bytes from the current position.</summary>
     public byte[] ReadBytes(int count)
     {
@@ -99,8 +151,26 @@ internal sealed class ByteInput
         return result;
     }
 
+    /// <summary>
+    /// The bytes of a stream that is a view of an array starting at index 0: a publicly visible <see cref="MemoryStream"/>,
+    /// or a revision of one (<see cref="Validation.RevisionSliceStream"/>).
+    /// </summary>
+    private static byte[]? InMemory(Stream stream)
+    {
+        var (inner, length) = stream is Validation.RevisionSliceStream slice ? (slice.Inner, slice.Length) : (stream, stream.Length);
+        return inner is MemoryStream memory && memory.TryGetBuffer(out var segment) && segment.Offset == 0 && segment.Array is { } array
+            && length <= segment.Count && length <= int.MaxValue
+            ? array
+            : null;
+    }
+
     private bool Fill()
     {
+        if (inMemory)
+        {
+            return false;
+        }
+
         var next = bufferStart + bufferIndex;
         if (next >= Length)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Signing.Pdf.Internal;
 
@@ -45,19 +44,62 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
     public string ReadKeyword()
     {
         SkipWhitespace();
-        var builder = new StringBuilder();
-        while (IsRegular(input.Peek()))
+        Span<byte> token = stackalloc byte[MaxKeywordLength];
+        var length = ReadToken(token);
+        return Keyword(token[..length]);
+    }
+
+    /// <summary>
+    /// Copies the run of regular characters at the current position into <paramref name="token"/> (at most
+    /// <see cref="MaxKeywordLength"/>) and returns its length. Works on the buffered span, so a token costs no allocation.
+    /// </summary>
+    private int ReadToken(Span<byte> token)
+    {
+        var length = 0;
+        while (true)
         {
-            if (builder.Length >= MaxKeywordLength)
+            var span = input.Buffered();
+            if (span.IsEmpty)
             {
-                Fail("Token longer than " + MaxKeywordLength + " characters");
+                return length;
             }
 
-            builder.Append((char)input.Read());
-        }
+            var used = 0;
+            while (used < span.Length && IsRegular(span[used]))
+            {
+                if (length >= MaxKeywordLength)
+                {
+                    input.Advance(used);
+                    Fail("Token longer than " + MaxKeywordLength + " characters");
+                }
 
-        return builder.ToString();
+                token[length++] = span[used++];
+            }
+
+            input.Advance(used);
+            if (used < span.Length)
+            {
+                return length;
+            }
+        }
     }
+
+    /// <summary>The token as a string; the keywords met in every object are shared constants, not new strings.</summary>
+    private static string Keyword(ReadOnlySpan<byte> token) => token switch
+    {
+        [] => string.Empty,
+        [(byte)'R'] => "R",
+        [(byte)'n'] => "n",
+        [(byte)'f'] => "f",
+        _ when token.SequenceEqual("obj"u8) => "obj",
+        _ when token.SequenceEqual("endobj"u8) => "endobj",
+        _ when token.SequenceEqual("stream"u8) => "stream",
+        _ when token.SequenceEqual("endstream"u8) => "endstream",
+        _ when token.SequenceEqual("null"u8) => "null",
+        _ when token.SequenceEqual("true"u8) => "true",
+        _ when token.SequenceEqual("false"u8) => "false",
+        _ => System.Text.Encoding.Latin1.GetString(token),
+    };
 
     public void ExpectKeyword(string keyword)
     {
@@ -144,7 +186,7 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
             if (c == ']')
             {
                 input.Read();
-                return new PdfArray(items);
+                return PdfArray.Wrap(items);
             }
 
             if (c == -1)
@@ -196,47 +238,84 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
         }
     }
 
+    /// <summary>
+    /// A hexadecimal string, scanned span by span: signature /Contents strings run to tens of kilobytes and are read
+    /// several times per validation, so this is one of the hottest loops of the reader.
+    /// </summary>
     private PdfString ParseHexString()
     {
-        var bytes = new List<byte>();
+        // Sized from the closing '>' when it is already buffered (always, for a document read in place).
+        var closing = input.Buffered().IndexOf((byte)'>');
+        var bytes = new byte[closing > 0 ? (closing / 2) + 1 : 256];
+        var count = 0;
         var high = -1;
         while (true)
         {
-            var c = input.Read();
-            if (c == '>')
+            var span = input.Buffered();
+            if (span.IsEmpty)
+            {
+                Fail(context + ": unterminated hexadecimal string");
+            }
+
+            var used = 0;
+            var closed = false;
+            for (; used < span.Length; used++)
+            {
+                var c = span[used];
+                if (c == '>')
+                {
+                    closed = true;
+                    used++;
+                    break;
+                }
+
+                if (IsWhitespace(c))
+                {
+                    continue;
+                }
+
+                var nibble = HexValue(c);
+                if (nibble < 0)
+                {
+                    input.Advance(used);
+                    Fail(context + ": invalid character in hexadecimal string");
+                }
+
+                if (high < 0)
+                {
+                    high = nibble;
+                    continue;
+                }
+
+                if (count == bytes.Length)
+                {
+                    CheckTokenLength(count + 1);
+                    Array.Resize(ref bytes, checked(bytes.Length * 2));
+                }
+
+                bytes[count++] = (byte)((high << 4) | nibble);
+                high = -1;
+            }
+
+            input.Advance(used);
+            if (closed)
             {
                 break;
-            }
-
-            if (IsWhitespace(c))
-            {
-                continue;
-            }
-
-            var nibble = HexValue(c);
-            if (nibble < 0)
-            {
-                Fail(context + (c == -1 ? ": unterminated hexadecimal string" : ": invalid character in hexadecimal string"));
-            }
-
-            if (high < 0)
-            {
-                high = nibble;
-            }
-            else
-            {
-                bytes.Add((byte)((high << 4) | nibble));
-                high = -1;
-                CheckTokenLength(bytes.Count);
             }
         }
 
         if (high >= 0)
         {
-            bytes.Add((byte)(high << 4));
+            if (count == bytes.Length)
+            {
+                Array.Resize(ref bytes, bytes.Length + 1);
+            }
+
+            bytes[count++] = (byte)(high << 4);
         }
 
-        return new PdfString([.. bytes], isHex: true);
+        CheckTokenLength(count);
+        return new PdfString(count == bytes.Length ? bytes : bytes.AsSpan(0, count).ToArray(), isHex: true);
     }
 
     private PdfString ParseLiteralString()
@@ -325,6 +404,22 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
 
     private PdfName ParseName()
     {
+        var span = input.Buffered();
+        var simple = 0;
+        while (simple < span.Length && IsRegular(span[simple]) && span[simple] != '#')
+        {
+            simple++;
+        }
+
+        // The common case, a name without #xx escapes that ends inside the buffer: one string, nothing else.
+        if (simple < span.Length && span[simple] != '#')
+        {
+            CheckTokenLength(simple);
+            var name = System.Text.Encoding.Latin1.GetString(span[..simple]);
+            input.Advance(simple);
+            return new PdfName(name);
+        }
+
         var bytes = new List<byte>();
         while (IsRegular(input.Peek()))
         {
@@ -349,16 +444,18 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
             CheckTokenLength(bytes.Count);
         }
 
-        return new PdfName(Encoding.Latin1.GetString([.. bytes]));
+        return new PdfName(System.Text.Encoding.Latin1.GetString([.. bytes]));
     }
 
     private PdfObject ParseNumberOrReference()
     {
         var start = input.Position;
-        var token = ReadKeyword();
-        if (token.All(char.IsAsciiDigit) && token.Length is > 0 and <= 18)
+        Span<byte> token = stackalloc byte[MaxKeywordLength];
+        var length = ReadToken(token);
+        var text = token[..length];
+        if (length is > 0 and <= 18 && AllDigits(text))
         {
-            var value = long.Parse(token, CultureInfo.InvariantCulture);
+            var value = long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
             if (value <= int.MaxValue && TryReadReferenceTail(out var generation))
             {
                 return new PdfReference((int)value, generation);
@@ -367,27 +464,30 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
             return new PdfInteger(value);
         }
 
-        if (long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
         {
             return new PdfInteger(integer);
         }
 
-        if (double.TryParse(token, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var real)
+        if (double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var real)
             && double.IsFinite(real))
         {
             return new PdfReal(real);
         }
 
-        return FailAt<PdfObject>(start, $"{context}: malformed number '{Printable(token)}'");
+        return FailAt<PdfObject>(start, $"{context}: malformed number '{Printable(Keyword(text))}'");
     }
+
+    private static bool AllDigits(ReadOnlySpan<byte> token) => token.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
 
     private bool TryReadReferenceTail(out int generation)
     {
         var rewind = input.Position;
         generation = 0;
         SkipWhitespace();
-        var generationToken = ReadKeyword();
-        if (generationToken.Length is > 0 and <= 5 && generationToken.All(char.IsAsciiDigit))
+        Span<byte> token = stackalloc byte[MaxKeywordLength];
+        var length = ReadToken(token);
+        if (length is > 0 and <= 5 && AllDigits(token[..length]))
         {
             SkipWhitespace();
             if (input.Peek() == 'R')
@@ -395,7 +495,7 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
                 input.Read();
                 if (!IsRegular(input.Peek()))
                 {
-                    generation = int.Parse(generationToken, CultureInfo.InvariantCulture);
+                    generation = int.Parse(token[..length], NumberStyles.None, CultureInfo.InvariantCulture);
                     return true;
                 }
             }

@@ -9,7 +9,8 @@ internal static class StreamDecoder
     {
         var filters = AsList(stream.Dictionary["Filter"] ?? stream.Dictionary["F"]);
         var parameters = AsList(stream.Dictionary["DecodeParms"] ?? stream.Dictionary["DP"]);
-        var data = stream.EncodedData.ToArray();
+        // The encoded bytes are only read: no copy unless a filter produces new ones.
+        var data = stream.EncodedData;
         for (var i = 0; i < filters.Count; i++)
         {
             if (filters[i] is not PdfName filter)
@@ -23,15 +24,15 @@ internal static class StreamDecoder
                 "FlateDecode" or "Fl" => Inflate(data, maxDecodedBytes, context),
                 _ => throw new PdfFormatException($"{context}: filter /{filter.Value} is not supported for decoding"),
             };
-            data = ApplyPredictor(data, decodeParms, context);
+            data = ApplyPredictor(data.ToArray(), decodeParms, context);
         }
 
-        if (data.LongLength > maxDecodedBytes)
+        if (data.Length > maxDecodedBytes)
         {
             throw new PdfFormatException($"{context}: stream data exceeds the limit of {maxDecodedBytes} bytes");
         }
 
-        return data;
+        return data.ToArray();
     }
 
     private static List<PdfObject?> AsList(PdfObject? value) => value switch
@@ -41,13 +42,15 @@ internal static class StreamDecoder
         _ => [value],
     };
 
-    private static byte[] Inflate(byte[] data, long maxDecodedBytes, string context)
+    private static byte[] Inflate(ReadOnlyMemory<byte> data, long maxDecodedBytes, string context)
     {
-        using var output = new MemoryStream();
+        // Sized for the usual 2-4x ratio of structure streams; the chunk comes from the pool (a validation inflates
+        // every DSS stream, and a fresh 64 KiB buffer each time was most of what it allocated).
+        using var output = new MemoryStream((int)Math.Min(maxDecodedBytes, Math.Min(data.Length * 4L + 256, 1 << 20)));
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
-            using var inflater = new ZLibStream(new MemoryStream(data, writable: false), CompressionMode.Decompress);
-            var chunk = new byte[64 * 1024];
+            using var inflater = new ZLibStream(AsStream(data), CompressionMode.Decompress);
             int read;
             while ((read = inflater.Read(chunk, 0, chunk.Length)) > 0)
             {
@@ -64,9 +67,18 @@ internal static class StreamDecoder
             // zlib reports some corruptions as ZLibException, an IOException, rather than InvalidDataException.
             throw new PdfFormatException($"{context}: corrupt FlateDecode data: {ex.Message}", ex);
         }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
 
         return output.ToArray();
     }
+
+    private static MemoryStream AsStream(ReadOnlyMemory<byte> data) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is { } array
+            ? new MemoryStream(array, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(data.ToArray(), writable: false);
 
     private static byte[] ApplyPredictor(byte[] data, PdfDictionary? decodeParms, string context)
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
+using Signing.Pki.Validation;
 
 namespace Signing.Pdf.Signatures;
 
@@ -21,6 +22,12 @@ public sealed record PadesExtendOptions
 
     /// <summary>Bytes first reserved for the document timestamp token; a larger token makes a second attempt.</summary>
     public int DocumentTimestampCapacity { get; init; } = 16 * 1024;
+
+    /// <summary>
+    /// Completes a path the signature and <see cref="ExtraCertificates"/> leave short through the AIA caIssuers URLs
+    /// (bounded, cached); null means a missing issuer is an <see cref="LtvDataUnavailableException"/>.
+    /// </summary>
+    public IssuerCertificateFetcher? IssuerFetcher { get; init; }
 
     /// <summary>Limits for reading the input document.</summary>
     public PdfReaderLimits ReaderLimits { get; init; } = PdfReaderLimits.Default;

@@ -96,6 +96,11 @@ public static class PadesExtender
             var vri = new VriEntry();
             foreach (var signer in signers)
             {
+                if (options.IssuerFetcher is { } fetcher)
+                {
+                    pool.AddRange((await fetcher.CompleteAsync(signer, pool, cancellationToken).ConfigureAwait(false)).ToArray());
+                }
+
                 foreach (var (certificate, issuer) in Path(signer, pool))
                 {
                     vri.Certificates.Add(store.Certificate(certificate));

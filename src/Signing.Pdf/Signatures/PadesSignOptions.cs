@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
+using Signing.Pki.Validation;
 
 namespace Signing.Pdf.Signatures;
 
@@ -41,4 +42,11 @@ public sealed record PadesSignOptions
 
     /// <summary>Bytes reserved for the signature-time-stamp token when the level asks for one.</summary>
     public int TimestampAllowance { get; init; } = DefaultTimestampAllowance;
+
+    /// <summary>
+    /// At B-LT and B-LTA, completes <see cref="Chain"/> through the certificates' AIA caIssuers URLs when it lacks the
+    /// signer's issuers (a token key that holds only its leaf); the completed chain is embedded in the CMS and used for
+    /// the /DSS. Null: the chain is taken as given.
+    /// </summary>
+    public IssuerCertificateFetcher? IssuerFetcher { get; init; }
 }

@@ -34,6 +34,8 @@ public static class PadesSigner
             return;
         }
 
+        options = await WithCompletedChainAsync(options, cancellationToken).ConfigureAwait(false);
+
         await using var signedB = PdfScratchFile.Create("pades");
         await SignCoreAsync(input, signedB, key, options, cancellationToken).ConfigureAwait(false);
         await PadesExtender.ExtendAsync(signedB, output, ExtendOptionsFor(options), cancellationToken).ConfigureAwait(false);
@@ -185,8 +187,24 @@ public static class PadesSigner
         Revocation = options.Revocation!,
         Timestamper = options.Timestamper,
         ExtraCertificates = [.. options.Chain, .. options.ValidationCertificates],
+        IssuerFetcher = options.IssuerFetcher,
         ReaderLimits = options.Pdf.ReaderLimits,
     };
+
+    /// <summary>
+    /// The chain completed through AIA caIssuers when an <see cref="PadesSignOptions.IssuerFetcher"/> is set: the
+    /// fetched CA certificates are embedded in the CMS, so the signature verifies from the root alone.
+    /// </summary>
+    private static async Task<PadesSignOptions> WithCompletedChainAsync(PadesSignOptions options, CancellationToken cancellationToken)
+    {
+        if (options.IssuerFetcher is not { } fetcher)
+        {
+            return options;
+        }
+
+        var fetched = await fetcher.CompleteAsync(options.Certificate, [.. options.Chain, .. options.ValidationCertificates], cancellationToken).ConfigureAwait(false);
+        return fetched.Count == 0 ? options : options with { Chain = [.. options.Chain, .. fetched] };
+    }
 
     private static void CheckOptions(PadesSignOptions options, bool forPrepare = false)
     {

@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
 
 namespace Signing.Pdf.Validation;
@@ -34,6 +35,8 @@ internal sealed class EmbeddedOcspResponse
     private readonly byte[] signature;
     private readonly X509Certificate2Collection certificates;
     private readonly List<SingleResponse> responses;
+    private readonly List<(X509Certificate2 Issuer, bool Signed)> signedFor = [];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Verified = new(StringComparer.Ordinal);
 
     private EmbeddedOcspResponse(byte[] tbsResponseData, string signatureAlgorithm, byte[] signature, X509Certificate2Collection certificates, List<SingleResponse> responses)
     {
@@ -75,7 +78,7 @@ internal sealed class EmbeddedOcspResponse
             var certs = response.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
             while (certs.HasData && certificates.Count < 16)
             {
-                certificates.Add(X509CertificateLoader.LoadCertificate(certs.ReadEncodedValue().Span));
+                certificates.Add(SharedCertificates.Load(certs.ReadEncodedValue().Span));
             }
         }
 
@@ -116,7 +119,23 @@ internal sealed class EmbeddedOcspResponse
         };
     }
 
+    /// <summary>Memoised: one validation asks the same response about the same issuer several times (revocation, level).</summary>
     private bool IsSignedFor(X509Certificate2 issuer)
+    {
+        foreach (var (known, signed) in signedFor)
+        {
+            if (known.RawData.AsSpan().SequenceEqual(issuer.RawData))
+            {
+                return signed;
+            }
+        }
+
+        var result = IsSignedForUncached(issuer);
+        signedFor.Add((issuer, result));
+        return result;
+    }
+
+    private bool IsSignedForUncached(X509Certificate2 issuer)
     {
         if (Verifies(issuer))
         {
@@ -160,7 +179,34 @@ internal sealed class EmbeddedOcspResponse
 
     private bool Verifies(X509Certificate2 signer) => VerifySignature(signatureAlgorithm, tbsResponseData, signature, signer);
 
+    /// <summary>
+    /// Memoised per process: one OCSP response serves every document its signer signs while it is fresh, and a delegated
+    /// responder's certificate comes back in each of them. The outcome depends only on the bytes, which are the key.
+    /// </summary>
     private static bool VerifySignature(string algorithm, byte[] data, byte[] value, X509Certificate2 signer)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(System.Text.Encoding.ASCII.GetBytes(algorithm));
+        hash.AppendData(SHA256.HashData(data));
+        hash.AppendData(SHA256.HashData(value));
+        hash.AppendData(SHA256.HashData(signer.RawData));
+        var key = Convert.ToBase64String(hash.GetHashAndReset());
+        if (Verified.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var result = VerifySignatureUncached(algorithm, data, value, signer);
+        if (Verified.Count >= 4096)
+        {
+            Verified.Clear();
+        }
+
+        Verified[key] = result;
+        return result;
+    }
+
+    private static bool VerifySignatureUncached(string algorithm, byte[] data, byte[] value, X509Certificate2 signer)
     {
         var (hash, ecdsa) = algorithm switch
         {
@@ -178,14 +224,13 @@ internal sealed class EmbeddedOcspResponse
             return false;
         }
 
-        if (ecdsa)
+        // Shared, cached keys: the same responder key checks every response it signed, and is never disposed here.
+        return SharedCertificates.PublicKey(signer) switch
         {
-            using var key = signer.GetECDsaPublicKey();
-            return key is not null && key.VerifyData(data, value, hash, DSASignatureFormat.Rfc3279DerSequence);
-        }
-
-        using var rsa = signer.GetRSAPublicKey();
-        return rsa is not null && rsa.VerifyData(data, value, hash, RSASignaturePadding.Pkcs1);
+            ECDsa key when ecdsa => key.VerifyData(data, value, hash, DSASignatureFormat.Rfc3279DerSequence),
+            RSA rsa when !ecdsa => rsa.VerifyData(data, value, hash, RSASignaturePadding.Pkcs1),
+            _ => false,
+        };
     }
 
     private sealed record SingleResponse(

@@ -4,17 +4,35 @@ namespace Signing.Pdf.Validation;
 
 /// <summary>
 /// Compares the revision a signature covers with the current document, object by object, and judges each change by
-/// explicit rules that reject by default (after pyHanko's difference analysis). Allowed: new signatures (signature
-/// field, widget, AcroForm and /Annots updates), the DSS and document timestamps; filling form fields when the DocMDP
-/// permission is 2 or 3; annotations when it is 3. Everything else, such as a changed content stream or page tree,
-/// is reported as not allowed.
+/// explicit rules that reject by default (after pyHanko's difference analysis and DSS's object-modification checks).
+/// Allowed: new signatures (signature field, widget, AcroForm and /Annots updates, resources added to the page for the
+/// widget), the DSS and document timestamps, an updated XMP /Metadata stream and Info /ModDate (what readers write on
+/// save); filling form fields and regenerating their appearance streams when the DocMDP permission is 2 or 3;
+/// annotations when it is 3. Everything else, such as a changed content stream or page tree, is reported as not
+/// allowed, naming the object and what changed.
 /// </summary>
+/// <remarks>
+/// The rules, by their names in pyHanko's <c>diff_analysis</c>: cross-reference and object streams are skipped
+/// (XrefStreamRule, ObjectStreamRule); the catalog may change only in /AcroForm, /DSS, /Extensions, /Version and
+/// /Metadata (CatalogModificationRule); the DSS may grow (DSSCompareRule); new signature fields and their widgets
+/// (SigFieldCreationRule); filled fields (GenericFieldModificationRule under FormUpdatingRule); /Info
+/// (DocInfoRule, here narrowed to /ModDate and /Producer); XMP (MetadataUpdateRule). In DSS's terms
+/// (PdfObjectModifications) the accepted ones are its "extension changes" (DSS, document timestamps), "signature or
+/// form fill changes" and, at P=3, "annotation changes"; its "undefined changes" are what we reject.
+/// </remarks>
 internal sealed class ModificationAnalyzer
 {
     private const int MaxCompareDepth = 64;
     private static readonly HashSet<string> CatalogKeysAllowed = ["AcroForm", "DSS", "Extensions", "Version"];
     private static readonly HashSet<string> AcroFormKeysAllowed = ["Fields", "SigFlags", "DR", "DA", "NeedAppearances"];
     private static readonly HashSet<string> FilledFieldKeys = ["V", "AP", "AS", "MK"];
+
+    /// <summary>
+    /// Info keys a reader rewrites on every save. pyHanko's DocInfoRule accepts any Info change; we accept only these,
+    /// so a changed /Title or /Author is still named.
+    /// </summary>
+    private static readonly HashSet<string> InfoKeysAllowed = ["ModDate", "Producer"];
+    private static readonly string[] AppearanceStates = ["N", "R", "D"];
 
     private readonly PdfReader oldDocument;
     private readonly PdfReader newDocument;
@@ -24,8 +42,14 @@ internal sealed class ModificationAnalyzer
     private readonly Dictionary<int, int> contentStreamPages = [];
     private readonly Dictionary<int, int> annotsArrayPages = [];
     private readonly HashSet<int> dssObjects = [];
+    private readonly Dictionary<int, string> appearanceStreams = [];
+    private readonly HashSet<int> pageResourceObjects = [];
+    private readonly HashSet<int> resourceCategoryObjects = [];
+    private readonly HashSet<int> pageXObjects = [];
     private int? acroFormObject;
     private int? fieldsArrayObject;
+    private int? infoObject;
+    private int? metadataObject;
 
     private ModificationAnalyzer(PdfReader oldDocument, PdfReader newDocument, int permission, IReadOnlySet<string> lockedFields)
     {
@@ -68,11 +92,31 @@ internal sealed class ModificationAnalyzer
 
         foreach (var (reference, number) in newPages)
         {
-            if (newDocument.ResolveDictionary(reference, "page")["Annots"] is PdfReference annots)
+            var page = newDocument.ResolveDictionary(reference, "page");
+            if (page["Annots"] is PdfReference annots)
             {
                 annotsArrayPages.TryAdd(annots.ObjectNumber, number);
             }
+
+            IndexResources(newDocument, page["Resources"]);
         }
+
+        foreach (var reference in oldPages)
+        {
+            IndexResources(oldDocument, oldDocument.ResolveDictionary(reference, "page")["Resources"]);
+        }
+
+        if (newDocument.Trailer["Info"] is PdfReference info)
+        {
+            infoObject = info.ObjectNumber;
+        }
+
+        if (newDocument.Catalog["Metadata"] is PdfReference metadata)
+        {
+            metadataObject = metadata.ObjectNumber;
+        }
+
+        IndexAppearanceStreams();
 
         var catalog = newDocument.Catalog;
         if (catalog["AcroForm"] is PdfReference acroForm)
@@ -119,6 +163,95 @@ internal sealed class ModificationAnalyzer
                 foreach (var key in new[] { "Cert", "CRL", "OCSP", "TS" })
                 {
                     AddArrayAndItems(perSignature[key]);
+                }
+            }
+        }
+    }
+
+    /// <summary>A page's resource dictionary and its category dictionaries, when they are objects of their own.</summary>
+    private void IndexResources(PdfReader reader, PdfObject? resources)
+    {
+        if (resources is PdfReference reference)
+        {
+            pageResourceObjects.Add(reference.ObjectNumber);
+        }
+
+        if (reader.Resolve(resources) is not PdfDictionary dictionary)
+        {
+            return;
+        }
+
+        foreach (var (_, category) in dictionary.Entries)
+        {
+            if (category is PdfReference categoryReference)
+            {
+                resourceCategoryObjects.Add(categoryReference.ObjectNumber);
+            }
+        }
+
+        // Form XObjects a page draws: an appearance stream that is also one of these is page content, not a widget's look.
+        if (reader.Resolve(dictionary["XObject"]) is PdfDictionary xobjects)
+        {
+            foreach (var (_, xobject) in xobjects.Entries.Take(10_000))
+            {
+                if (xobject is PdfReference xobjectReference)
+                {
+                    pageXObjects.Add(xobjectReference.ObjectNumber);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The appearance streams (/AP /N, /R, /D, directly or per state) of every widget of every form field in the current
+    /// document, with the field's name: the streams a form-filling reader regenerates.
+    /// </summary>
+    private void IndexAppearanceStreams()
+    {
+        if (newDocument.Resolve(newDocument.Catalog["AcroForm"]) is not PdfDictionary form || newDocument.Resolve(form["Fields"]) is not PdfArray fields)
+        {
+            return;
+        }
+
+        var pending = new Stack<(PdfObject Node, int Depth)>(fields.Items.Select(f => (f, 0)));
+        var visited = new HashSet<int>();
+        while (pending.Count > 0 && visited.Count < 10_000)
+        {
+            var (node, depth) = pending.Pop();
+            if (depth > 32 || (node is PdfReference r && !visited.Add(r.ObjectNumber)) || newDocument.Resolve(node) is not PdfDictionary field)
+            {
+                continue;
+            }
+
+            if (newDocument.Resolve(field["AP"]) is PdfDictionary appearance)
+            {
+                var name = FieldName(field);
+                foreach (var state in AppearanceStates)
+                {
+                    switch (appearance[state])
+                    {
+                        case PdfReference stream:
+                            appearanceStreams.TryAdd(stream.ObjectNumber, name);
+                            break;
+                        case var value when newDocument.Resolve(value) is PdfDictionary perState:
+                            foreach (var (_, entry) in perState.Entries.Take(64))
+                            {
+                                if (entry is PdfReference stateStream)
+                                {
+                                    appearanceStreams.TryAdd(stateStream.ObjectNumber, name);
+                                }
+                            }
+
+                            break;
+                    }
+                }
+            }
+
+            if (newDocument.Resolve(field["Kids"]) is PdfArray kids)
+            {
+                foreach (var kid in kids.Items.Take(10_000))
+                {
+                    pending.Push((kid, depth + 1));
                 }
             }
         }
@@ -221,25 +354,67 @@ internal sealed class ModificationAnalyzer
         if (newDocument.CatalogReference.ObjectNumber == number && oldDictionary is not null && newDictionary is not null)
         {
             var keys = ChangedKeys(oldDictionary, newDictionary);
-            var forbidden = keys.Where(k => !CatalogKeysAllowed.Contains(k)).ToList();
+
+            // pyHanko's MetadataUpdateRule: /Metadata may point at a new XMP stream (/Type /Metadata /Subtype /XML).
+            var forbidden = keys.Where(k => !CatalogKeysAllowed.Contains(k) && !(k == "Metadata" && IsXmpStream(newDocument, newDictionary[k]))).ToList();
+            if (forbidden.Count > 0)
+            {
+                return Reject(number, $"catalog: {string.Join(", ", forbidden.Select(k => "/" + k))} changed", null);
+            }
+
+            // An /AcroForm written inside the catalog gets the same scrutiny as one that is an object of its own.
+            if (keys.Contains("AcroForm") && oldDocument.Resolve(oldDictionary["AcroForm"]) is PdfDictionary oldForm
+                && newDocument.Resolve(newDictionary["AcroForm"]) is PdfDictionary newForm
+                && JudgeAcroForm(oldForm, newForm) is { } formProblem)
+            {
+                return Reject(number, "catalog: interactive form: " + formProblem, null);
+            }
+
+            return new PdfModification(number, "modified", $"catalog: {string.Join(", ", keys.Select(k => "/" + k))} updated", true, null);
+        }
+
+        if (number == metadataObject && current is PdfStream && IsXmpStream(oldDocument, before) && IsXmpStream(newDocument, current))
+        {
+            return new PdfModification(number, "modified", "XMP metadata stream updated (pyHanko MetadataUpdateRule)", true, null);
+        }
+
+        if (number == infoObject && oldDictionary is not null && newDictionary is not null)
+        {
+            var keys = ChangedKeys(oldDictionary, newDictionary);
+            var forbidden = keys.Where(k => !InfoKeysAllowed.Contains(k)).ToList();
             return forbidden.Count == 0
-                ? new PdfModification(number, "modified", $"catalog: {string.Join(", ", keys.Select(k => "/" + k))} updated", true, null)
-                : Reject(number, $"catalog: {string.Join(", ", forbidden.Select(k => "/" + k))} changed", null);
+                ? new PdfModification(number, "modified", $"document information: {string.Join(", ", keys.Select(k => "/" + k))} updated (pyHanko DocInfoRule)", true, null)
+                : Reject(number, $"document information: {string.Join(", ", forbidden.Select(k => "/" + k))} changed", null);
+        }
+
+        if (appearanceStreams.TryGetValue(number, out var appearanceField) && current is PdfStream
+            && (AsDictionary(current)?["Subtype"] as PdfName)?.Value == "Form" && !pageXObjects.Contains(number))
+        {
+            // pyHanko's form-filling rules and DSS's "form fill-in": a reader regenerates the appearance of a field it fills.
+            var allowed = permission >= 2 && !lockedFields.Contains(appearanceField);
+            return new PdfModification(number, "modified", $"appearance stream of form field '{appearanceField}' regenerated"
+                + (allowed ? string.Empty : lockedFields.Contains(appearanceField) ? "; the field is locked by FieldMDP" : "; DocMDP forbids form filling"), allowed, null);
+        }
+
+        if ((pageResourceObjects.Contains(number) || resourceCategoryObjects.Contains(number)) && oldDictionary is not null && newDictionary is not null && current is not PdfStream)
+        {
+            // A category dictionary (/Font, /XObject, ...) that is an object of its own: names may only be added.
+            var problem = pageResourceObjects.Contains(number)
+                ? ResourcesProblem(oldDictionary, newDictionary)
+                : oldDictionary.Entries.Where(e => !DeepEquals(e.Value, newDictionary[e.Key], 0)).Select(e => "/" + e.Key.Value).ToList() is { Count: > 0 } replaced
+                    ? $"{string.Join(", ", replaced.Take(5))} removed or replaced"
+                    : null;
+            return problem is null
+                ? new PdfModification(number, "modified", "page resources: entries added, none changed", true, null)
+                : Reject(number, "page resources: " + problem, null);
         }
 
         if (number == acroFormObject && oldDictionary is not null && newDictionary is not null)
         {
-            var keys = ChangedKeys(oldDictionary, newDictionary);
-            var forbidden = keys.Where(k => !AcroFormKeysAllowed.Contains(k)).ToList();
-            if (forbidden.Count > 0)
-            {
-                return Reject(number, $"interactive form: {string.Join(", ", forbidden.Select(k => "/" + k))} changed", null);
-            }
-
-            var added = JudgeAddedEntries(oldDocument.Resolve(oldDictionary["Fields"]) as PdfArray, newDocument.Resolve(newDictionary["Fields"]) as PdfArray, annotations: false);
-            return added is null
+            var problem = JudgeAcroForm(oldDictionary, newDictionary);
+            return problem is null
                 ? new PdfModification(number, "modified", "interactive form: signature fields added", true, null)
-                : Reject(number, "interactive form: " + added, null);
+                : Reject(number, "interactive form: " + problem, null);
         }
 
         if (number == fieldsArrayObject && before is PdfArray oldFields && current is PdfArray newFields)
@@ -261,14 +436,23 @@ internal sealed class ModificationAnalyzer
         if (newPages.TryGetValue(reference, out var page) && oldDictionary is not null && newDictionary is not null)
         {
             var keys = ChangedKeys(oldDictionary, newDictionary);
-            if (keys.Any(k => k != "Annots"))
+            if (keys.Any(k => k is not ("Annots" or "Resources")))
             {
-                return Reject(number, $"page {page}: {string.Join(", ", keys.Select(k => "/" + k))} changed", page);
+                return Reject(number, $"page {page}: {string.Join(", ", keys.Where(k => k is not ("Annots" or "Resources")).Select(k => "/" + k))} changed", page);
+            }
+
+            // A signer that adds a widget may add the resources its appearance uses to the page: entries added, none
+            // replaced or removed, so the page's content draws exactly as before.
+            if (keys.Contains("Resources")
+                && ResourcesProblem(oldDocument.Resolve(oldDictionary["Resources"]) as PdfDictionary, newDocument.Resolve(newDictionary["Resources"]) as PdfDictionary) is { } resources)
+            {
+                return Reject(number, $"page {page}: /Resources {resources}", page);
             }
 
             var added = JudgeAddedEntries(oldDocument.Resolve(oldDictionary["Annots"]) as PdfArray, newDocument.Resolve(newDictionary["Annots"]) as PdfArray, annotations: true);
+            var what = string.Join(" and ", new[] { keys.Contains("Annots") ? "allowed annotations added" : null, keys.Contains("Resources") ? "resources added" : null }.OfType<string>());
             return added is null
-                ? new PdfModification(number, "modified", $"page {page}: allowed annotations added", true, page)
+                ? new PdfModification(number, "modified", $"page {page}: {what}", true, page)
                 : Reject(number, $"page {page}: {added}", page);
         }
 
@@ -312,11 +496,68 @@ internal sealed class ModificationAnalyzer
                 return new PdfModification(number, "modified", $"{subtype} annotation changed", permission >= 3, null);
             }
 
-            return Reject(number, $"{(type is null ? "object" : "/" + type + " object")}: {string.Join(", ", keys.Select(k => "/" + k))} changed", null);
+            var what = keys.Count == 0 ? "stream data" : string.Join(", ", keys.Select(k => "/" + k));
+            return Reject(number, $"{(type is null ? "object" : "/" + type + " object")}: {what} changed", null);
         }
 
         return Reject(number, current is PdfStream ? "stream data changed" : "object changed", null);
     }
+
+    /// <summary>Null when the interactive form changed only in allowed keys and gained only allowed fields; otherwise why not.</summary>
+    private string? JudgeAcroForm(PdfDictionary before, PdfDictionary after)
+    {
+        var keys = ChangedKeys(before, after);
+        var forbidden = keys.Where(k => !AcroFormKeysAllowed.Contains(k)).ToList();
+        if (forbidden.Count > 0)
+        {
+            return $"{string.Join(", ", forbidden.Select(k => "/" + k))} changed";
+        }
+
+        return JudgeAddedEntries(oldDocument.Resolve(before["Fields"]) as PdfArray, newDocument.Resolve(after["Fields"]) as PdfArray, annotations: false);
+    }
+
+    /// <summary>
+    /// Null when <paramref name="after"/> keeps every resource of <paramref name="before"/> under the same name with the
+    /// same value and only adds; otherwise what was removed or replaced. /ProcSet is obsolete and ignored.
+    /// </summary>
+    private string? ResourcesProblem(PdfDictionary? before, PdfDictionary? after)
+    {
+        if (before is null || after is null)
+        {
+            return before is null && after is null ? null : "replaced by something that is not a dictionary";
+        }
+
+        foreach (var (category, oldValue) in before.Entries)
+        {
+            if (category.Value == "ProcSet")
+            {
+                continue;
+            }
+
+            var newValue = after[category];
+            if (DeepEquals(oldValue, newValue, 0))
+            {
+                continue;
+            }
+
+            if (oldDocument.Resolve(oldValue) is not PdfDictionary oldCategory || newDocument.Resolve(newValue) is not PdfDictionary newCategory)
+            {
+                return $"/{category.Value} removed or replaced";
+            }
+
+            var changed = oldCategory.Entries.Where(e => !DeepEquals(e.Value, newCategory[e.Key], 0)).Select(e => $"/{category.Value} /{e.Key.Value}").ToList();
+            if (changed.Count > 0)
+            {
+                return $"{string.Join(", ", changed.Take(5))} removed or replaced";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsXmpStream(PdfReader reader, PdfObject? value) =>
+        reader.Resolve(value) is PdfStream { Dictionary: var dictionary }
+        && (dictionary["Type"] as PdfName)?.Value == "Metadata" && (dictionary["Subtype"] as PdfName)?.Value == "XML";
 
     /// <summary>Null when every entry added to the array is allowed; otherwise why not. Removed entries are never allowed.</summary>
     private string? JudgeAddedEntries(PdfArray? before, PdfArray? after, bool annotations)

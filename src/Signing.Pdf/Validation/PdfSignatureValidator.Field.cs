@@ -2,7 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
-using Signing.Pki.Timestamping;
+using Signing.Pki.Cms;
 using Signing.Pki.Validation;
 
 namespace Signing.Pdf.Validation;
@@ -68,7 +68,7 @@ public sealed partial class PdfSignatureValidator
         report = report with { DocMdpPermission = permission };
         if (inspection.Revision is { } revision && revision.Index < context.Reader.Revisions.Count - 1)
         {
-            var before = PdfReader.Open(new RevisionSliceStream(context.File, revision.EndOffset), options.ReaderLimits);
+            var before = PdfReader.OpenRevision(context.Reader, new RevisionSliceStream(context.File, revision.EndOffset));
             var modifications = ModificationAnalyzer.Analyze(before, context.Reader, permission, lockedFields);
             report = report with { Modifications = modifications };
         }
@@ -127,7 +127,7 @@ public sealed partial class PdfSignatureValidator
     {
         var enveloping = subFilter == "adbe.pkcs7.sha1";
         SignedCms signedCms;
-        CmsSignerInfoFields fields;
+        SignerInfoParts fields;
         try
         {
             signedCms = enveloping ? new SignedCms() : new SignedCms(new ContentInfo([]), detached: true);
@@ -146,9 +146,20 @@ public sealed partial class PdfSignatureValidator
             return Done(report, Indication.TotalFailed, SubIndication.FormatFailure, checks);
         }
 
+        // ISO 32000-1 12.8.3.3 and EN 319 142-1 6.3: a detached SubFilter signs the byte range; a CMS that carries its
+        // own content signs something else, whatever the byte range holds.
+        if (!enveloping && fields.HasEncapsulatedContent)
+        {
+            checks.Add(new("format", CheckOutcome.Failed, $"/SubFilter {subFilter} is detached, but the CMS encapsulates content"));
+            return Done(report, Indication.TotalFailed, SubIndication.FormatFailure, checks);
+        }
+
         checks.Add(new("format", CheckOutcome.Passed, $"{subFilter} CMS with {signedCms.SignerInfos.Count} signer(s); the first is validated"));
         var signerInfo = signedCms.SignerInfos[0];
-        var certificate = signerInfo.Certificate;
+
+        // The CMS's certificates through the shared cache, never SignedCms.Certificates, which decodes them anew each time.
+        var embedded = fields.LoadCertificates();
+        var certificate = fields.Signer.Find(embedded);
         var validation = new ValidationReport
         {
             Indication = Indication.Indeterminate,
@@ -160,16 +171,13 @@ public sealed partial class PdfSignatureValidator
                 .Select(t => (DateTimeOffset?)new DateTimeOffset(t.SigningTime.ToUniversalTime(), TimeSpan.Zero)).FirstOrDefault(),
         };
         report = report with { Validation = validation };
-        if (certificate is null)
-        {
-            checks.Add(new("signing-certificate", CheckOutcome.Indeterminate, "the signer's certificate is not in the CMS"));
-            return Done(report, Indication.Indeterminate, SubIndication.NoSigningCertificateFound, checks);
-        }
 
-        if (CmsSignerInfoFields.DigestFromOid(signerInfo.DigestAlgorithm.Value) is not { } digestAlgorithm)
+        // Integrity before trust (EN 319 102-1 5.2.7): the signed bytes are checked before anything about the signer,
+        // so a changed document is TOTAL_FAILED even when the certificate is missing or untrusted.
+        if (CmsDigest.FromOid(signerInfo.DigestAlgorithm.Value, fields.DigestParameters) is not { } digestAlgorithm)
         {
-            checks.Add(new("message-digest", CheckOutcome.Failed, $"unsupported digest algorithm {signerInfo.DigestAlgorithm.Value}"));
-            return Done(report, Indication.TotalFailed, SubIndication.FormatFailure, checks);
+            checks.Add(new("message-digest", CheckOutcome.Indeterminate, $"the digest algorithm {signerInfo.DigestAlgorithm.Value} is not supported"));
+            return Done(report, Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, checks);
         }
 
         byte[] contentDigest;
@@ -184,7 +192,7 @@ public sealed partial class PdfSignatureValidator
                 return Done(report, Indication.TotalFailed, SubIndication.HashFailure, checks);
             }
 
-            contentDigest = CryptographicOperations.HashData(digestAlgorithm, content);
+            contentDigest = digestAlgorithm.Hash(content);
         }
         else
         {
@@ -210,34 +218,35 @@ public sealed partial class PdfSignatureValidator
             checks.Add(new("message-digest", CheckOutcome.Passed, $"{digestAlgorithm.Name} of the signed bytes matches"));
         }
 
+        if (certificate is null)
+        {
+            checks.Add(new("signing-certificate", CheckOutcome.Indeterminate, "the signer's certificate is not in the CMS"));
+            return Done(report, Indication.Indeterminate, SubIndication.NoSigningCertificateFound, checks);
+        }
+
         if (!CheckEss(signerInfo, certificate, checks))
         {
             return Done(report, Indication.Indeterminate, SubIndication.NoSigningCertificateFound, checks);
         }
 
-        string? failure;
-        try
+        var value = fields.Verify(certificate, digestAlgorithm, contentDigest);
+        switch (value.Status)
         {
-            failure = fields.Verify(certificate, digestAlgorithm, contentDigest);
-        }
-        catch (Exception e) when (e is CryptographicException or AsnContentException)
-        {
-            failure = e.Message;
-        }
-
-        if (failure is not null)
-        {
-            checks.Add(new("signature-value", CheckOutcome.Failed, failure));
-            return Done(report, Indication.TotalFailed, fields.SignedAttributes is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, checks);
+            case SignatureValueStatus.Unsupported:
+                checks.Add(new("signature-value", CheckOutcome.Indeterminate, value.Detail));
+                return Done(report, Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, checks);
+            case SignatureValueStatus.Invalid:
+                checks.Add(new("signature-value", CheckOutcome.Failed, value.Detail));
+                return Done(report, Indication.TotalFailed, fields.SignedAttributes is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, checks);
         }
 
-        checks.Add(new("signature-value", CheckOutcome.Passed, $"verifies with the key of '{certificate.Subject}'"));
+        checks.Add(new("signature-value", CheckOutcome.Passed, $"{value.Detail}: verifies with the key of '{certificate.Subject}'"));
         if (ModificationsFailure(report, checks) is { } rejected)
         {
             return rejected;
         }
 
-        var cmsCertificates = new X509Certificate2Collection(signedCms.Certificates);
+        var cmsCertificates = new X509Certificate2Collection(embedded.ToArray());
         cmsCertificates.AddRange(context.Dss.Certificates);
         return new ParsedSignature(report, (documentTimestamps, token) =>
             FinishSignatureAsync(context, report, signerInfo, certificate, cmsCertificates, checks, documentTimestamps, token));
@@ -297,27 +306,27 @@ public sealed partial class PdfSignatureValidator
 
     private async Task<ParsedSignature> ValidateDocumentTimestampAsync(DocumentContext context, PdfSignatureValidationReport report, byte[] cms, List<ValidationCheck> checks, CancellationToken cancellationToken)
     {
-        if (!Rfc3161TimestampToken.TryDecode(cms, out var token, out _))
+        if (TimestampTokenCheck.TryDecode(cms) is not { } token)
         {
             checks.Add(new("format", CheckOutcome.Failed, "/Contents is not an RFC 3161 time-stamp token"));
             return Done(report, Indication.TotalFailed, SubIndication.FormatFailure, checks);
         }
 
-        if (CmsSignerInfoFields.DigestFromOid(token.TokenInfo.HashAlgorithmId.Value) is not { } algorithm)
+        if (CmsDigest.FromOid(token.ImprintAlgorithm) is not { } algorithm)
         {
-            checks.Add(new("message-imprint", CheckOutcome.Failed, $"unsupported imprint hash {token.TokenInfo.HashAlgorithmId.Value}"));
-            return Done(report, Indication.TotalFailed, SubIndication.FormatFailure, checks);
+            checks.Add(new("message-imprint", CheckOutcome.Indeterminate, $"unsupported imprint hash {token.ImprintAlgorithm}"));
+            return Done(report, Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, checks);
         }
 
         var digest = ByteRangeInspection.Digest(context.File, report.ByteRange, algorithm);
-        if (!token.TokenInfo.GetMessageHash().Span.SequenceEqual(digest))
+        if (!token.Imprint.AsSpan().SequenceEqual(digest))
         {
             checks.Add(new("message-imprint", CheckOutcome.Failed, $"the token's imprint is not the {algorithm.Name} of the signed bytes"));
             return Done(report, Indication.TotalFailed, SubIndication.HashFailure, checks);
         }
 
         checks.Add(new("message-imprint", CheckOutcome.Passed, $"{algorithm.Name} of the signed bytes matches the token"));
-        var result = await TimestampTokenValidator.ValidateAsync(token, digest, algorithm, pathValidator, cancellationToken, context.Dss.Certificates).ConfigureAwait(false);
+        var result = await token.ValidateAsync(digest, pathValidator, context.Dss.Certificates, cancellationToken).ConfigureAwait(false);
         report = report with
         {
             Validation = report.Validation with

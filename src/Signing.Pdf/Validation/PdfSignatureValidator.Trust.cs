@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pdf.Signatures;
+using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
 using Signing.Pki.Validation;
@@ -21,7 +22,13 @@ public sealed partial class PdfSignatureValidator
         List<ParsedSignature> documentTimestamps,
         CancellationToken cancellationToken)
     {
-        var signatureTimestamp = await CheckSignatureTimestampAsync(signerInfo, candidates, checks, cancellationToken).ConfigureAwait(false);
+        var (signatureTimestamp, timestampFailure) = await CheckSignatureTimestampAsync(signerInfo, candidates, checks, cancellationToken).ConfigureAwait(false);
+        if (timestampFailure is { } broken)
+        {
+            // Integrity before trust: an altered or broken signature-time-stamp fails the signature, trusted chain or not.
+            return Finish(report, Indication.TotalFailed, broken, checks, null, context);
+        }
+
         var covering = documentTimestamps
             .Where(d => d.Report.Revision >= report.Revision && d.Report.Validation.TimestampTime is not null)
             .Select(d => d.Report.Validation.TimestampTime!.Value)
@@ -38,6 +45,19 @@ public sealed partial class PdfSignatureValidator
         report = report with { Validation = validation };
 
         var path = await pathValidator.ValidateAsync(certificate, candidates, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (path.Status == PathStatus.NoChain && options.IssuerFetcher is { } fetcher)
+        {
+            // Online validation: an intermediate the document does not carry is fetched from the AIA caIssuers URL.
+            var fetched = await fetcher.CompleteAsync(certificate, candidates, cancellationToken).ConfigureAwait(false);
+            if (fetched.Count > 0)
+            {
+                candidates = new X509Certificate2Collection(candidates);
+                candidates.AddRange(fetched.ToArray());
+                checks.Add(new("certificate-fetch", CheckOutcome.Passed, $"completed the path through AIA caIssuers: {string.Join(", ", fetched.Select(c => c.Subject))}"));
+                path = await pathValidator.ValidateAsync(certificate, candidates, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         switch (path.Status)
         {
             case PathStatus.NoChain:
@@ -118,26 +138,49 @@ public sealed partial class PdfSignatureValidator
         return null;
     }
 
-    private async Task<DateTimeOffset?> CheckSignatureTimestampAsync(SignerInfo signerInfo, X509Certificate2Collection candidates, List<ValidationCheck> checks, CancellationToken cancellationToken)
+    /// <summary>
+    /// The signature-time-stamp's time when the token is valid. A token that cannot be decoded, whose imprint is not the
+    /// digest of the signature value, or whose own signature does not verify is an integrity failure (the second item);
+    /// a token from an untrusted or unsuitable TSA is merely no proof of existence.
+    /// </summary>
+    private async Task<(DateTimeOffset? Time, SubIndication? IntegrityFailure)> CheckSignatureTimestampAsync(
+        SignerInfo signerInfo, X509Certificate2Collection candidates, List<ValidationCheck> checks, CancellationToken cancellationToken)
     {
         var attribute = signerInfo.UnsignedAttributes.Cast<CryptographicAttributeObject>().FirstOrDefault(a => a.Oid.Value == SignatureTimeStampOid);
         if (attribute is null || attribute.Values.Count == 0)
         {
             checks.Add(new("signature-timestamp", CheckOutcome.Skipped, "no signature timestamp"));
-            return null;
+            return (null, null);
         }
 
-        if (!Rfc3161TimestampToken.TryDecode(attribute.Values[0].RawData, out var token, out _)
-            || CmsSignerInfoFields.DigestFromOid(token.TokenInfo.HashAlgorithmId.Value) is not { } algorithm)
+        if (TimestampTokenCheck.TryDecode(attribute.Values[0].RawData) is not { } token)
         {
-            checks.Add(new("signature-timestamp", CheckOutcome.Failed, "the signature-time-stamp attribute is not a usable time-stamp token"));
-            return null;
+            if (TimestampTokenValidator.HasBrokenSignature(attribute.Values[0].RawData))
+            {
+                checks.Add(new("signature-timestamp", CheckOutcome.Failed, "the signature-time-stamp token's signature does not verify with its TSA certificate (altered)"));
+                return (null, SubIndication.SigCryptoFailure);
+            }
+
+            checks.Add(new("signature-timestamp", CheckOutcome.Failed, "the signature-time-stamp attribute is not a decodable time-stamp token"));
+            return (null, SubIndication.FormatFailure);
         }
 
-        var hash = CryptographicOperations.HashData(algorithm, signerInfo.GetSignature());
-        var result = await TimestampTokenValidator.ValidateAsync(token, hash, algorithm, pathValidator, cancellationToken, candidates).ConfigureAwait(false);
+        if (CmsDigest.FromOid(token.ImprintAlgorithm) is not { } algorithm)
+        {
+            checks.Add(new("signature-timestamp", CheckOutcome.Indeterminate, $"the time-stamp's imprint hash {token.ImprintAlgorithm} is not supported; not used as a proof of existence"));
+            return (null, null);
+        }
+
+        var hash = algorithm.Hash(signerInfo.GetSignature());
+        if (!token.Imprint.AsSpan().SequenceEqual(hash))
+        {
+            checks.Add(new("signature-timestamp", CheckOutcome.Failed, $"the time-stamp's message imprint is not the {algorithm.Name} of the signature value"));
+            return (null, SubIndication.HashFailure);
+        }
+
+        var result = await token.ValidateAsync(hash, pathValidator, candidates, cancellationToken).ConfigureAwait(false);
         checks.Add(new("signature-timestamp", result.IsValid ? CheckOutcome.Passed : CheckOutcome.Failed, result.Detail));
-        return result.IsValid ? result.GenTime : null;
+        return result.IntegrityFailed ? (null, SubIndication.SigCryptoFailure) : (result.IsValid ? result.GenTime : null, null);
     }
 
     private static PdfSignatureValidationReport Finish(

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pki;
+using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
 using Signing.Pki.Validation;
 
@@ -48,7 +49,7 @@ public sealed partial class PdfSignatureValidator
         DssContent dss;
         try
         {
-            reader = PdfReader.Open(pdf, options.ReaderLimits);
+            reader = PdfReader.Open(pdf, options.ReaderLimits, PdfDecryption.EmptyUserPassword);
             fields = FindSignatureFields(reader);
             dss = LoadDss(reader);
         }
@@ -252,7 +253,7 @@ public sealed partial class PdfSignatureValidator
         {
             foreach (var data in Streams(reader, source["Certs"]).Concat(Streams(reader, source["Cert"])))
             {
-                TryAdd(seen, data, () => certificates.Add(X509CertificateLoader.LoadCertificate(data)));
+                TryAdd(seen, data, () => certificates.Add(SharedCertificates.Load(data)));
             }
 
             foreach (var data in Streams(reader, source["CRLs"]).Concat(Streams(reader, source["CRL"])))

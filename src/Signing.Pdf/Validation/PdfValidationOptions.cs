@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pki.Revocation;
+using Signing.Pki.Validation;
 
 namespace Signing.Pdf.Validation;
 
@@ -14,6 +15,12 @@ public sealed record PdfValidationOptions
     /// Null means offline: a certificate with no embedded or configured revocation data is reported as not checked.
     /// </summary>
     public RevocationChecker? OnlineRevocation { get; init; }
+
+    /// <summary>
+    /// For online validation: completes a path the document leaves short (a missing intermediate CA) through the AIA
+    /// caIssuers URLs, bounded and cached. Null: only embedded and DSS certificates build paths.
+    /// </summary>
+    public IssuerCertificateFetcher? IssuerFetcher { get; init; }
 
     /// <summary>CRLs the caller supplies (DER or PEM), used like CRLs found in the DSS.</summary>
     public IReadOnlyList<byte[]> Crls { get; init; } = [];

@@ -5,6 +5,9 @@ internal sealed class RevisionSliceStream(Stream inner, long length) : Stream
 {
     private long position;
 
+    /// <summary>The whole file this is a view of.</summary>
+    public Stream Inner => inner;
+
     public override bool CanRead => true;
 
     public override bool CanSeek => true;

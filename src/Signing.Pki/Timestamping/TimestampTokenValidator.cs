@@ -10,12 +10,53 @@ namespace Signing.Pki.Timestamping;
 /// <param name="GenTime">The time the TSA asserts.</param>
 /// <param name="TsaCertificate">The TSA's certificate, when found.</param>
 /// <param name="Detail">What was found, or why it failed.</param>
-public sealed record TimestampValidation(bool IsValid, DateTimeOffset GenTime, X509Certificate2? TsaCertificate, string Detail);
+public sealed record TimestampValidation(bool IsValid, DateTimeOffset GenTime, X509Certificate2? TsaCertificate, string Detail)
+{
+    /// <summary>
+    /// True when the token itself is broken or altered (its signature or message imprint does not verify), as opposed
+    /// to a TSA that cannot be trusted: EN 319 102-1 makes the first a failed signature whatever the trust.
+    /// </summary>
+    public bool IntegrityFailed { get; init; }
+}
 
 /// <summary>Checks RFC 3161 tokens: signature and message imprint, TSA certificate EKU, and its path.</summary>
 public static class TimestampTokenValidator
 {
     internal const string TimeStampingEku = "1.3.6.1.5.5.7.3.8";
+
+    /// <summary>
+    /// For a token <see cref="Rfc3161TimestampToken.TryDecode"/> refuses: true when it is still a CMS SignedData whose
+    /// signature does not verify with its own signer's certificate, i.e. a token that was altered rather than garbage.
+    /// .NET's decoder already rejects such a token, so the difference has to be found here.
+    /// </summary>
+    /// <param name="encodedToken">The token's DER.</param>
+    public static bool HasBrokenSignature(ReadOnlyMemory<byte> encodedToken)
+    {
+        var signedCms = new SignedCms();
+        try
+        {
+            signedCms.Decode(encodedToken.Span);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+
+        if (signedCms.SignerInfos.Count == 0 || signedCms.SignerInfos[0].Certificate is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            signedCms.SignerInfos[0].CheckSignature(verifySignatureOnly: true);
+            return false;
+        }
+        catch (CryptographicException)
+        {
+            return true;
+        }
+    }
 
     /// <summary>
     /// Verifies that <paramref name="token"/> covers <paramref name="hash"/>, is signed by a certificate with a critical
@@ -39,7 +80,7 @@ public static class TimestampTokenValidator
 
         if (!token.VerifySignatureForHash(hash.Span, hashAlgorithm, out var tsa, embedded) || tsa is null)
         {
-            return new TimestampValidation(false, genTime, null, "the token's signature or message imprint does not verify");
+            return new TimestampValidation(false, genTime, null, "the token's signature or message imprint does not verify") { IntegrityFailed = true };
         }
 
         var eku = tsa.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
 
 namespace Signing.Pki.Validation;
@@ -64,6 +67,34 @@ public sealed class CertificatePathValidator
         DateTimeOffset validationTime,
         CancellationToken cancellationToken)
     {
+        var built = BuiltPaths.GetOrBuild(_trustAnchors, leaf, intermediates, () => Build(leaf, intermediates, validationTime));
+        if (built.Status != PathStatus.Valid)
+        {
+            return built;
+        }
+
+        var elements = built.Chain;
+        var outOfValidity = elements.Where(c => validationTime < c.NotBefore || validationTime > c.NotAfter).ToList();
+        var revocations = new List<CertificateRevocationOutcome>();
+        if (_revocation is not null)
+        {
+            for (var i = 0; i < elements.Count - 1; i++)
+            {
+                var result = await _revocation.CheckAsync(elements[i], elements[i + 1], cancellationToken).ConfigureAwait(false);
+                revocations.Add(new CertificateRevocationOutcome(elements[i], result));
+            }
+        }
+
+        return built with { Revocations = revocations, OutOfValidity = outOfValidity };
+    }
+
+    /// <summary>
+    /// Builds the chain with X509Chain. Validity periods are ignored here (the caller judges them against its proofs of
+    /// existence) and revocation is checked afterwards, so the outcome depends only on the certificates and the
+    /// anchors, which is what lets <see cref="BuiltPaths"/> keep it.
+    /// </summary>
+    private PathValidationResult Build(X509Certificate2 leaf, X509Certificate2Collection? intermediates, DateTimeOffset validationTime)
+    {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(_trustAnchors);
@@ -97,18 +128,54 @@ public sealed class CertificatePathValidator
             return new PathValidationResult(PathStatus.ChainInvalid, elements, string.Join("; ", problems.Select(p => $"{p.Status}: {p.StatusInformation.Trim()}")), [], []);
         }
 
-        var outOfValidity = elements.Where(c => validationTime < c.NotBefore || validationTime > c.NotAfter).ToList();
-        var revocations = new List<CertificateRevocationOutcome>();
-        if (_revocation is not null)
+        var summary = string.Join(" <- ", elements.Select(c => c.GetNameInfo(X509NameType.SimpleName, false)));
+        return new PathValidationResult(PathStatus.Valid, [.. elements.Select(SharedCertificates.Share)], summary, [], []);
+    }
+}
+
+/// <summary>
+/// Chains already built, per process: the same signer, CA and TSA chains come back in document after document, and
+/// X509Chain costs a large part of a validation. Keyed by the anchors, the leaf and the candidate certificates
+/// (SHA-256 of each DER); bounded, starting over past its capacity.
+/// </summary>
+internal static class BuiltPaths
+{
+    private const int Capacity = 2048;
+    private static readonly ConcurrentDictionary<string, PathValidationResult> Paths = new(StringComparer.Ordinal);
+
+    public static PathValidationResult GetOrBuild(X509Certificate2Collection anchors, X509Certificate2 leaf, X509Certificate2Collection? candidates, Func<PathValidationResult> build)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var parts = new[]
         {
-            for (var i = 0; i < elements.Count - 1; i++)
+            anchors.Select(Digest).Order(StringComparer.Ordinal).ToList(),
+            [Digest(leaf)],
+            (candidates ?? []).Select(Digest).Distinct().Order(StringComparer.Ordinal).ToList(),
+        };
+        foreach (var part in parts)
+        {
+            foreach (var digest in part)
             {
-                var result = await _revocation.CheckAsync(elements[i], elements[i + 1], cancellationToken).ConfigureAwait(false);
-                revocations.Add(new CertificateRevocationOutcome(elements[i], result));
+                hash.AppendData(System.Text.Encoding.ASCII.GetBytes(digest));
             }
+
+            hash.AppendData("|"u8);
         }
 
-        var summary = string.Join(" <- ", elements.Select(c => c.GetNameInfo(X509NameType.SimpleName, false)));
-        return new PathValidationResult(PathStatus.Valid, elements, summary, revocations, outOfValidity);
+        var key = Convert.ToBase64String(hash.GetHashAndReset());
+        if (Paths.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var built = build();
+        if (Paths.Count >= Capacity)
+        {
+            Paths.Clear();
+        }
+
+        return Paths.GetOrAdd(key, built);
     }
+
+    private static string Digest(X509Certificate2 certificate) => Convert.ToHexString(SHA256.HashData(certificate.RawData));
 }

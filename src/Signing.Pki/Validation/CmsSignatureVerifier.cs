@@ -43,18 +43,12 @@ public sealed class CmsSignatureVerifier
         checks.Add(new("format", CheckOutcome.Passed, $"CMS SignedData with {signedCms.SignerInfos.Count} signer(s); the first is validated"));
         var signerInfo = signedCms.SignerInfos[0];
         var certificate = signerInfo.Certificate;
-        if (certificate is null)
-        {
-            checks.Add(new("signing-certificate", CheckOutcome.Indeterminate, "the signer's certificate is not in the CMS"));
-            return Report(Indication.Indeterminate, SubIndication.NoSigningCertificateFound, null, checks);
-        }
-
         var baseReport = new ValidationReport
         {
             Indication = Indication.Indeterminate,
-            SignerName = certificate.GetNameInfo(X509NameType.SimpleName, false),
-            SignerSubject = certificate.Subject,
-            SignerCertificate = Convert.ToBase64String(certificate.RawData),
+            SignerName = certificate?.GetNameInfo(X509NameType.SimpleName, false),
+            SignerSubject = certificate?.Subject,
+            SignerCertificate = certificate is null ? null : Convert.ToBase64String(certificate.RawData),
             ClaimedSigningTime = signerInfo.SignedAttributes.Cast<CryptographicAttributeObject>()
                 .SelectMany(a => a.Values.Cast<AsnEncodedData>())
                 .OfType<Pkcs9SigningTime>()
@@ -66,6 +60,34 @@ public sealed class CmsSignatureVerifier
         {
             checks.Add(new("signed-data", CheckOutcome.Indeterminate, "detached signature and no content given"));
             return Report(Indication.Indeterminate, SubIndication.SignedDataNotFound, baseReport, checks);
+        }
+
+        var messageDigest = signerInfo.SignedAttributes.Cast<CryptographicAttributeObject>()
+            .SelectMany(a => a.Values.Cast<AsnEncodedData>()).OfType<Pkcs9MessageDigest>().FirstOrDefault();
+        if (messageDigest is not null)
+        {
+            var content = signedCms.ContentInfo.Content;
+            if (CmsDigest.FromOid(signerInfo.DigestAlgorithm.Value) is not { } digestAlgorithm)
+            {
+                checks.Add(new("message-digest", CheckOutcome.Indeterminate, $"the digest algorithm {signerInfo.DigestAlgorithm.Value} is not supported"));
+                return Report(Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, baseReport, checks);
+            }
+
+            var actual = digestAlgorithm.Hash(content);
+            if (!CryptographicOperations.FixedTimeEquals(actual, messageDigest.MessageDigest))
+            {
+                checks.Add(new("message-digest", CheckOutcome.Failed, $"{digestAlgorithm.Name} of the {content.Length}-byte content is {Convert.ToHexString(actual)}, the signed message-digest is {Convert.ToHexString(messageDigest.MessageDigest)}"));
+                return Report(Indication.TotalFailed, SubIndication.HashFailure, baseReport, checks);
+            }
+
+            checks.Add(new("message-digest", CheckOutcome.Passed, $"{digestAlgorithm.Name} of the content matches"));
+        }
+
+        // Integrity before trust: the content is checked against the message digest before the signer is looked at.
+        if (certificate is null)
+        {
+            checks.Add(new("signing-certificate", CheckOutcome.Indeterminate, "the signer's certificate is not in the CMS"));
+            return Report(Indication.Indeterminate, SubIndication.NoSigningCertificateFound, baseReport, checks);
         }
 
         var ess = FindSignedAttribute(signerInfo, EssSigningCertificateV2.Oid);
@@ -83,39 +105,29 @@ public sealed class CmsSignatureVerifier
             checks.Add(new("signing-certificate-v2", CheckOutcome.Passed, "ESS signing-certificate-v2 matches the signer's certificate"));
         }
 
-        var messageDigest = signerInfo.SignedAttributes.Cast<CryptographicAttributeObject>()
-            .SelectMany(a => a.Values.Cast<AsnEncodedData>()).OfType<Pkcs9MessageDigest>().FirstOrDefault();
-        if (messageDigest is not null)
+        // The signature value through SignatureValueVerifier, as for PDFs: EdDSA, SHA-3, DSA, plain ECDSA and any
+        // RSASSA-PSS are known, and an algorithm that is not is CRYPTO_CONSTRAINTS_FAILURE rather than a wrong signature.
+        var value = VerifySignatureValue(cms, signedCms, certificate);
+        switch (value.Status)
         {
-            var content = signedCms.ContentInfo.Content;
-            if (!SignatureAlgorithms.TryDigestFromOid(signerInfo.DigestAlgorithm.Value ?? "", out var digestAlgorithm))
-            {
-                checks.Add(new("message-digest", CheckOutcome.Failed, $"unsupported digest algorithm {signerInfo.DigestAlgorithm.Value}"));
-                return Report(Indication.TotalFailed, SubIndication.FormatFailure, baseReport, checks);
-            }
-
-            var actual = CryptographicOperations.HashData(digestAlgorithm, content);
-            if (!CryptographicOperations.FixedTimeEquals(actual, messageDigest.MessageDigest))
-            {
-                checks.Add(new("message-digest", CheckOutcome.Failed, $"{digestAlgorithm.Name} of the {content.Length}-byte content is {Convert.ToHexString(actual)}, the signed message-digest is {Convert.ToHexString(messageDigest.MessageDigest)}"));
-                return Report(Indication.TotalFailed, SubIndication.HashFailure, baseReport, checks);
-            }
-
-            checks.Add(new("message-digest", CheckOutcome.Passed, $"{digestAlgorithm.Name} of the content matches"));
+            case SignatureValueStatus.Valid:
+                checks.Add(new("signature-value", CheckOutcome.Passed, $"{value.Detail}: verifies with the key of '{certificate.Subject}'"));
+                break;
+            case SignatureValueStatus.Unsupported:
+                checks.Add(new("signature-value", CheckOutcome.Indeterminate, value.Detail));
+                return Report(Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, baseReport, checks);
+            default:
+                checks.Add(new("signature-value", CheckOutcome.Failed, value.Detail));
+                return Report(Indication.TotalFailed, messageDigest is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, baseReport, checks);
         }
 
-        try
+        var (timestampTime, timestampFailure) = await CheckTimestampAsync(signerInfo, signedCms.Certificates, checks, cancellationToken).ConfigureAwait(false);
+        if (timestampFailure is { } broken)
         {
-            signerInfo.CheckSignature(new X509Certificate2Collection(), verifySignatureOnly: true);
-            checks.Add(new("signature-value", CheckOutcome.Passed, $"signature verifies with the key of '{certificate.Subject}'"));
-        }
-        catch (CryptographicException e)
-        {
-            checks.Add(new("signature-value", CheckOutcome.Failed, e.Message));
-            return Report(Indication.TotalFailed, messageDigest is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, baseReport, checks);
+            // Integrity before trust: an altered signature-time-stamp fails the signature whether or not the chain is trusted.
+            return Report(Indication.TotalFailed, broken, baseReport, checks);
         }
 
-        var timestampTime = await CheckTimestampAsync(signerInfo, signedCms.Certificates, checks, cancellationToken).ConfigureAwait(false);
         baseReport = baseReport with { TimestampTime = timestampTime };
         return await CheckCertificateAsync(certificate, signedCms.Certificates, baseReport, checks, cancellationToken).ConfigureAwait(false);
     }
@@ -181,27 +193,67 @@ public sealed class CmsSignatureVerifier
             : Report(Indication.TotalPassed, null, baseReport, checks);
     }
 
-    private async Task<DateTimeOffset?> CheckTimestampAsync(SignerInfo signerInfo, X509Certificate2Collection cmsCertificates, List<ValidationCheck> checks, CancellationToken cancellationToken)
+    private async Task<(DateTimeOffset? Time, SubIndication? IntegrityFailure)> CheckTimestampAsync(
+        SignerInfo signerInfo, X509Certificate2Collection cmsCertificates, List<ValidationCheck> checks, CancellationToken cancellationToken)
     {
         var attribute = signerInfo.UnsignedAttributes.Cast<CryptographicAttributeObject>()
             .FirstOrDefault(a => a.Oid.Value == CadesSigner.SignatureTimeStampOid);
         if (attribute is null || attribute.Values.Count == 0)
         {
             checks.Add(new("signature-timestamp", CheckOutcome.Skipped, "no signature timestamp (CAdES-B)"));
-            return null;
+            return (null, null);
         }
 
         if (!Rfc3161TimestampToken.TryDecode(attribute.Values[0].RawData, out var token, out _))
         {
+            if (TimestampTokenValidator.HasBrokenSignature(attribute.Values[0].RawData))
+            {
+                checks.Add(new("signature-timestamp", CheckOutcome.Failed, "the signature-time-stamp token's signature does not verify with its TSA certificate (altered)"));
+                return (null, SubIndication.SigCryptoFailure);
+            }
+
             checks.Add(new("signature-timestamp", CheckOutcome.Failed, "the signature-time-stamp attribute is not a time-stamp token"));
-            return null;
+            return (null, SubIndication.FormatFailure);
         }
 
-        var hashAlgorithm = SignatureAlgorithms.TryDigestFromOid(token.TokenInfo.HashAlgorithmId.Value ?? "", out var h) ? h : HashAlgorithmName.SHA256;
+        if (CmsDigest.FromOid(token.TokenInfo.HashAlgorithmId.Value)?.HashAlgorithm is not { } hashAlgorithm)
+        {
+            checks.Add(new("signature-timestamp", CheckOutcome.Indeterminate, $"the time-stamp's imprint hash {token.TokenInfo.HashAlgorithmId.Value} is not supported"));
+            return (null, null);
+        }
+
         var hash = CryptographicOperations.HashData(hashAlgorithm, signerInfo.GetSignature());
+        if (!token.TokenInfo.GetMessageHash().Span.SequenceEqual(hash))
+        {
+            checks.Add(new("signature-timestamp", CheckOutcome.Failed, $"the time-stamp's message imprint is not the {hashAlgorithm.Name} of the signature value"));
+            return (null, SubIndication.HashFailure);
+        }
+
         var validation = await TimestampTokenValidator.ValidateAsync(token, hash, hashAlgorithm, _pathValidator, cancellationToken, cmsCertificates).ConfigureAwait(false);
         checks.Add(new("signature-timestamp", validation.IsValid ? CheckOutcome.Passed : CheckOutcome.Failed, validation.Detail));
-        return validation.IsValid ? validation.GenTime : null;
+        return validation.IntegrityFailed ? (null, SubIndication.SigCryptoFailure) : (validation.IsValid ? validation.GenTime : null, null);
+    }
+
+    private static SignatureValueResult VerifySignatureValue(ReadOnlyMemory<byte> cms, SignedCms signedCms, X509Certificate2 certificate)
+    {
+        SignerInfoParts parts;
+        try
+        {
+            parts = SignerInfoParts.ReadFirst(CmsDecoding.Unpem(cms));
+        }
+        catch (Exception e) when (e is System.Formats.Asn1.AsnContentException or CryptographicException)
+        {
+            return new(SignatureValueStatus.Invalid, "the SignerInfo cannot be read: " + e.Message);
+        }
+
+        if (CmsDigest.FromOid(parts.DigestAlgorithm, parts.DigestParameters) is not { } digest)
+        {
+            return new(SignatureValueStatus.Unsupported, $"the digest algorithm {parts.DigestAlgorithm} is not supported");
+        }
+
+        // Without signed attributes the value signs the content's digest itself.
+        var contentDigest = parts.SignedAttributes is null ? digest.Hash(signedCms.ContentInfo.Content) : [];
+        return parts.Verify(certificate, digest, contentDigest);
     }
 
     private static byte[]? FindSignedAttribute(SignerInfo signerInfo, string oid) =>

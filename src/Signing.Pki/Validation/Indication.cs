@@ -74,6 +74,13 @@ public enum SubIndication
     /// <summary>The signature cannot be checked because the signed content is missing.</summary>
     [JsonStringEnumMemberName("SIGNED_DATA_NOT_FOUND")]
     SignedDataNotFound,
+
+    /// <summary>
+    /// An algorithm, its parameters or its pairing with the digest is unknown to the validator or forbidden, so the
+    /// signature value could not be judged (an INDETERMINATE sub-indication, never a failed signature).
+    /// </summary>
+    [JsonStringEnumMemberName("CRYPTO_CONSTRAINTS_FAILURE")]
+    CryptoConstraintsFailure,
 }
 
 /// <summary>The outcome of one check in a report.</summary>
@@ -129,6 +136,7 @@ public static class IndicationExplanations
         SubIndication.TryLater => new("Chưa lấy được thông tin thu hồi (OCSP/CRL); hãy thử lại sau.", "Revocation information (OCSP/CRL) is not available; try again later."),
         SubIndication.FormatFailure => new("Chữ ký sai định dạng.", "The signature is malformed."),
         SubIndication.SignedDataNotFound => new("Thiếu nội dung đã được ký.", "The signed content is missing."),
+        SubIndication.CryptoConstraintsFailure => new("Thuật toán mật mã của chữ ký chưa được hỗ trợ hoặc bị cấm, nên chưa thể kiểm tra giá trị chữ ký.", "The signature uses a cryptographic algorithm that is not supported or not allowed, so its value could not be checked."),
         _ => new(subIndication.ToString(), subIndication.ToString()),
     };
 }
