@@ -35,6 +35,7 @@ public static class AuthenticationSetup
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>>(
             new ProblemListValidator<AuthOptions>(options => options.Problems()));
         services.AddSingleton<ClientCertificateValidator>();
+        services.AddScoped<SignInService>();
         services.AddHttpClient();
         // One checker per node: its OCSP and CRL caches serve client certificates, signing keys, B-LT signatures and verification.
         services.TryAddSingleton(provider => RevocationChecker.Create(
