@@ -9,6 +9,7 @@ using Signing.Api.Features.Limits;
 using Signing.Api.Features.Signing;
 using Signing.Api.Features.Tokens;
 using Signing.Api.Features.Verification;
+using Signing.Api.Features.Web;
 using Signing.Api.Hosting;
 using Signing.Storage;
 
@@ -21,6 +22,7 @@ builder.Services.AddSigningLimits();
 builder.Services.AddSigningServices();
 builder.Services.AddSigningVerification();
 builder.Services.AddDeskSigning();
+builder.Services.AddSigningWeb();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
@@ -36,6 +38,7 @@ app.MapSignEndpoints();
 app.MapVerifyEndpoints();
 app.MapCscEndpoints();
 app.MapDeskSignEndpoints();
+app.MapSigningWeb();
 
 await app.RunAsync();
 
