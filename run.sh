@@ -8,13 +8,17 @@ DATA="${SIGNING_DATA:-$ROOT/data}"
 URL="${SIGNING_URL:-http://127.0.0.1:5080}"
 MODULE="${SIGNING_PKCS11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}"
 
-if [ ! -f "$MODULE" ] || ! command -v softhsm2-util >/dev/null 2>&1; then
+missing=()
+{ [ -f "$MODULE" ] && command -v softhsm2-util >/dev/null 2>&1; } || missing+=(softhsm2)
+# The build installs the web app's PDF preview (pdfjs-dist) with npm.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
-    echo "run.sh: installing softhsm2"
+    echo "run.sh: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends softhsm2 >/dev/null
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "run.sh: SoftHSM2 is missing. Install it with: sudo apt-get install -y softhsm2" >&2
+    echo "run.sh: missing ${missing[*]}. Install with: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
 fi
@@ -26,6 +30,7 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "run.sh: building"
 dotnet build src/Signing.Cli/Signing.Cli.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build src/Signing.Api/Signing.Api.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
 CLI="dotnet $ROOT/src/Signing.Cli/bin/Release/net10.0/signing.dll"
 API="$ROOT/src/Signing.Api/bin/Release/net10.0/Signing.Api.dll"
 
@@ -75,7 +80,7 @@ Pkcs11__Module="$MODULE" \
 Pkcs11__Tokens__0__Label=dev \
 Pkcs11__Tokens__0__PinFile="$DATA/secrets/token-pin" \
 Verification__TrustAnchorsFile="$DATA/pki/root.pem" \
-  dotnet "$API" --urls "$URL" --contentRoot "$(dirname "$API")" &
+  dotnet "$API" --urls "$URL" --contentRoot "$(dirname "$API")" --webroot "$ROOT/src/Signing.Api/wwwroot" &
 API_PID=$!
 trap 'kill -TERM $API_PID 2>/dev/null; wait $API_PID' INT TERM
 
@@ -97,6 +102,7 @@ done
 cat <<INFO
 
   Signing service: $URL   (ready: $URL/health/ready)
+  Web app:         $URL/   (sign in as 'chutich', 'vanthu' or 'quantri'; passwords in $DATA/demo.json)
   Demo API key:    $API_KEY
   Demo seal key:   ${SEAL_KEY_ID:-none} (granted to demo-portal)
   Demo people:     see $DATA/demo.json (official 'chutich', clerk 'vanthu', admin 'quantri')

@@ -17,6 +17,10 @@ command -v openssl       >/dev/null 2>&1 || missing+=(openssl)
 # The PIN-policy tests build a small PKCS#11 shim module in C.
 command -v gcc           >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 [ -f /usr/include/p11-kit-1/p11-kit/pkcs11.h ] || missing+=(libp11-kit-dev)
+# The web app's browser tests drive Debian's Chromium (Playwright's own browser download cannot work here).
+command -v chromium      >/dev/null 2>&1 || missing+=(chromium)
+# The build installs the web app's PDF preview (pdfjs-dist) with npm ci.
+command -v npm           >/dev/null 2>&1 || missing+=(npm)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then

@@ -13,6 +13,7 @@ using Signing.Api.Features.SignatureRequests;
 using Signing.Api.Features.Signing;
 using Signing.Api.Features.Tokens;
 using Signing.Api.Features.Verification;
+using Signing.Api.Features.Web;
 using Signing.Api.Features.Webhooks;
 using Signing.Api.Hosting;
 using Signing.Storage;
@@ -31,6 +32,7 @@ builder.Services.AddJobs();
 builder.Services.AddWebhooks();
 builder.Services.AddNotifications();
 builder.Services.AddSignatureRequests();
+builder.Services.AddSigningWeb();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
@@ -50,6 +52,7 @@ app.MapCredentialEndpoints();
 app.MapWebhookEndpoints();
 app.MapNotificationEndpoints();
 app.MapSignatureRequestEndpoints();
+app.MapSigningWeb();
 
 await app.RunAsync();
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Signing.Api.Features.Auth;
+using Signing.Api.Features.Web;
 using Signing.Storage;
 
 namespace Signing.Api.Hosting;
@@ -47,9 +48,12 @@ public static class ServiceHosting
                 context.HttpContext.Response.Headers.RetryAfter = "60";
                 return ValueTask.CompletedTask;
             };
-            options.AddPolicy(AuthEndpoints.LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Only attempts count: showing the sign-in page (GET) costs a guesser nothing.
+            options.AddPolicy(AuthEndpoints.LoginRateLimit, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                ? RateLimitPartition.GetNoLimiter("page")
+                : RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
 
         var keysDirectory = builder.Configuration["DataProtection:KeysDirectory"]
@@ -67,11 +71,13 @@ public static class ServiceHosting
         return builder;
     }
 
-    /// <summary>Adds the cross-cutting middleware and the health and OpenAPI endpoints.</summary>
+    /// <summary>Adds the cross-cutting middleware (and the web pages' headers, static files and status pages) and the health and OpenAPI endpoints.</summary>
     public static WebApplication UseServiceHosting(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // After the API's status pages, so a page request's HTML status page is written first.
+        app.UseWebPages();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
         app.UseAuthentication();
         app.UseRateLimiter();

@@ -82,8 +82,12 @@ public sealed class TokenPki : IDisposable
     public void Dispose() => Token.Dispose();
 }
 
+/// <summary>
+/// Every test that uses the SoftHSM token (one per process): the token and dev PKI, PostgreSQL, and the browser the
+/// web tests drive (started only when a browser test runs).
+/// </summary>
 [CollectionDefinition(Name)]
-public sealed class TokenCollection : ICollectionFixture<TokenPki>, ICollectionFixture<PostgresCluster>
+public sealed class TokenCollection : ICollectionFixture<TokenPki>, ICollectionFixture<PostgresCluster>, ICollectionFixture<BrowserFixture>
 {
     public const string Name = "softhsm-token";
 }

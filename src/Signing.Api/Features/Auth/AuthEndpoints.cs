@@ -1,10 +1,5 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Signing.Api.Features.Audit;
-using Signing.Storage.Accounts;
-using Signing.Storage.Audit;
 
 namespace Signing.Api.Features.Auth;
 
@@ -37,61 +32,29 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, HttpContext context, AccountStore accounts, AuditLog audit, CancellationToken ct)
+        LoginRequest request, HttpContext context, SignInService signIn, CancellationToken ct)
     {
-        var user = string.IsNullOrEmpty(request.Username) ? null : await accounts.FindUserByUsernameAsync(request.Username, ct);
-        var verdict = PasswordCheck.Failed;
-        if (user?.PasswordHash is not null && !string.IsNullOrEmpty(request.Password))
+        if (await signIn.SignInWithPasswordAsync(context, request.Username, request.Password, ct) is null)
         {
-            verdict = PasswordHashing.Verify(user.PasswordHash, request.Password);
-        }
-        else
-        {
-            // Spend the same time as a real check so response timing does not reveal which usernames exist.
-            PasswordHashing.VerifyAgainstNothing(request.Password ?? "");
-        }
-
-        if (user is null || verdict == PasswordCheck.Failed || user.DisabledAt is not null)
-        {
-            // Only a known username is recorded: people sometimes type their password into the username field.
-            await audit.AppendAsync(new AuditEntry(
-                user is null ? "user:unknown" : $"user:{user.Username}", user?.AgencyId, "auth.login", null, AuditOutcome.Denied,
-                context.Connection.RemoteIpAddress?.ToString(), "password"), ct);
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
                 detail: "The username or password is incorrect, or the account is disabled.");
         }
 
-        if (verdict == PasswordCheck.SuccessRehashNeeded)
-        {
-            await accounts.SetPasswordHashAsync(user.Id, PasswordHashing.Hash(request.Password!), ct);
-        }
-
-        await SignInAsync(context, user, "password", audit, ct);
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> CertificateLoginAsync(HttpContext context, AccountStore accounts, AuditLog audit, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> CertificateLoginAsync(HttpContext context, SignInService signIn, CancellationToken ct)
     {
-        var user = (await accounts.FindUserAsync(context.User.Subject()!, ct))!;
-        await SignInAsync(context, user, "certificate", audit, ct);
-        return TypedResults.NoContent();
+        // The endpoint's policy has already authenticated the certificate; this turns it into a cookie session.
+        var (user, refusal) = await signIn.SignInWithCertificateAsync(context, ct);
+        return user is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: refusal)
+            : TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> LogoutAsync(HttpContext context, AuditLog audit, CancellationToken ct)
+    private static async Task<NoContent> LogoutAsync(HttpContext context, SignInService signIn, CancellationToken ct)
     {
-        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        await audit.AppendAsync(context.AuditEntry("auth.logout", null, AuditOutcome.Success), ct);
+        await signIn.SignOutAsync(context, ct);
         return TypedResults.NoContent();
-    }
-
-    private static async Task SignInAsync(HttpContext context, User user, string method, AuditLog audit, CancellationToken ct)
-    {
-        var principal = SigningPrincipal.ForUser(user, CookieAuthenticationDefaults.AuthenticationScheme);
-        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionValidator.SignedInAtClaim,
-            context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
-        await audit.AppendAsync(new AuditEntry(
-            $"user:{user.Username}", user.AgencyId, "auth.login", user.Id, AuditOutcome.Success,
-            context.Connection.RemoteIpAddress?.ToString(), method), ct);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Signing.Api.Features.Web;
 using Signing.Api.Hosting;
 using Signing.Pki.Revocation;
 using Signing.Storage.Accounts;
@@ -26,6 +27,9 @@ public static class AuthenticationSetup
     /// <summary>Policy: the principal is a calling system with the <c>caller</c> role.</summary>
     public const string CallerPolicy = "caller";
 
+    /// <summary>Policy: the principal is a person (the web pages are for people, not for calling systems).</summary>
+    public const string PersonPolicy = "person";
+
     /// <summary>Adds authentication and authorisation. Every endpoint requires an authenticated principal unless it opts out.</summary>
     public static IServiceCollection AddSigningAuthentication(this IServiceCollection services)
     {
@@ -34,6 +38,7 @@ public static class AuthenticationSetup
             .ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>>(
             new ProblemListValidator<AuthOptions>(options => options.Problems()));
+        services.AddScoped<SignInService>();
         services.AddHttpClient();
         // One checker per node: its OCSP and CRL caches serve client certificates, signing keys, B-LT signatures and verification.
         services.TryAddSingleton(provider => RevocationChecker.Create(
@@ -43,12 +48,16 @@ public static class AuthenticationSetup
         services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, "API key, client certificate or session", policy =>
             {
+                // Web pages know people by their session only: a certificate opens one through the sign-in page
+                // (audited, and ended by signing out), never page by page.
                 policy.ForwardDefaultSelector = context =>
-                    context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
-                        ? ApiKeyAuthenticationHandler.SchemeName
-                        : context.Connection.ClientCertificate is not null
-                            ? ClientCertificateAuthentication.SchemeName
-                            : CookieAuthenticationDefaults.AuthenticationScheme;
+                    WebPaths.IsPage(context.Request.Path)
+                        ? CookieAuthenticationDefaults.AuthenticationScheme
+                        : context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+                            ? ApiKeyAuthenticationHandler.SchemeName
+                            : context.Connection.ClientCertificate is not null
+                                ? ClientCertificateAuthentication.SchemeName
+                                : CookieAuthenticationDefaults.AuthenticationScheme;
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddClientCertificate()
@@ -59,8 +68,19 @@ public static class AuthenticationSetup
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
                 cookie.SlidingExpiration = true;
                 cookie.Events.OnValidatePrincipal = SessionValidator.ValidateAsync;
-                // An API answers with status codes, never with redirects to a login page.
-                cookie.Events.OnRedirectToLogin = context => AuthenticationProblems.ChallengeAsync(context.HttpContext, null, cookie.Cookie.Name);
+                // A browser asking for a page goes to the sign-in page and comes back; an API answers with status
+                // codes, never with redirects to a login page.
+                cookie.LoginPath = WebPaths.SignIn;
+                cookie.Events.OnRedirectToLogin = context =>
+                {
+                    if (WebPaths.IsPage(context.Request.Path))
+                    {
+                        context.Response.Redirect(context.RedirectUri);
+                        return Task.CompletedTask;
+                    }
+
+                    return AuthenticationProblems.ChallengeAsync(context.HttpContext, null, cookie.Cookie.Name);
+                };
                 cookie.Events.OnRedirectToAccessDenied = context =>
                 {
                     context.Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -80,7 +100,8 @@ public static class AuthenticationSetup
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin))
             .AddPolicy(KeyAdminPolicy, policy => policy.RequireRole(Roles.Admin, Roles.CertAdmin))
             .AddPolicy(AuditReaderPolicy, policy => policy.RequireRole(Roles.Auditor, Roles.Admin))
-            .AddPolicy(CallerPolicy, policy => policy.RequireRole(Roles.Caller).RequireClaim(SigningPrincipal.KindClaim, "client"));
+            .AddPolicy(CallerPolicy, policy => policy.RequireRole(Roles.Caller).RequireClaim(SigningPrincipal.KindClaim, "client"))
+            .AddPolicy(PersonPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(SigningPrincipal.KindClaim, Actor.User));
         return services;
     }
 }

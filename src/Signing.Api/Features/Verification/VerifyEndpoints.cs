@@ -2,10 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Signing.Api.Features.Audit;
 using Signing.Api.Features.Limits;
-using Signing.Api.Features.Signing;
 using Signing.Api.Hosting;
-using Signing.Pki.Revocation;
-using Signing.Pki.Validation;
+using Signing.Pdf.Validation;
 
 namespace Signing.Api.Features.Verification;
 
@@ -53,12 +51,12 @@ public static class VerifyEndpoints
             () => provider.GetRequiredService<IOptions<VerificationOptions>>().Value,
             provider.GetRequiredService<IHostEnvironment>(),
             provider.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<SignatureVerification>();
         return services;
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> VerifyCmsAsync(
-        HttpContext context, IOptions<VerificationOptions> options, TrustAnchors anchors, RevocationChecker revocation, AuditTrail trail,
-        TimeProvider clock, CancellationToken ct)
+        HttpContext context, IOptions<VerificationOptions> options, SignatureVerification verification, AuditTrail trail, CancellationToken ct)
     {
         byte[] cms;
         byte[]? content = null;
@@ -97,17 +95,12 @@ public static class VerifyEndpoints
             return Failure.BadInput("Missing signature", "Send the CMS (DER or PEM) as the body or as the form field 'file'.").ToProblem(context);
         }
 
-        var verifier = new CmsSignatureVerifier(
-            new CertificatePathValidator(anchors.Certificates, options.Value.CheckRevocation ? revocation : null), clock);
-        var report = await verifier.VerifyAsync(cms, content, ct);
-        trail.Add("sha256", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(cms)))
-            .Add("indication", report.Indication.ToString()).Add("signer", report.SignerSubject);
+        var report = await verification.VerifyCmsAsync(cms, content, trail, ct);
         return TypedResults.Content(report.ToJson(), "application/json");
     }
 
     private static async Task<Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> VerifyPdfAsync(
-        HttpContext context, IOptions<VerificationOptions> options, TrustAnchors anchors, RevocationChecker revocation, AuditTrail trail,
-        TimeProvider clock, CancellationToken ct, string? format = null, string? lang = null)
+        HttpContext context, SignatureVerification verification, AuditTrail trail, CancellationToken ct, string? format = null, string? lang = null)
     {
         if (format is not (null or "json" or "pdf") || lang is not (null or "vi" or "en"))
         {
@@ -115,10 +108,8 @@ public static class VerifyEndpoints
                 format is not (null or "json" or "pdf") ? "format" : "lang").ToProblem(context);
         }
 
-        // The validator seeks through the document: it is buffered like a signing upload (hashed on the way in).
         var request = context.Request;
-        Stream document;
-        string digest;
+        Result<PdfVerification> result;
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(ct);
@@ -128,40 +119,26 @@ public static class VerifyEndpoints
             }
 
             await using var upload = file.OpenReadStream();
-            (document, digest) = await PdfUpload.BufferAsync(upload, file.Length, ct);
+            result = await verification.VerifyPdfAsync(upload, file.Length, trail, ct);
         }
         else
         {
-            (document, digest) = await PdfUpload.BufferAsync(request.Body, request.ContentLength, ct);
+            result = await verification.VerifyPdfAsync(request.Body, request.ContentLength, trail, ct);
         }
 
-        await using var ownedDocument = document;
-        if (document.Length == 0)
+        if (result.Failure is { } failure)
         {
-            return Failure.BadInput("Missing document", "Send the PDF as the body or as the form field 'file'.").ToProblem(context);
+            return failure.ToProblem(context);
         }
 
-        var validator = new global::Signing.Pdf.Validation.PdfSignatureValidator(new global::Signing.Pdf.Validation.PdfValidationOptions
-        {
-            TrustAnchors = anchors.Certificates,
-            OnlineRevocation = options.Value.CheckRevocation
-                ? revocation
-                : null,
-            Time = clock,
-        });
-        var report = await validator.ValidateAsync(document, ct);
-        trail.Add("sha256", digest).Add("indication", report.Indication.ToString())
-            .Add("signatures", report.Signatures.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var verified = result.Value!;
         if (format == "pdf")
         {
-            using var readable = new MemoryStream();
-            await global::Signing.Pdf.Validation.ValidationReportDocument.WriteAsync(report, $"sha256:{digest[..16]}",
-                lang == "en" ? global::Signing.Pdf.Validation.ReportLanguage.English : global::Signing.Pdf.Validation.ReportLanguage.Vietnamese,
-                clock.GetUtcNow(), readable, cancellationToken: ct);
-            return TypedResults.File(readable.ToArray(), "application/pdf", "validation-report.pdf");
+            var readable = await verification.RenderReportAsync(verified, lang == "en" ? ReportLanguage.English : ReportLanguage.Vietnamese, ct);
+            return TypedResults.File(readable, "application/pdf", "validation-report.pdf");
         }
 
-        return TypedResults.Content(report.ToJson(), "application/json");
+        return TypedResults.Content(verified.Report.ToJson(), "application/json");
     }
 
     private static async Task<byte[]> ReadAllAsync(IFormFile file, CancellationToken ct)

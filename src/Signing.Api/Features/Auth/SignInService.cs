@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Signing.Api.Features.Audit;
+using Signing.Storage.Accounts;
+using Signing.Storage.Audit;
+
+namespace Signing.Api.Features.Auth;
+
+/// <summary>
+/// Signs people in and out of a cookie session, for the JSON API and the web pages alike: the password check, the
+/// certificate exchange, the session cookie and the audit record of each attempt.
+/// </summary>
+public sealed class SignInService(AccountStore accounts, AuditLog audit, TimeProvider clock)
+{
+    /// <summary>
+    /// Checks a username and password and, when they match an enabled account, starts a cookie session. Every attempt
+    /// is audited; a refusal does not say whether the username exists.
+    /// </summary>
+    /// <returns>The person signed in, or null when the attempt was refused.</returns>
+    public async Task<User?> SignInWithPasswordAsync(HttpContext context, string? username, string? password, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var user = string.IsNullOrEmpty(username) ? null : await accounts.FindUserByUsernameAsync(username, ct);
+        var verdict = PasswordCheck.Failed;
+        if (user?.PasswordHash is not null && !string.IsNullOrEmpty(password))
+        {
+            verdict = PasswordHashing.Verify(user.PasswordHash, password);
+        }
+        else
+        {
+            // Spend the same time as a real check so response timing does not reveal which usernames exist.
+            PasswordHashing.VerifyAgainstNothing(password ?? "");
+        }
+
+        if (user is null || verdict == PasswordCheck.Failed || user.DisabledAt is not null)
+        {
+            // Only a known username is recorded: people sometimes type their password into the username field.
+            await audit.AppendAsync(new AuditEntry(
+                user is null ? "user:unknown" : $"user:{user.Username}", user?.AgencyId, "auth.login", null, AuditOutcome.Denied,
+                context.Connection.RemoteIpAddress?.ToString(), "password"), ct);
+            return null;
+        }
+
+        if (verdict == PasswordCheck.SuccessRehashNeeded)
+        {
+            await accounts.SetPasswordHashAsync(user.Id, PasswordHashing.Hash(password!), ct);
+        }
+
+        await StartSessionAsync(context, user, "password", ct);
+        return user;
+    }
+
+    /// <summary>
+    /// Turns the client certificate presented on this connection (mTLS) into a cookie session for the person it is
+    /// registered to. The certificate is checked by the client-certificate authentication scheme, whatever implements
+    /// it; a refusal is audited with that scheme's reason.
+    /// </summary>
+    /// <returns>The person signed in, or the reason the certificate was not accepted.</returns>
+    public async Task<(User? User, string? Refusal)> SignInWithCertificateAsync(HttpContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var result = await context.AuthenticateAsync(ClientCertificateAuthentication.SchemeName);
+        var refusal = result switch
+        {
+            { Succeeded: true } when result.Principal.FindFirstValue(SigningPrincipal.KindClaim) != Actor.User
+                => "The certificate is registered to a calling system, not to a person.",
+            { Succeeded: true } => null,
+            { None: true } => "No client certificate was presented on this connection.",
+            _ => result.Failure?.Message ?? "The client certificate was not accepted.",
+        };
+        var user = refusal is null ? await accounts.FindUserAsync(result.Principal!.Subject()!, ct) : null;
+        if (user is null)
+        {
+            refusal ??= "The person registered for this certificate no longer exists.";
+            await audit.AppendAsync(new AuditEntry("user:unknown", null, "auth.login", null, AuditOutcome.Denied,
+                context.Connection.RemoteIpAddress?.ToString(), $"certificate; {refusal}"), ct);
+            return (null, refusal);
+        }
+
+        await StartSessionAsync(context, user, "certificate", ct);
+        return (user, null);
+    }
+
+    /// <summary>Ends the cookie session and audits the sign-out.</summary>
+    public async Task SignOutAsync(HttpContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await audit.AppendAsync(context.AuditEntry("auth.logout", null, AuditOutcome.Success), ct);
+    }
+
+    private async Task StartSessionAsync(HttpContext context, User user, string method, CancellationToken ct)
+    {
+        var principal = SigningPrincipal.ForUser(user, CookieAuthenticationDefaults.AuthenticationScheme);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionValidator.SignedInAtClaim,
+            clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        await audit.AppendAsync(new AuditEntry(
+            $"user:{user.Username}", user.AgencyId, "auth.login", user.Id, AuditOutcome.Success,
+            context.Connection.RemoteIpAddress?.ToString(), method), ct);
+    }
+}
