@@ -39,6 +39,8 @@ public static partial class ProblemMap
             JsonException => new Failure(FailureKind.BadInput, "malformed-json", "Malformed JSON", "The request body is not valid JSON."),
             InvalidDataException invalid => new Failure(FailureKind.BadInput, "malformed-request", "Malformed request", invalid.Message),
             PdfPageLimitException => new Failure(FailureKind.TooLarge, "too-many-pages", "Too many pages", $"{exception.Message} (Limits:MaxPages)."),
+            PdfResourceLimitException limit => new Failure(FailureKind.Unprocessable, "resource-limit", "Resource limit reached",
+                $"{limit.Message} The limit is {limit.Limit} ({(limit.Resource == PdfResource.DecodedBytes ? "Limits:MaxDecodedBytes" : "Limits:MaxParseOperations")})."),
             PdfEncryptedException => new Failure(FailureKind.Unprocessable, "encrypted-pdf", "Encrypted PDF",
                 "The PDF is encrypted; remove the encryption before signing. " + exception.Message),
             PdfFormatException => new Failure(FailureKind.Unprocessable, "malformed-pdf", "Malformed PDF", exception.Message),

@@ -405,16 +405,18 @@ public sealed partial class SigningService(
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(certificate);
         var signingTime = clock.GetLocalNow();
+        // One budget for the anchor search and the signing that follows: the request, not each read, is bounded.
+        var limits = pdf.RequestReaderLimits();
         if (input.Appearance is null)
         {
-            return new PdfSignatureRequest(input.Level, input.Reason, input.Location, SigningTime: signingTime);
+            return new PdfSignatureRequest(input.Level, input.Reason, input.Location, SigningTime: signingTime) { ReaderLimits = limits };
         }
 
         try
         {
             var appearance = input.Appearance.Resolve(input.Document, signingTime,
-                certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false), pdf.ReaderLimits);
-            return new PdfSignatureRequest(input.Level, input.Reason, input.Location, appearance, signingTime);
+                certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false), limits);
+            return new PdfSignatureRequest(input.Level, input.Reason, input.Location, appearance, signingTime) { ReaderLimits = limits };
         }
         catch (AppearanceOptionException e)
         {

@@ -21,7 +21,7 @@ public sealed record PdfVerification(PdfValidationReport Report, string Sha256, 
 /// web app's verify page alike, and notes on the operation's audit trail what was verified and with what result.
 /// </summary>
 public sealed class SignatureVerification(
-    IOptions<VerificationOptions> options, TrustAnchors anchors, RevocationChecker revocation, TimeProvider clock)
+    IOptions<VerificationOptions> options, TrustAnchors anchors, RevocationChecker revocation, PdfSignatureService pdf, TimeProvider clock)
 {
     /// <summary>
     /// Buffers an uploaded PDF (hashing it on the way), validates every signature and document timestamp in it, and
@@ -48,6 +48,7 @@ public sealed class SignatureVerification(
             TrustAnchors = anchors.Certificates,
             OnlineRevocation = options.Value.CheckRevocation ? revocation : null,
             Time = clock,
+            ReaderLimits = pdf.RequestReaderLimits(),
         });
         var report = await validator.ValidateAsync(document, ct);
         trail.Add("sha256", digest).Add("indication", report.Indication.ToString())
