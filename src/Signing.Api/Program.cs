@@ -21,6 +21,7 @@ using Signing.Storage;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceHosting();
 builder.Services.AddSigningStorage();
+builder.Services.AddSigningAudit();
 builder.Services.AddSigningAuthentication();
 builder.Services.AddSigningTokens();
 builder.Services.AddSigningLimits();
@@ -36,6 +37,7 @@ builder.Services.AddSigningWeb();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
+await app.Services.GetRequiredService<Signing.Storage.Audit.AuditLog>().SealEarlierRecordsAsync(app.Lifetime.ApplicationStopping);
 await app.Services.GetRequiredService<ConfigurationAudit>().RecordIfChangedAsync(app.Lifetime.ApplicationStopping);
 
 app.UseServiceHosting();
