@@ -92,6 +92,7 @@ public static class ServiceHosting
             ResponseWriter = WriteReadinessAsync,
         }).AllowAnonymous();
         app.MapOpenApi();
+        app.MapStoredResultEndpoints();
         return app;
     }
 

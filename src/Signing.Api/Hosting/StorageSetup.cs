@@ -29,6 +29,9 @@ public static class StorageSetup
         services.AddSingleton<ConfigurationAudit>();
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<Signing.Storage.Results.StoredResultStore>();
+        services.AddSingleton<Signing.Storage.Nodes.NodeStore>();
+        services.AddHostedService<NodeHeartbeat>();
         services.AddSingleton<PdfSignOperationStore>();
         services.AddSingleton<CscAuthorizationStore>();
         services.AddSingleton<DeskSignSessionStore>();

@@ -212,6 +212,7 @@ public static class AccountEndpoints
         var (record, key) = await accounts.CreateApiKeyAsync(clientId, ct);
         // The key is in this reply only: no cache and no idempotency store may keep it.
         context.Response.Headers.CacheControl = "no-store";
+        Hosting.IdempotencyMiddleware.DoNotStore(context);
         await audit.AppendAsync(context.AuditEntry("account.apikey.create", $"{clientId}/{record.Id}", AuditOutcome.Success), ct);
         return TypedResults.Created($"/api/v1/clients/{clientId}/api-keys/{record.Id}", new NewApiKey(record.Id, clientId, record.Prefix, key));
     }
