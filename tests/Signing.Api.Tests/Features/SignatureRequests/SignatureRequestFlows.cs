@@ -55,9 +55,9 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
         Assert.Equal(done.GetProperty("headSha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(pdf)));
 
         var pdfsig = TestPdfs.Pdfsig(pdf);
-        Assert.Equal(2, CountOf(pdfsig, "Signature is Valid."));
+        Assert.Equal(2, Workflow.CountOf(pdfsig, "Signature is Valid."));
         Assert.Contains("Total document signed", pdfsig, StringComparison.Ordinal);
-        Assert.Equal(0, Qpdf(pdf));
+        Assert.Equal(0, Workflow.Qpdf(pdf));
 
         var report = await ValidateAsync(pdf);
         var signatures = report.GetProperty("signatures").EnumerateArray().ToList();
@@ -75,7 +75,7 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
         Assert.True(seal.X < official.X, "the seal sticks out on the left of the official's image");
         Assert.InRange(seal.Y + (seal.Height / 2), official.Y, official.Y + official.Height);
 
-        var text = PdfText(pdf);
+        var text = Workflow.PdfText(pdf);
         Assert.Contains($"Số: {symbol}", text, StringComparison.Ordinal);
         var date = DateOnly.ParseExact(issued, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains(Signing.Pdf.Text.RegistrationOverlays.DateLine(date), text, StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
         // The attachment carries the agency's signature too: valid, on page 1, naming the document's number.
         var stamped = await workflow.DownloadAsync(done, index: 1);
         Assert.Contains("Signature is Valid.", TestPdfs.Pdfsig(stamped), StringComparison.Ordinal);
-        Assert.Contains($"Phụ lục văn bản số {symbol}", PdfText(stamped), StringComparison.Ordinal);
+        Assert.Contains($"Phụ lục văn bản số {symbol}", Workflow.PdfText(stamped), StringComparison.Ordinal);
 
         // Every step recorded the revision it was shown and the one it produced; they chain.
         var steps = done.GetProperty("steps").EnumerateArray().ToList();
@@ -140,8 +140,8 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
 
         var done = await workflow.RegisterSealAsync(afterSign);
         var pdf = await workflow.DownloadAsync(done);
-        Assert.Equal(2, CountOf(TestPdfs.Pdfsig(pdf), "Signature is Valid."));
-        Assert.Equal(0, Qpdf(pdf));
+        Assert.Equal(2, Workflow.CountOf(TestPdfs.Pdfsig(pdf), "Signature is Valid."));
+        Assert.Equal(0, Workflow.Qpdf(pdf));
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
 
         Assert.Equal("done", afterSign.GetProperty("steps")[0].GetProperty("state").GetString());
         var done = await workflow.RegisterSealAsync(afterSign);
-        Assert.Equal(2, CountOf(TestPdfs.Pdfsig(await workflow.DownloadAsync(done)), "Signature is Valid."));
+        Assert.Equal(2, Workflow.CountOf(TestPdfs.Pdfsig(await workflow.DownloadAsync(done)), "Signature is Valid."));
     }
 
     [Fact]
@@ -341,40 +341,6 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
         using var stream = new MemoryStream(pdf);
         return SignatureWidgets.Find(stream, fieldName) ?? throw new InvalidOperationException($"field {fieldName} has no widget");
     }
-
-    private static string PdfText(byte[] pdf)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"text-{Guid.NewGuid():N}.pdf");
-        File.WriteAllBytes(path, pdf);
-        try
-        {
-            var result = ExternalTool.Run("pdftotext", path, "-");
-            Assert.Equal(0, result.ExitCode);
-            return result.StandardOutput;
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    private static int Qpdf(byte[] pdf)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"qpdf-{Guid.NewGuid():N}.pdf");
-        File.WriteAllBytes(path, pdf);
-        try
-        {
-            var result = ExternalTool.Run("qpdf", "--check", path);
-            Assert.True(result.ExitCode == 0, result.Combined);
-            return result.ExitCode;
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    private static int CountOf(string text, string fragment) => text.Split(fragment).Length - 1;
 }
 
 [Collection(TokenCollection.Name)]

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Tests.Fixtures;
 using Signing.Pdf.Drawing;
+using Signing.Pdf.Tests.Infrastructure;
 using Signing.Storage.Accounts;
 using Signing.Storage.Keys;
 
@@ -135,6 +136,17 @@ internal sealed class Workflow
         return await RegisterSealAsync(request);
     }
 
+    /// <summary>Adds another official of agency A with a key the service holds and a signing PIN; returns them and the PIN.</summary>
+    public async Task<(User Official, string KeyId, string Pin)> AddOfficialAsync(string displayName, string title, TokenPki.IssuedKey key)
+    {
+        var accounts = Api.Services.GetRequiredService<AccountStore>();
+        var official = await accounts.CreateUserAsync(Api.A.Agency.Id, $"official-{Guid.NewGuid():N}"[..20], displayName, title,
+            PasswordHashing.Hash(ApiFactory.Password), [Roles.Official], null, default);
+        var keyId = await Api.RegisterAsync("official", "pkcs11", key.Uri, key.CertificatePem, official.Id);
+        await Api.Services.GetRequiredService<SigningKeyStore>().SetAppearanceAsync(keyId, Picture(300, 100, (20, 45, 170)), default);
+        return (official, keyId, await Api.SetSigningPinAsync(official));
+    }
+
     public async Task<JsonElement> RegisterSealAsync(JsonElement request)
     {
         using var clerk = await Api.SignedInAsync(Clerk);
@@ -148,6 +160,43 @@ internal sealed class Workflow
         using var caller = Api.WithApiKey(Api.A.CallerKey);
         return await caller.GetByteArrayAsync($"/api/v1/signature-requests/{request.GetProperty("id").GetString()}/document?index={index}");
     }
+
+    /// <summary>The document's text per pdftotext.</summary>
+    public static string PdfText(byte[] pdf)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"text-{Guid.NewGuid():N}.pdf");
+        File.WriteAllBytes(path, pdf);
+        try
+        {
+            var result = ExternalTool.Run("pdftotext", path, "-");
+            Assert.Equal(0, result.ExitCode);
+            return result.StandardOutput;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Runs qpdf --check; fails the test with its output unless it is clean.</summary>
+    public static int Qpdf(byte[] pdf)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"qpdf-{Guid.NewGuid():N}.pdf");
+        File.WriteAllBytes(path, pdf);
+        try
+        {
+            var result = ExternalTool.Run("qpdf", "--check", path);
+            Assert.True(result.ExitCode == 0, result.Combined);
+            return result.ExitCode;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>How often <paramref name="fragment"/> occurs in <paramref name="text"/>.</summary>
+    public static int CountOf(string text, string fragment) => text.Split(fragment).Length - 1;
 
     private static ByteArrayContent Pdf(byte[] content)
     {
