@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Net.Http.Headers;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Signing.Api.Features.Auth;
 using Signing.Storage.Idempotency;
 

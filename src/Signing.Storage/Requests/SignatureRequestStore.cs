@@ -184,9 +184,26 @@ public sealed class SignatureRequestStore(Database database)
             "@ClientId, @ExternalRef, @State, @SupersedesId, @Series, @Version, @CreatedAt, @UpdatedAt, @IdempotencyKey)",
             new
             {
-                request.Id, request.AgencyId, request.Title, request.DocumentType, request.SymbolPattern, request.Urgency, request.Secrecy, request.Deadline,
-                request.SubmitterKind, request.SubmitterId, request.SubmitterName, request.ClientId, request.ExternalRef, request.State, request.SupersedesId,
-                request.Series, request.Version, request.CreatedAt, request.UpdatedAt, IdempotencyKey = idempotencyKey,
+                request.Id,
+                request.AgencyId,
+                request.Title,
+                request.DocumentType,
+                request.SymbolPattern,
+                request.Urgency,
+                request.Secrecy,
+                request.Deadline,
+                request.SubmitterKind,
+                request.SubmitterId,
+                request.SubmitterName,
+                request.ClientId,
+                request.ExternalRef,
+                request.State,
+                request.SupersedesId,
+                request.Series,
+                request.Version,
+                request.CreatedAt,
+                request.UpdatedAt,
+                IdempotencyKey = idempotencyKey,
             }, ct);
     }
 
