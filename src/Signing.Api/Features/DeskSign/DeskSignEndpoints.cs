@@ -210,7 +210,7 @@ public static class DeskSignEndpoints
             return (StatusCodes.Status400BadRequest, StatusRefused, "Send the signed file as multipart/form-data, field 'uploadfile'.", null);
         }
 
-        var file = (await context.Request.ReadFormAsync(ct)).Files.GetFile("uploadfile");
+        var file = (await context.Request.ReadFormOrInvalidDataAsync(ct)).Files.GetFile("uploadfile");
         if (file is null)
         {
             return (StatusCodes.Status400BadRequest, StatusRefused, "The multipart form has no 'uploadfile' field holding the signed file.", null);

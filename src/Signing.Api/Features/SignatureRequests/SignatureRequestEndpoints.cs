@@ -65,7 +65,7 @@ public static class SignatureRequestEndpoints
                 "Send multipart/form-data: 'request' (JSON metadata), 'document' (the PDF) and any 'attachment' files.").ToProblem(context);
         }
 
-        var form = await context.Request.ReadFormAsync(ct);
+        var form = await context.Request.ReadFormOrInvalidDataAsync(ct);
         SubmitMetadata? metadata;
         try
         {

@@ -27,7 +27,7 @@ public static class PdfUpload
     {
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
+            var form = await request.ReadFormOrInvalidDataAsync(ct);
             var file = form.Files.GetFile("file");
             if (file is null)
             {

@@ -63,7 +63,7 @@ public static class VerifyEndpoints
         var request = context.Request;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
+            var form = await request.ReadFormOrInvalidDataAsync(ct);
             var file = form.Files.GetFile("file");
             if (file is null)
             {
@@ -112,7 +112,7 @@ public static class VerifyEndpoints
         Result<PdfVerification> result;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
+            var form = await request.ReadFormOrInvalidDataAsync(ct);
             if (form.Files.GetFile("file") is not { } file)
             {
                 return Failure.BadInput("Missing file", "The multipart form has no 'file' field holding the PDF.", "file").ToProblem(context);

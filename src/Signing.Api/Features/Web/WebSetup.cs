@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.WebEncoders;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.Web.Live;
+using Signing.Api.Hosting;
 
 namespace Signing.Api.Features.Web;
 
@@ -92,7 +93,7 @@ public static class WebSetup
             return TypedResults.BadRequest();
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var form = await context.Request.ReadFormOrInvalidDataAsync(context.RequestAborted);
         if (WebLanguages.Parse(form["language"]) is not { } language)
         {
             return TypedResults.BadRequest();
