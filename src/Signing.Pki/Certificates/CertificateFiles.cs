@@ -31,7 +31,10 @@ public static class CertificateFiles
             throw new MalformedPkiDataException("Certificate", $"the file is larger than {MaxBytes / (1024 * 1024)} MiB.");
         }
 
-        return LooksLikePem(data) ? ReadPem(Encoding.ASCII.GetString(data)) : ReadDer(data);
+        // Files glued together by hand often lack the line break after an END line, which PEM needs before the next BEGIN.
+        return LooksLikePem(data)
+            ? ReadPem(Encoding.ASCII.GetString(data).Replace("-----END CERTIFICATE----------BEGIN", "-----END CERTIFICATE-----\n-----BEGIN", StringComparison.Ordinal))
+            : ReadDer(data);
     }
 
     private static bool LooksLikePem(ReadOnlySpan<byte> data)

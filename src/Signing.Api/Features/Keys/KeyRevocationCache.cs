@@ -47,7 +47,7 @@ public sealed class KeyRevocationCache(RevocationChecker revocation, TimeProvide
                 $"The key's certificate names revocation sources but its issuer '{certificate.Issuer}' is not in the registered chain, so revocation cannot be checked; register the key with its chain.");
         }
 
-        return Verdict(await CheckAndCacheAsync(key.Thumbprint, certificate, issuer, ct));
+        return Verdict(await CheckAndCacheAsync(key.Thumbprint, certificate, issuer, fresh: false, ct));
     }
 
     /// <summary>
@@ -70,12 +70,12 @@ public sealed class KeyRevocationCache(RevocationChecker revocation, TimeProvide
             return null;
         }
 
-        return await CheckAndCacheAsync(thumbprint, certificate, issuer, ct);
+        return await CheckAndCacheAsync(thumbprint, certificate, issuer, fresh, ct);
     }
 
-    private async Task<RevocationResult> CheckAndCacheAsync(string thumbprint, X509Certificate2 certificate, X509Certificate2 issuer, CancellationToken ct)
+    private async Task<RevocationResult> CheckAndCacheAsync(string thumbprint, X509Certificate2 certificate, X509Certificate2 issuer, bool fresh, CancellationToken ct)
     {
-        var result = await revocation.CheckAsync(certificate, issuer, ct);
+        var result = await revocation.CheckAsync(certificate, issuer, fresh, ct);
         if (result.Status != RevocationStatus.Unknown)
         {
             _cache[thumbprint] = (result, result.NextUpdate ?? clock.GetUtcNow() + DefaultFreshness);
