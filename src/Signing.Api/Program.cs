@@ -4,6 +4,7 @@ using Signing.Api.Features.Auth;
 using Signing.Api.Features.Certificates;
 using Signing.Api.Features.Credentials;
 using Signing.Api.Features.Csc;
+using Signing.Api.Features.Demo;
 using Signing.Api.Features.DeskSign;
 using Signing.Api.Features.DevPki;
 using Signing.Api.Features.Dossiers;
@@ -40,6 +41,7 @@ builder.Services.AddCertificates();
 builder.Services.AddGccRequests();
 builder.Services.AddDossiers();
 builder.Services.AddMergers();
+builder.Services.AddDemoSeeding();
 builder.Services.AddSigningWeb();
 
 var app = builder.Build();

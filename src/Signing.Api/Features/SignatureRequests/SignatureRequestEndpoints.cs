@@ -33,6 +33,7 @@ public static class SignatureRequestEndpoints
         services.AddSingleton<SignatureRequestService>();
         services.AddSingleton<IDeskSignedDocumentSink>(provider => provider.GetRequiredService<SignatureRequestService>());
         services.AddSingleton<IJobHandler, RequestScanJob>();
+        services.AddSingleton<Demo.IDemoSeed, RequestDemoSeed>();
         services.AddSingleton(provider => new RecurringJob(RequestScanJob.JobKind, provider.GetRequiredService<IOptions<SignatureRequestOptions>>().Value.ScanInterval));
         return services;
     }
@@ -88,7 +89,8 @@ public static class SignatureRequestEndpoints
             attachments.Add(await ReadAsync(file, ct));
         }
 
-        var submitted = await service.SubmitAsync(context.User.ToActor(), metadata, main, attachments, ct);
+        var submitted = await service.SubmitAsync(context.User.ToActor(), metadata, main, attachments,
+            context.Request.Headers[IdempotencyMiddleware.HeaderName].FirstOrDefault(), ct);
         if (submitted.Failure is { } failure)
         {
             return failure.ToProblem(context);
