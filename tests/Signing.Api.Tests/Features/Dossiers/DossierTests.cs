@@ -41,12 +41,19 @@ public sealed class DossierTests(TokenPki pki, PostgresCluster cluster, ITestOut
         // Two certificates of the official in the inventory: one changes its information, the other is revoked.
         var (moving, _) = CertificateTestKit.IssuePersonal(authority, new SubjectName
         {
-            CommonName = "Nguyễn Văn An", OrganizationalUnit = "Văn phòng", Organization = Agency, Locality = "Tỉnh Phú Thọ",
-            Email = "an@hoabinh.phutho.gov.vn", PersonalId = "CCCD:025190001111",
+            CommonName = "Nguyễn Văn An",
+            OrganizationalUnit = "Văn phòng",
+            Organization = Agency,
+            Locality = "Tỉnh Phú Thọ",
+            Email = "an@hoabinh.phutho.gov.vn",
+            PersonalId = "CCCD:025190001111",
         });
         var (retiring, _) = CertificateTestKit.IssuePersonal(authority, new SubjectName
         {
-            CommonName = "Nguyễn Văn An", OrganizationalUnit = "Phòng Kinh tế", Organization = Agency, Locality = "Tỉnh Phú Thọ",
+            CommonName = "Nguyễn Văn An",
+            OrganizationalUnit = "Phòng Kinh tế",
+            Organization = Agency,
+            Locality = "Tỉnh Phú Thọ",
         });
         var imported = await admin.PostOkAsync("/api/v1/certificates/import/file", CertificateTestKit.FileForm(
             Encoding.ASCII.GetBytes(moving.ExportCertificatePem() + retiring.ExportCertificatePem() + pki.SubCaPem), "an.pem", "application/x-pem-file",
