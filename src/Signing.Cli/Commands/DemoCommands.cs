@@ -58,7 +58,10 @@ internal static class DemoCommands
             var db = await database.OpenAsync(parse, ct);
             var accounts = new AccountStore(db, TimeProvider.System);
             DemoCredentials credentials;
-            if (await accounts.FindAgencyByCodeAsync(AgencyCode, ct) is not null)
+            // The demo agency is known by its id once demo.json exists: a merger (examples/merger.sh) gives it a new code.
+            var known = File.Exists(credentialsPath)
+                && await accounts.FindAgencyAsync(JsonSerializer.Deserialize<DemoCredentials>(await File.ReadAllTextAsync(credentialsPath, ct), Json)!.AgencyId, ct) is not null;
+            if (known || await accounts.FindAgencyByCodeAsync(AgencyCode, ct) is not null)
             {
                 if (!File.Exists(credentialsPath))
                 {
@@ -123,7 +126,7 @@ internal static class DemoCommands
             Console.WriteLine(credentials.ApiKey);
             return 0;
         }));
-        return new Command("demo", "Demo data for a first run") { init };
+        return new Command("demo", "Demo data for a first run") { init, DemoCommunesCommand.Create() };
     }
 
     private static async Task<DemoCredentials> SeedAsync(Database db, AccountStore accounts, CancellationToken ct)
@@ -196,7 +199,10 @@ internal static class DemoCommands
         }
 
         using var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificateFile.FullName, ct));
+        // A key already registered for this token object may carry a newer certificate than the file (the GCC's answer
+        // to a change of information, as examples/merger.sh imports): it is the same key, not a new one.
         return await keys.FindByThumbprintAsync(CertificateThumbprint.Sha256Hex(certificate), ct)
+            ?? (await keys.ListForAgencyAsync(credentials.AgencyId, ct)).FirstOrDefault(key => key.Pkcs11Uri == uri && key.Purpose == purpose)
             ?? await keys.CreateAsync(credentials.AgencyId, ownerUserId, purpose, KeyLocation.Pkcs11, uri, certificate, chainPem, ct);
     }
 
