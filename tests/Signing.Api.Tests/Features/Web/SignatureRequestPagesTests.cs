@@ -253,13 +253,18 @@ public sealed class SignatureRequestPagesTests(SignatureRequestWebFixture web, B
             });
         }
 
-        await using var session = await BrowserSession.OpenAsync(browsers, web.App.HttpAddress, output);
+        // On a tablet.
+        await using var session = await BrowserSession.OpenAsync(browsers, web.App.HttpAddress, output,
+            options => options.ViewportSize = new() { Width = 768, Height = 1024 });
         await session.RunAsync(async page =>
         {
             await SignInAsync(page, web.Deputy);
             var request = new RequestPage(page);
             await request.GotoAsync(rejected.Id);
             await Expect(request.Heading(rejected.Title)).ToBeVisibleAsync();
+            await Expect(request.Preview).ToHaveAttributeAsync("data-state", "shown");
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+                "The request page scrolls sideways at 768 px.");
 
             // The same session posting the reject form without its antiforgery token is refused, and nothing changes.
             var forged = await page.APIRequest.PostAsync($"/yeu-cau/{rejected.Id}?handler=Reject", new()
@@ -296,11 +301,63 @@ public sealed class SignatureRequestPagesTests(SignatureRequestWebFixture web, B
             await request.Button(request.Section(RequestText.ApproveHeading), RequestText.Approve).ClickAsync();
             await Expect(request.Done("approve")).ToBeVisibleAsync();
             await Expect(request.Actions).ToContainTextAsync(RequestText.NothingToDo.Vi);
+
+            // The same page in English.
+            await new SiteHeader(page).SwitchLanguage.ClickAsync();
+            var english = new RequestPage(page, WebLanguage.English);
+            await Expect(english.Route).ToContainTextAsync(RequestText.StepHeading.En.Replace("{0}", "1", StringComparison.Ordinal)
+                .Replace("{1}", RequestText.StepKind(StepKinds.Review).En, StringComparison.Ordinal));
+            await Expect(english.History).ToContainTextAsync(RequestText.HistoryAction("approve").En);
+            await session.ScreenshotAsync("request-tablet-english");
         });
 
         var third = SignatureRequestWebFixture.ActorOf(web.ThirdOfficial);
         Assert.Equal(web.ThirdOfficial.Id, (await web.Requests.ViewAsync(third, delegated.Id, default)).Value!.Steps[0].DelegateTo);
         Assert.Contains((await web.Requests.ViewAsync(third, reviewed.Id, default)).Value!.Actions, a => a.Action == "sign");
+    }
+
+    [Fact]
+    public async Task Official_SignsWithTheUsbToken_ThePageHandsTheDeskSignerItsUrls_OrShowsThem_AndSeesTheStepComplete()
+    {
+        var unanswered = await web.SubmitAsync("Quyết định về việc phân công nhiệm vụ", web.ChairmanThenClerks());
+        var answered = await web.SubmitAsync("Quyết định về việc công nhận danh hiệu", web.ChairmanThenClerks());
+        await using var session = await BrowserSession.OpenAsync(browsers, web.App.HttpAddress, output);
+        // The refused WebSocket of a desk signer that is not running is logged by the browser; it is part of this test.
+        session.ExpectConsoleError("WebSocket connection to");
+        await session.RunAsync(async page =>
+        {
+            await SignInAsync(page, Official);
+            var request = new RequestPage(page);
+
+            // No desk signer answers: the page shows the two one-time URLs, the person gives them to it by hand, and the
+            // page notices the step completing.
+            web.Desk.Answering = false;
+            await request.GotoAsync(unanswered.Id);
+            await request.Button(request.Sign, RequestText.DeskSign).ClickAsync();
+            var status = request.Sign.GetByRole(AriaRole.Status);
+            await Expect(status).ToContainTextAsync(RequestText.DeskUnavailable.Vi.Replace("{0}", web.Desk.Url, StringComparison.Ordinal));
+            var urls = status.GetByRole(AriaRole.Definition);
+            await Expect(urls).ToHaveCountAsync(2);
+            await session.ScreenshotAsync("desk-unavailable");
+            await web.Desk.SignAsync(await urls.Nth(0).InnerTextAsync(), await urls.Nth(1).InnerTextAsync());
+            await Expect(request.Done("desk")).ToBeVisibleAsync();
+            await Expect(request.Route.GetByRole(AriaRole.Listitem).First).ToContainTextAsync(RequestText.StepState(StepStates.Done).Vi);
+
+            // The desk signer runs: it gets the URLs and the session over its WebSocket, signs and uploads.
+            web.Desk.Answering = true;
+            await request.GotoAsync(answered.Id);
+            await request.Button(request.Sign, RequestText.DeskSign).ClickAsync();
+            await Expect(request.Done("desk")).ToBeVisibleAsync();
+            Assert.Single(web.Desk.Messages, message => message.GetProperty("SessionId").GetString()!.Length > 0
+                && message.GetProperty("FileName").GetString()!.StartsWith(web.App.HttpAddress.ToString().TrimEnd('/'), StringComparison.Ordinal));
+        });
+
+        Assert.Equal([System.Net.HttpStatusCode.OK, System.Net.HttpStatusCode.OK], web.Desk.Uploads);
+        foreach (var signed in new[] { unanswered, answered })
+        {
+            var (_, signers) = await web.CheckedDocumentAsync(signed.Id, expectedSignatures: 1);
+            Assert.Equal(["Nguyễn Văn An"], signers);
+        }
     }
 
     private static async Task<byte[]> DownloadAsync(IPage page, ILocator link)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Features.Audit;
@@ -7,6 +8,7 @@ using Signing.Api.Features.SignatureRequests;
 using Signing.Api.Features.Verification;
 using Signing.Api.Tests.Fixtures;
 using Signing.Pdf.Drawing;
+using Signing.Pdf.Signatures;
 using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pki.Validation;
 using Signing.Storage.Accounts;
@@ -27,6 +29,9 @@ public sealed class SignatureRequestWebFixture(TokenPki pki) : IAsyncLifetime
     /// <summary>The running service.</summary>
     public WebAppFactory App { get; private set; } = null!;
 
+    /// <summary>The desk signer on the chairman's computer, holding his USB token (the token key of <see cref="TokenPki.Official"/>).</summary>
+    public FakeDeskSigner Desk { get; private set; } = null!;
+
     /// <summary>Agency A's clerk (văn thư).</summary>
     public User Clerk { get; private set; } = null!;
 
@@ -46,7 +51,8 @@ public sealed class SignatureRequestWebFixture(TokenPki pki) : IAsyncLifetime
     {
         var clientAuthorities = Path.Combine(_directory, "client-ca.pem");
         await File.WriteAllTextAsync(clientAuthorities, await File.ReadAllTextAsync(pki.RootPemFile) + "\n" + pki.SubCaPem);
-        App = await new WebAppFactory(pki, clientAuthorities).StartAsync();
+        Desk = await FakeDeskSigner.StartAsync(SignAtTheDeskAsync);
+        App = await new WebAppFactory(pki, clientAuthorities, new Dictionary<string, string?> { ["Web:DeskSignerUrl"] = Desk.Url }).StartAsync();
         var accounts = App.Services.GetRequiredService<AccountStore>();
         var agency = App.A.Agency.Id;
         var hash = new PasswordHasher<User>().HashPassword(null!, ApiFactory.Password);
@@ -66,6 +72,7 @@ public sealed class SignatureRequestWebFixture(TokenPki pki) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await App.DisposeAsync();
+        await Desk.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
 
@@ -129,6 +136,29 @@ public sealed class SignatureRequestWebFixture(TokenPki pki) : IAsyncLifetime
         var text = ExternalTool.Run("pdftotext", "-enc", "UTF-8", path, "-");
         Assert.True(text.ExitCode == 0, text.Combined);
         return text.StandardOutput;
+    }
+
+    // What the desk signer does with the token: a visible signature below the "CHỦ TỊCH" line.
+    private async Task<byte[]> SignAtTheDeskAsync(byte[] original)
+    {
+        using var token = pki.Open(pki.Official);
+        using var signed = new MemoryStream();
+        await PadesSigner.SignAsync(new MemoryStream(original), signed, token.PrivateKey, new PadesSignOptions
+        {
+            Certificate = pki.Official.Certificate,
+            Chain = [X509Certificate2.CreateFromPem(pki.SubCaPem)],
+            Pdf = new PdfSignatureOptions
+            {
+                Appearance = new SignatureAppearance
+                {
+                    PageNumber = 1,
+                    Rectangle = new PdfRectangle(325, 320, 190, 90),
+                    TextLines = ["Nguyễn Văn An"],
+                    CenterText = true,
+                },
+            },
+        });
+        return signed.ToArray();
     }
 
     // A Decision laid out as Decree 30 Appendix I lays one out, with the placeholders the clerk's registration fills.
