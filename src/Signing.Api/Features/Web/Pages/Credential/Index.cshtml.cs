@@ -156,11 +156,10 @@ public sealed class SigningCredentialModel(SigningCredentials credentials, Signi
                 (failure.Field == "code" ? CredentialText.WrongCode : CredentialText.EnrolmentExpired).ToString());
         }
 
+        // The same enrolment goes on: the QR code is drawn again, so the person only types a new code.
         if (Confirm.OtpAuthUri is { } uri && Confirm.EnrolmentToken is not null)
         {
             QrCodeSvg = Draw(uri);
-            ModelState.Remove($"{nameof(Confirm)}.{nameof(TotpConfirmInput.Code)}");
-            Confirm.Code = null;
         }
 
         await LoadAsync(ct);

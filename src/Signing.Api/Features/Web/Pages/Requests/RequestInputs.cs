@@ -96,9 +96,9 @@ public sealed class RegisterInput
 /// <summary>Electronic copies: which forms, and the clerk's factor for the agency's key.</summary>
 public sealed class CopyInput : SigningFactorInput
 {
-    /// <summary>sao-y, sao-luc and/or trich-sao.</summary>
+    /// <summary>sao-y, sao-luc and/or trich-sao (the form offers sao-y ticked).</summary>
     [Display(ResourceType = typeof(FormText), Name = nameof(FormText.CopyForms))]
-    public List<string> Forms { get; set; } = ["sao-y"];
+    public List<string> Forms { get; set; } = [];
 
     /// <inheritdoc />
     public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
