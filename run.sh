@@ -80,6 +80,7 @@ Pkcs11__Module="$MODULE" \
 Pkcs11__Tokens__0__Label=dev \
 Pkcs11__Tokens__0__PinFile="$DATA/secrets/token-pin" \
 Verification__TrustAnchorsFile="$DATA/pki/root.pem" \
+Demo__Seed="${SIGNING_DEMO_SEED:-true}" \
   dotnet "$API" --urls "$URL" --contentRoot "$(dirname "$API")" --webroot "$ROOT/src/Signing.Api/wwwroot" &
 API_PID=$!
 trap 'kill -TERM $API_PID 2>/dev/null; wait $API_PID' INT TERM

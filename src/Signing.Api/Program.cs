@@ -3,6 +3,7 @@ using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.Credentials;
 using Signing.Api.Features.Csc;
+using Signing.Api.Features.Demo;
 using Signing.Api.Features.DeskSign;
 using Signing.Api.Features.DevPki;
 using Signing.Api.Features.Jobs;
@@ -32,6 +33,7 @@ builder.Services.AddJobs();
 builder.Services.AddWebhooks();
 builder.Services.AddNotifications();
 builder.Services.AddSignatureRequests();
+builder.Services.AddDemoSeeding();
 builder.Services.AddSigningWeb();
 
 var app = builder.Build();

@@ -4,10 +4,12 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Signing.Cli.Storage;
 using Signing.Cli.Tokens;
+using Signing.Pdf.Drawing;
 using Signing.Pki;
 using Signing.Storage;
 using Signing.Storage.Accounts;
 using Signing.Storage.Audit;
+using Signing.Storage.Credentials;
 using Signing.Storage.Keys;
 
 namespace Signing.Cli.Commands;
@@ -18,13 +20,20 @@ internal static class DemoCommands
     /// <summary>The demo agency's identifier code (fictional, in the Decision 20/2020 shape).</summary>
     public const string AgencyCode = "000.00.99.H42";
 
-    /// <summary>What <c>demo init</c> writes to <c>DIR/demo.json</c> (mode 0600).</summary>
+    /// <summary>The demo document that <c>demo init</c> writes next to <c>demo.json</c> for the walkthrough.</summary>
+    public const string DocumentFileName = "demo-document.pdf";
+
+    /// <summary>
+    /// What <c>demo init</c> writes to <c>DIR/demo.json</c> (mode 0600). The signing PINs unlock the demo official's and
+    /// clerk's use of keys held by the service; they are theirs, not the token's PIN.
+    /// </summary>
     public sealed record DemoCredentials(
         string AgencyId, string AgencyCode, string AgencyName,
         string OfficialUsername, string OfficialPassword,
         string ClerkUsername, string ClerkPassword,
         string AdminUsername, string AdminPassword,
-        string ClientName, string ApiKey);
+        string ClientName, string ApiKey,
+        string? OfficialSigningPin = null, string? ClerkSigningPin = null, string? DocumentPath = null);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -61,15 +70,31 @@ internal static class DemoCommands
             else
             {
                 credentials = await SeedAsync(db, accounts, ct);
-                await File.WriteAllTextAsync(credentialsPath, JsonSerializer.Serialize(credentials, Json), ct);
-                File.SetUnixFileMode(credentialsPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
+
+            // Data directories made before signing PINs existed get them now; the file is rewritten either way.
+            credentials = await EnsureSigningPinsAsync(db, accounts, credentials, ct);
+            var documentPath = Path.Combine(parse.GetValue(database.DataDirectory)!, DocumentFileName);
+            if (!File.Exists(documentPath))
+            {
+                await using var document = File.Create(documentPath);
+                await OutgoingDocument.WriteAsync(DemoDocument, document, ct);
+            }
+
+            credentials = credentials with { DocumentPath = Path.GetFullPath(documentPath) };
+            await File.WriteAllTextAsync(credentialsPath, JsonSerializer.Serialize(credentials, Json), ct);
+            File.SetUnixFileMode(credentialsPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
             var chainPem = parse.GetValue(chain) is { } chainFile ? await File.ReadAllTextAsync(chainFile.FullName, ct) : null;
             var keys = new SigningKeyStore(db, TimeProvider.System);
             if (parse.GetValue(sealKey) is { } sealUri)
             {
                 var seal = await RegisterKeyAsync(keys, credentials, KeyPurpose.AgencySeal, sealUri, parse.GetValue(sealCert), chainPem, null, ct);
+                if (seal.AppearancePng is null)
+                {
+                    await keys.SetAppearanceAsync(seal.Id, DemoArtwork.Seal(), ct);
+                }
+
                 var portal = await accounts.FindClientByNameAsync(credentials.ClientName, ct)
                     ?? throw new CliUsageException($"The demo client '{credentials.ClientName}' is missing.");
                 await keys.GrantAsync(seal.Id, portal.Id, ct);
@@ -81,12 +106,18 @@ internal static class DemoCommands
                 var official = await accounts.FindUserByUsernameAsync(credentials.OfficialUsername, ct)
                     ?? throw new CliUsageException($"The demo official '{credentials.OfficialUsername}' is missing.");
                 var key = await RegisterKeyAsync(keys, credentials, KeyPurpose.Official, officialUri, parse.GetValue(officialCert), chainPem, official.Id, ct);
+                if (key.AppearancePng is null)
+                {
+                    await keys.SetAppearanceAsync(key.Id, DemoArtwork.Signature(), ct);
+                }
+
                 Console.WriteLine($"Official key: {key.Id} ({key.Subject}), owned by {official.Username}");
             }
 
             Console.WriteLine($"Agency:   {credentials.AgencyName} ({credentials.AgencyCode}), id {credentials.AgencyId}");
             Console.WriteLine($"Official: {credentials.OfficialUsername} / {credentials.OfficialPassword}");
             Console.WriteLine($"Clerk:    {credentials.ClerkUsername} / {credentials.ClerkPassword}");
+            Console.WriteLine($"Signing PINs (official, clerk) are in {credentialsPath}; the demo document is {credentials.DocumentPath}");
             Console.WriteLine($"Admin:    {credentials.AdminUsername} / {credentials.AdminPassword}");
             Console.WriteLine($"Client:   {credentials.ClientName}");
             Console.WriteLine(credentials.ApiKey);
@@ -112,6 +143,47 @@ internal static class DemoCommands
         return new DemoCredentials(agency.Id, agency.Code, agency.Name, "chutich", officialPassword, "vanthu", clerkPassword,
             "quantri", adminPassword, client.Name, key);
     }
+
+    private static readonly OutgoingDocumentContent DemoDocument = new(
+        "ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ", "ỦY BAN NHÂN DÂN XÃ HÒA BÌNH", "/QĐ-UBND", "Hòa Bình", "Quyết định",
+        "Về việc ban hành Quy chế sử dụng chữ ký số trong hoạt động của Ủy ban nhân dân xã",
+        [
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ HÒA BÌNH",
+            "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;",
+            "Căn cứ Nghị định số 68/2024/NĐ-CP ngày 25 tháng 6 năm 2024 của Chính phủ quy định về chữ ký số chuyên dùng công vụ;",
+            "Theo đề nghị của Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã.",
+            "QUYẾT ĐỊNH:",
+            "Điều 1. Ban hành kèm theo Quyết định này Quy chế sử dụng chữ ký số trong hoạt động của Ủy ban nhân dân xã Hòa Bình.",
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký. Văn phòng, các công chức chuyên môn và các cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này.",
+        ],
+        "Chủ tịch",
+        ["Như Điều 2", "Lưu: VT, VP"]);
+
+    private static async Task<DemoCredentials> EnsureSigningPinsAsync(Database db, AccountStore accounts, DemoCredentials credentials, CancellationToken ct)
+    {
+        if (credentials.OfficialSigningPin is not null && credentials.ClerkSigningPin is not null)
+        {
+            return credentials;
+        }
+
+        var store = new SigningCredentialStore(db, TimeProvider.System);
+        var officialPin = NewPin();
+        var clerkPin = NewPin();
+        var official = await accounts.FindUserByUsernameAsync(credentials.OfficialUsername, ct);
+        var clerk = await accounts.FindUserByUsernameAsync(credentials.ClerkUsername, ct);
+        if (official is null || clerk is null)
+        {
+            throw new CliUsageException("The demo official or clerk is missing from the database.");
+        }
+
+        await store.SetPinAsync(official.Id, PasswordHashing.Hash(officialPin), ct);
+        await store.SetPinAsync(clerk.Id, PasswordHashing.Hash(clerkPin), ct);
+        await accounts.SetEmailAsync(official.Id, "chutich@hoabinh.demo.gov.vn", ct);
+        await accounts.SetEmailAsync(clerk.Id, "vanthu@hoabinh.demo.gov.vn", ct);
+        return credentials with { OfficialSigningPin = officialPin, ClerkSigningPin = clerkPin };
+    }
+
+    private static string NewPin() => RandomNumberGenerator.GetString("0123456789", 8);
 
     /// <summary>Registers a token key for the demo agency once; a key whose certificate is already registered is returned as is.</summary>
     private static async Task<SigningKey> RegisterKeyAsync(

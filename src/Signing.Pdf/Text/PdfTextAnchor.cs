@@ -40,9 +40,9 @@ public static class PdfTextAnchor
     }
 
     /// <summary>
-    /// The rectangle for a signature of <paramref name="width"/> × <paramref name="height"/> centred below the first
-    /// line containing <paramref name="anchor"/> (case-insensitive), searching <paramref name="page"/> or, when null,
-    /// every page from the last; null when no line contains it.
+    /// The rectangle for a signature of <paramref name="width"/> × <paramref name="height"/> centred below the line that
+    /// is <paramref name="anchor"/> (case-insensitive), else the first line containing it, searching
+    /// <paramref name="page"/> or, when null, every page from the last; null when no line contains it.
     /// </summary>
     public static (int Page, PdfRectangle Rectangle)? FindSignatureRectangle(
         Stream pdf, string anchor, double width, double height, int? page = null, PdfReaderLimits? limits = null)
@@ -60,8 +60,11 @@ public static class PdfTextAnchor
             }
 
             var pageDictionary = reader.ResolveDictionary(pages[number - 1], $"page {number}");
-            var line = new ContentTextExtractor(reader, number, pageDictionary).Lines()
-                .FirstOrDefault(l => Normalize(l.Text).Contains(wanted, StringComparison.Ordinal));
+            // A line that is the anchor and nothing else (the title over a signature block) wins over a line that merely
+            // contains it, such as "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ …" opening the body of a decision.
+            var lines = new ContentTextExtractor(reader, number, pageDictionary).Lines();
+            var line = lines.FirstOrDefault(l => Normalize(l.Text) == wanted)
+                ?? lines.FirstOrDefault(l => Normalize(l.Text).Contains(wanted, StringComparison.Ordinal));
             if (line is not null)
             {
                 var centre = line.X + (line.Width / 2);

@@ -79,13 +79,12 @@ public static class AddedSignatureCheck
             return Refuse($"The new signature '{added.FieldName}' is invalid ({added.SubIndication}): {string.Join("; ", added.Validation.Checks.Where(check => check.Outcome == CheckOutcome.Failed).Select(check => check.Detail))}");
         }
 
-        // Everything the new revision changed besides adding the signature is judged against each earlier signature.
-        var rejected = report.Signatures.Where(signature => !ReferenceEquals(signature, added))
-            .SelectMany(signature => signature.Modifications.Where(change => !change.Allowed).Select(change => (signature.FieldName, change.Description)))
-            .Take(5).ToList();
+        // Everything appended besides the signature is judged by the modification rules, whether or not an earlier
+        // signature would notice it: an unsigned original must not gain a changed page with its first signature.
+        var rejected = ChangesBesidesSignatures(original, signed, validation.ReaderLimits);
         if (rejected.Count > 0)
         {
-            return Refuse($"The uploaded file changes more than one new signature: {string.Join("; ", rejected.Select(r => $"{r.Description} (after signature '{r.FieldName}')"))}.");
+            return Refuse($"The uploaded file changes more than one new signature: {string.Join("; ", rejected.Take(5))}.");
         }
 
         if (added.Validation.SignerCertificate is not { } signerDer)
@@ -102,6 +101,17 @@ public static class AddedSignatureCheck
         }
 
         return new Outcome(added, null);
+    }
+
+    private static List<string> ChangesBesidesSignatures(ReadOnlyMemory<byte> original, byte[] signed, PdfReaderLimits limits)
+    {
+        var before = PdfReader.Open(new MemoryStream(original.ToArray(), writable: false), limits);
+        var after = PdfReader.Open(new MemoryStream(signed, writable: false), limits);
+        // A certified original keeps its DocMDP level; otherwise signatures, form filling and annotations (the
+        // registered number and date) are what a signing step may add.
+        var permission = (int?)Signatures.DocumentCertification.Read(new MemoryStream(original.ToArray(), writable: false), limits) ?? 3;
+        return [.. ModificationAnalyzer.Analyze(before, after, permission, new HashSet<string>())
+            .Where(change => !change.Allowed).Select(change => change.Description)];
     }
 
     private static long EndOfByteRange(PdfSignatureValidationReport signature)

@@ -18,19 +18,27 @@ public sealed class TokenPki : IDisposable
     public static readonly Uri PkiBaseUrl = new("http://localhost/dev-pki");
 
     public TokenPki()
+        : this(new SoftHsmToken(), ownsToken: true, PkiBaseUrl, "")
     {
-        Token = new SoftHsmToken();
-        PinFile = Path.Combine(Token.Directory, "token-pin");
+    }
+
+    private TokenPki(SoftHsmToken token, bool ownsToken, Uri pkiBaseUrl, string labelSuffix)
+    {
+        Token = token;
+        _ownsToken = ownsToken;
+        var directory = Directory.CreateDirectory(Path.Combine(token.Directory, "pki" + labelSuffix)).FullName;
+        PinFile = Path.Combine(directory, "token-pin");
         File.WriteAllText(PinFile, Token.UserPin + "\n");
-        PkiDirectory = Path.Combine(Token.Directory, "pki");
-        using var authority = DevCertificateAuthority.Initialize(PkiDirectory, DevPkiProfile.Default, PkiBaseUrl);
-        RootPemFile = Path.Combine(Token.Directory, "root.pem");
+        PkiDirectory = Path.Combine(directory, "ca");
+        using var authority = DevCertificateAuthority.Initialize(PkiDirectory, DevPkiProfile.Default, pkiBaseUrl);
+        RootPemFile = Path.Combine(directory, "root.pem");
         File.WriteAllText(RootPemFile, authority.Root.ExportCertificatePem());
         SubCaPem = authority.SubCa.ExportCertificatePem();
-        Seal = Issue(authority, "seal", "CN=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, O=UBND TỈNH PHÚ THỌ, L=Tỉnh Phú Thọ, C=VN");
-        Revoked = Issue(authority, "revoked", "CN=Văn phòng cũ, O=UBND TỈNH PHÚ THỌ, L=Tỉnh Phú Thọ, C=VN");
+        Seal = Issue(authority, "seal" + labelSuffix, "CN=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, O=UBND TỈNH PHÚ THỌ, L=Tỉnh Phú Thọ, C=VN");
+        Revoked = Issue(authority, "revoked" + labelSuffix, "CN=Văn phòng cũ, O=UBND TỈNH PHÚ THỌ, L=Tỉnh Phú Thọ, C=VN");
         authority.Revoke(Revoked.Certificate, X509RevocationReason.CessationOfOperation);
-        Official = Issue(authority, "official", "CN=Nguyễn Văn An, OU=Lãnh đạo, O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, L=Tỉnh Phú Thọ, C=VN");
+        Official = Issue(authority, "official" + labelSuffix, "CN=Nguyễn Văn An, OU=Lãnh đạo, O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, L=Tỉnh Phú Thọ, C=VN");
+        Deputy = Issue(authority, "deputy" + labelSuffix, "CN=Lê Thị Cúc, OU=Lãnh đạo, O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, L=Tỉnh Phú Thọ, C=VN");
     }
 
     /// <summary>A key on the token with its issued certificate.</summary>
@@ -38,6 +46,8 @@ public sealed class TokenPki : IDisposable
     {
         public string CertificatePem => Certificate.ExportCertificatePem();
     }
+
+    private readonly bool _ownsToken;
 
     public SoftHsmToken Token { get; }
 
@@ -54,6 +64,9 @@ public sealed class TokenPki : IDisposable
     public IssuedKey Revoked { get; }
 
     public IssuedKey Official { get; }
+
+    /// <summary>A second official's key: the deputy (phó chủ tịch) who signs KT. on the chairman's behalf.</summary>
+    public IssuedKey Deputy { get; }
 
     /// <summary>Configuration for an API that uses this token and serves this PKI.</summary>
     public Dictionary<string, string?> Settings() => new()
@@ -79,7 +92,19 @@ public sealed class TokenPki : IDisposable
         return new IssuedKey(uri, authority.IssueFromCsr(csr));
     }
 
-    public void Dispose() => Token.Dispose();
+    /// <summary>
+    /// Another dev PKI with fresh keys on the same token, whose certificates point their OCSP and CRL URLs at
+    /// <paramref name="pkiBaseUrl"/>: for a service running as its own process, which fetches them over the network.
+    /// </summary>
+    public TokenPki ServedAt(Uri pkiBaseUrl) => new(Token, ownsToken: false, pkiBaseUrl, "-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public void Dispose()
+    {
+        if (_ownsToken)
+        {
+            Token.Dispose();
+        }
+    }
 }
 
 /// <summary>

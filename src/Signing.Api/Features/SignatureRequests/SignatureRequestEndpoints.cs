@@ -33,6 +33,7 @@ public static class SignatureRequestEndpoints
         services.AddSingleton<SignatureRequestService>();
         services.AddSingleton<IDeskSignedDocumentSink>(provider => provider.GetRequiredService<SignatureRequestService>());
         services.AddSingleton<IJobHandler, RequestScanJob>();
+        services.AddSingleton<Demo.IDemoSeed, RequestDemoSeed>();
         services.AddSingleton(provider => new RecurringJob(RequestScanJob.JobKind, provider.GetRequiredService<IOptions<SignatureRequestOptions>>().Value.ScanInterval));
         return services;
     }
