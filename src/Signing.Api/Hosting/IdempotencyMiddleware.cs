@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Signing.Api.Features.Auth;
 using Signing.Storage.Idempotency;
 
@@ -110,20 +112,65 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         }
     }
 
+    // The method, path, query and content: for multipart bodies the parts' headers and bytes, not the boundary, which
+    // most clients pick at random for every attempt, so a retry of the same upload is recognised as the same request.
     private static async Task<string> FingerprintAsync(HttpRequest request, CancellationToken ct)
     {
         request.EnableBuffering();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString} {request.ContentType}\n"));
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
+        var boundary = MultipartBoundary(request.ContentType);
+        var mediaType = boundary is null ? request.ContentType : "multipart/form-data";
+        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString} {mediaType}\n"));
+        if (boundary is null || !await TryAppendPartsAsync(hash, request.Body, boundary, ct))
         {
-            hash.AppendData(buffer, 0, read);
+            request.Body.Position = 0;
+            await AppendAsync(hash, request.Body, ct);
         }
 
         request.Body.Position = 0;
         return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static string? MultipartBoundary(string? contentType)
+        => MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            && parsed.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            && HeaderUtilities.RemoveQuotes(parsed.Boundary).Value is { Length: > 0 and <= 200 } boundary
+                ? boundary
+                : null;
+
+    private static async Task<bool> TryAppendPartsAsync(IncrementalHash hash, Stream body, string boundary, CancellationToken ct)
+    {
+        try
+        {
+            var reader = new MultipartReader(boundary, body);
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                foreach (var (name, value) in (section.Headers ?? []).OrderBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
+                {
+                    hash.AppendData(Encoding.UTF8.GetBytes($"{name.ToLowerInvariant()}: {value}\n"));
+                }
+
+                await AppendAsync(hash, section.Body, ct);
+                hash.AppendData("\n--part--\n"u8);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            // Not well-formed multipart: the raw bytes identify it; the endpoint will say what is wrong.
+            return false;
+        }
+    }
+
+    private static async Task AppendAsync(IncrementalHash hash, Stream stream, CancellationToken ct)
+    {
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, ct)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+        }
     }
 
     private Task WriteProblemAsync(HttpContext context, int status, string detail)

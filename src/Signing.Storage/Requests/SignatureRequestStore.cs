@@ -173,13 +173,45 @@ public sealed class SignatureRequestStore(Database database)
             $"SELECT {RequestColumns} FROM signature_requests WHERE state = 'in-progress' AND deadline IS NOT NULL AND deadline < @now " +
             "ORDER BY deadline LIMIT @limit", new { now, limit }, ct);
 
-    /// <summary>Stores a new request.</summary>
-    public Task InsertAsync(StorageTransaction tx, SignatureRequest request, CancellationToken ct)
-        => ExecuteAsync(tx,
+    /// <summary>Stores a new request, with the submission's Idempotency-Key when it had one.</summary>
+    public Task InsertAsync(StorageTransaction tx, SignatureRequest request, string? idempotencyKey, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ExecuteAsync(tx,
             "INSERT INTO signature_requests (id, agency_id, title, document_type, symbol_pattern, urgency, secrecy, deadline, submitter_kind, " +
-            "submitter_id, submitter_name, client_id, external_ref, state, supersedes_id, series, version, created_at, updated_at) VALUES " +
+            "submitter_id, submitter_name, client_id, external_ref, state, supersedes_id, series, version, created_at, updated_at, idempotency_key) VALUES " +
             "(@Id, @AgencyId, @Title, @DocumentType, @SymbolPattern, @Urgency, @Secrecy, @Deadline, @SubmitterKind, @SubmitterId, @SubmitterName, " +
-            "@ClientId, @ExternalRef, @State, @SupersedesId, @Series, @Version, @CreatedAt, @UpdatedAt)", request, ct);
+            "@ClientId, @ExternalRef, @State, @SupersedesId, @Series, @Version, @CreatedAt, @UpdatedAt, @IdempotencyKey)",
+            new
+            {
+                request.Id,
+                request.AgencyId,
+                request.Title,
+                request.DocumentType,
+                request.SymbolPattern,
+                request.Urgency,
+                request.Secrecy,
+                request.Deadline,
+                request.SubmitterKind,
+                request.SubmitterId,
+                request.SubmitterName,
+                request.ClientId,
+                request.ExternalRef,
+                request.State,
+                request.SupersedesId,
+                request.Series,
+                request.Version,
+                request.CreatedAt,
+                request.UpdatedAt,
+                IdempotencyKey = idempotencyKey,
+            }, ct);
+    }
+
+    /// <summary>The request a submitter created with <paramref name="idempotencyKey"/>, or null.</summary>
+    public Task<SignatureRequest?> FindByIdempotencyKeyAsync(string submitterKind, string submitterId, string idempotencyKey, CancellationToken ct)
+        => QuerySingleAsync<SignatureRequest>(
+            $"SELECT {RequestColumns} FROM signature_requests WHERE submitter_kind = @submitterKind AND submitter_id = @submitterId " +
+            "AND idempotency_key = @idempotencyKey", new { submitterKind, submitterId, idempotencyKey }, ct);
 
     /// <summary>Stores a step.</summary>
     public Task InsertStepAsync(StorageTransaction tx, RequestStep step, CancellationToken ct)

@@ -89,7 +89,8 @@ public static class SignatureRequestEndpoints
             attachments.Add(await ReadAsync(file, ct));
         }
 
-        var submitted = await service.SubmitAsync(context.User.ToActor(), metadata, main, attachments, ct);
+        var submitted = await service.SubmitAsync(context.User.ToActor(), metadata, main, attachments,
+            context.Request.Headers[IdempotencyMiddleware.HeaderName].FirstOrDefault(), ct);
         if (submitted.Failure is { } failure)
         {
             return failure.ToProblem(context);

@@ -50,7 +50,15 @@ public sealed partial class SignatureRequestService(
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Submits a document for signature along a route (trình ký).</summary>
-    public async Task<Result<RequestView>> SubmitAsync(Actor actor, SubmitMetadata? metadata, NamedPdf? main, IReadOnlyList<NamedPdf> attachments, CancellationToken ct)
+    public Task<Result<RequestView>> SubmitAsync(Actor actor, SubmitMetadata? metadata, NamedPdf? main, IReadOnlyList<NamedPdf> attachments, CancellationToken ct)
+        => SubmitAsync(actor, metadata, main, attachments, idempotencyKey: null, ct);
+
+    /// <summary>
+    /// Submits a document for signature along a route (trình ký). A submission with an <paramref name="idempotencyKey"/>
+    /// that this submitter already used for the same document returns the request it created; with another document, 422.
+    /// </summary>
+    public async Task<Result<RequestView>> SubmitAsync(
+        Actor actor, SubmitMetadata? metadata, NamedPdf? main, IReadOnlyList<NamedPdf> attachments, string? idempotencyKey, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(attachments);
@@ -93,6 +101,15 @@ public sealed partial class SignatureRequestService(
             inspected.Add((file, inspection.Value.Sha256, inspection.Value.Signatures));
         }
 
+        if (idempotencyKey is { Length: > 0 } && await requests.FindByIdempotencyKeyAsync(actor.Kind, actor.Id, idempotencyKey, ct) is { } earlier)
+        {
+            var earlierDocument = (await requests.DocumentsAsync(earlier.Id, ct)).First(d => d.DocumentIndex == 0 && d.Revision == 0);
+            return earlierDocument.Sha256 == inspected[0].Sha256 && earlier.Title == metadata.Title!.Trim()
+                ? await ViewAsync(actor, earlier.Id, ct)
+                : new Failure(FailureKind.Unprocessable, "idempotency-key-reused", "Idempotency-Key reused",
+                    $"This Idempotency-Key already created request '{earlier.Id}' for another document or title.");
+        }
+
         SignatureRequest? superseded = null;
         if (metadata.Supersedes is { Length: > 0 } supersedesId)
         {
@@ -131,7 +148,7 @@ public sealed partial class SignatureRequestService(
         }).ToList();
 
         await using var tx = await database.BeginWriteAsync($"request:{id}", ct);
-        await requests.InsertAsync(tx, request, ct);
+        await requests.InsertAsync(tx, request, idempotencyKey is { Length: > 0 } ? idempotencyKey : null, ct);
         foreach (var step in steps)
         {
             await requests.InsertStepAsync(tx, step, ct);

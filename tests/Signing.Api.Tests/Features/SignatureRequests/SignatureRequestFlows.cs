@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Tests.Fixtures;
 using Signing.Api.Tests.Http;
 using Signing.Pdf.Drawing;
@@ -254,6 +255,59 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
         await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         using var caller = small.WithApiKey(small.A.CallerKey);
         Assert.Empty((await caller.GetFromJsonAsync<JsonElement>("/api/v1/signature-requests?box=all")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ARetriedSubmission_WithTheSameIdempotencyKey_GetsTheSameRequest_EvenWhenTheFirstReplyWasNeverRecorded()
+    {
+        var workflow = await Workflow.SetUpAsync(_api, pki);
+        var metadata = workflow.Metadata();
+        var key = "submit-" + Guid.NewGuid().ToString("N");
+        using var caller = _api.WithApiKey(_api.A.CallerKey);
+        async Task<HttpResponseMessage> SubmitAsync(byte[] document)
+        {
+            // A new multipart boundary on every attempt, as HTTP clients do.
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/signature-requests") { Content = Workflow.Form(metadata, document) };
+            message.Headers.Add("Idempotency-Key", key);
+            return await caller.SendAsync(message);
+        }
+
+        var document = Workflow.Document();
+        var first = await SubmitAsync(document);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var id = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        var replayed = await SubmitAsync(document);
+        Assert.Equal(HttpStatusCode.Created, replayed.StatusCode);
+        Assert.Equal("true", replayed.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(id, (await replayed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+
+        // The node died after the commit and before it recorded the reply: the key's record is gone once its lease ran
+        // out. The request itself remembers the key.
+        var database = _api.Services.GetRequiredService<Signing.Storage.Database>();
+        await using (var connection = await database.OpenAsync(default))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "DELETE FROM idempotency_records";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var afterCrash = await SubmitAsync(document);
+        Assert.Equal(HttpStatusCode.Created, afterCrash.StatusCode);
+        Assert.Equal(id, (await afterCrash.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+        var sent = await caller.GetFromJsonAsync<JsonElement>("/api/v1/signature-requests?box=sent&limit=200");
+        Assert.Single(sent.EnumerateArray(), r => r.GetProperty("id").GetString() == id);
+
+        await using (var connection = await database.OpenAsync(default))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "DELETE FROM idempotency_records";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var otherDocument = await SubmitAsync(Workflow.Document("Về việc khác hẳn"));
+        var problem = await otherDocument.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("urn:signing:problem:idempotency-key-reused", problem.GetProperty("type").GetString());
     }
 
     private async Task<byte[]> DeskSignAsync(byte[] pdf)
