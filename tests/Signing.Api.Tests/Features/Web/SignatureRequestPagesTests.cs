@@ -367,15 +367,20 @@ public sealed class SignatureRequestPagesTests(SignatureRequestWebFixture web, B
         return await File.ReadAllBytesAsync(path);
     }
 
-    // The outline sits on the page drawn, below the "CHỦ TỊCH" line in the right half: the page put it where the server planned.
+    // The outline sits where the server planned the block: its rectangle in PDF points (from the page's lower-left
+    // corner, on an A4 page) scaled onto the canvas, y turned downwards.
     private static async Task AssertOutlineInsideCanvasAsync(RequestPage request)
     {
         var canvas = (await request.PreviewPage.BoundingBoxAsync())!;
         var outline = (await request.PlannedSignature.BoundingBoxAsync())!;
-        Assert.True(outline.X >= canvas.X && outline.X + outline.Width <= canvas.X + canvas.Width + 1, "The outline leaves the page sideways.");
-        Assert.True(outline.Y >= canvas.Y && outline.Y + outline.Height <= canvas.Y + canvas.Height + 1, "The outline leaves the page.");
-        Assert.True(outline.X > canvas.X + (canvas.Width / 2), "The signature outline is not in the right half of the page.");
-        Assert.True(outline.Y > canvas.Y + (canvas.Height / 2), "The signature outline is not in the lower half of the page.");
+        var planned = (await request.Preview.Locator("[data-kind=sign]").GetAttributeAsync("data-rect"))!
+            .Split(',').Select(value => double.Parse(value, CultureInfo.InvariantCulture)).ToArray();
+        var scale = canvas.Width / Signing.Pdf.Drawing.PdfDocumentBuilder.A4Width;
+        Assert.InRange(outline.X, canvas.X + (planned[0] * scale) - 2, canvas.X + (planned[0] * scale) + 2);
+        Assert.InRange(outline.Y, canvas.Y + ((Signing.Pdf.Drawing.PdfDocumentBuilder.A4Height - planned[1] - planned[3]) * scale) - 2,
+            canvas.Y + ((Signing.Pdf.Drawing.PdfDocumentBuilder.A4Height - planned[1] - planned[3]) * scale) + 2);
+        Assert.InRange(outline.Width, (planned[2] * scale) - 2, (planned[2] * scale) + 2);
+        Assert.True(outline.X + (outline.Width / 2) > canvas.X + (canvas.Width / 2), "The signature block is not on the right, under the signer's title.");
     }
 
     private static async Task SignInAsync(IPage page, User user)

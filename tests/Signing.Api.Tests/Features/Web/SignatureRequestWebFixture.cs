@@ -63,9 +63,9 @@ public sealed class SignatureRequestWebFixture(TokenPki pki) : IAsyncLifetime
         var keys = App.Services.GetRequiredService<SigningKeyStore>();
         var official = await keys.CreateAsync(agency, App.A.Official.Id, KeyPurpose.Official, KeyLocation.Pkcs11, pki.Official.Uri,
             pki.Official.Certificate, pki.SubCaPem, default);
-        await keys.SetAppearanceAsync(official.Id, TestImages.Signature, default);
+        await keys.SetAppearanceAsync(official.Id, SignatureImage(), default);
         var seal = await keys.CreateAsync(agency, null, KeyPurpose.AgencySeal, KeyLocation.Pkcs11, pki.Seal.Uri, pki.Seal.Certificate, pki.SubCaPem, default);
-        await keys.SetAppearanceAsync(seal.Id, TestImages.Seal, default);
+        await keys.SetAppearanceAsync(seal.Id, SealImage(), default);
         Decision = await DecisionAsync();
     }
 
@@ -161,36 +161,60 @@ public sealed class SignatureRequestWebFixture(TokenPki pki) : IAsyncLifetime
         return signed.ToArray();
     }
 
-    // A Decision laid out as Decree 30 Appendix I lays one out, with the placeholders the clerk's registration fills.
+    // A Decision in the layout of Decree 30 Appendix I, with the placeholders the clerk's registration fills.
     private static async Task<byte[]> DecisionAsync()
     {
-        var builder = new PdfDocumentBuilder();
-        var page = builder.AddPage();
-        var left = 150.0;
-        var right = 400.0;
-        page.Text(left, 780, "ỦY BAN NHÂN DÂN", 12, bold: true, align: TextAlign.Center);
-        page.Text(left, 765, "XÃ HÒA BÌNH", 12, bold: true, align: TextAlign.Center);
-        page.Text(right, 780, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold: true, align: TextAlign.Center);
-        page.Text(right, 765, "Độc lập - Tự do - Hạnh phúc", 12, bold: true, align: TextAlign.Center);
-        page.Text(left, 735, "Số:       /QĐ-UBND", 12, align: TextAlign.Center);
-        page.Text(right, 735, "Hòa Bình, ngày      tháng      năm", 12, align: TextAlign.Center);
-        page.Text(297, 690, "QUYẾT ĐỊNH", 14, bold: true, align: TextAlign.Center);
-        page.Text(297, 672, "Về việc triển khai ký số văn bản đi", 13, bold: true, align: TextAlign.Center);
-        var y = 630.0;
-        foreach (var line in builder.Wrap(
-            "Điều 1. Các cơ quan, đơn vị trên địa bàn xã ký số đối với toàn bộ văn bản đi bằng chứng thư chữ ký số chuyên dùng công vụ. " +
-            "Điều 2. Văn phòng Ủy ban nhân dân xã hướng dẫn, kiểm tra việc thực hiện. Điều 3. Quyết định có hiệu lực kể từ ngày ký.", 460, 13))
+        using var pdf = new MemoryStream();
+        await OutgoingDocument.WriteAsync(new OutgoingDocumentContent("ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ", "ỦY BAN NHÂN DÂN XÃ HÒA BÌNH", "/QĐ-UBND",
+            "Hòa Bình", "Quyết định", "Về việc triển khai ký số văn bản đi",
+            [
+                "Điều 1. Các cơ quan, đơn vị trên địa bàn xã ký số đối với toàn bộ văn bản đi bằng chứng thư chữ ký số chuyên dùng công vụ.",
+                "Điều 2. Văn phòng Ủy ban nhân dân xã hướng dẫn, kiểm tra việc thực hiện.",
+                "Điều 3. Quyết định có hiệu lực kể từ ngày ký.",
+            ], "Chủ tịch", ["Như Điều 2", "Lưu: VT"]), pdf);
+        return pdf.ToArray();
+    }
+
+    // A handwritten signature in blue: a zigzag stroke on a transparent background.
+    private static byte[] SignatureImage()
+    {
+        const int width = 240, height = 90;
+        var rgba = new byte[width * height * 4];
+        for (var x = 10; x < width - 10; x++)
         {
-            page.Text(70, y, line, 13);
-            y -= 18;
+            var centre = (height / 2) + (int)(30 * Math.Sin(x / 18.0));
+            for (var y = centre - 3; y <= centre + 3; y++)
+            {
+                Ink(rgba, width, x, y, (20, 45, 170));
+            }
         }
 
-        page.Text(70, 420, "Nơi nhận:", 11, bold: true);
-        page.Text(70, 406, "- Như Điều 2;", 10);
-        page.Text(70, 394, "- Lưu: VT.", 10);
-        page.Text(420, 420, "CHỦ TỊCH", 13, bold: true, align: TextAlign.Center);
-        using var output = new MemoryStream();
-        await builder.WriteAsync(output);
-        return output.ToArray();
+        return PngEncoder.Encode(width, height, rgba);
+    }
+
+    // The agency's seal in red: a ring with a star-less centre, on a transparent background.
+    private static byte[] SealImage()
+    {
+        const int size = 160;
+        var rgba = new byte[size * size * 4];
+        for (var y = 0; y < size; y++)
+        {
+            for (var x = 0; x < size; x++)
+            {
+                var r = Math.Sqrt(Math.Pow(x - (size / 2.0), 2) + Math.Pow(y - (size / 2.0), 2));
+                if (r is > 66 and < 78 or < 20)
+                {
+                    Ink(rgba, size, x, y, (200, 24, 32));
+                }
+            }
+        }
+
+        return PngEncoder.Encode(size, size, rgba);
+    }
+
+    private static void Ink(byte[] rgba, int width, int x, int y, (byte R, byte G, byte B) colour)
+    {
+        var i = ((y * width) + x) * 4;
+        (rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]) = (colour.R, colour.G, colour.B, 255);
     }
 }
