@@ -154,6 +154,24 @@ public sealed partial class Pkcs11Token
         return der is null ? null : X509CertificateLoader.LoadCertificate(der);
     }
 
+    /// <summary>Every X.509 certificate object on the token, with its label and CKA_ID (several may share an id).</summary>
+    public IReadOnlyList<(string Label, byte[] Id, X509Certificate2 Certificate)> ListCertificates()
+    {
+        var found = Run((native, session, _) =>
+        {
+            using var template = new AttributeTemplate().Add(CKA.CKA_CLASS, CKO.CKO_CERTIFICATE);
+            var values = new List<(string, byte[], byte[]?)>();
+            foreach (var handle in FindObjects(native, session, template))
+            {
+                values.Add((GetString(native, session, handle, CKA.CKA_LABEL), GetAttribute(native, session, handle, CKA.CKA_ID) ?? [],
+                    GetAttribute(native, session, handle, CKA.CKA_VALUE)));
+            }
+
+            return values;
+        });
+        return [.. found.Where(entry => entry.Item3 is { Length: > 0 }).Select(entry => (entry.Item1, entry.Item2, X509CertificateLoader.LoadCertificate(entry.Item3!)))];
+    }
+
     /// <summary>Destroys every object the URI matches (by type, object and id); returns how many.</summary>
     /// <exception cref="Pkcs11TokenException">The URI names no object attribute, which would match everything.</exception>
     public int DeleteObjects(Pkcs11Uri uri)

@@ -134,7 +134,7 @@ public sealed class DevCertificateAuthority : IDisposable
         {
             using var key = RSA.Create(profile.KeySize);
             var request = new CertificateRequest(DevPkiProfile.ParseSubject(example.Subject), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            var certificate = authority.IssueFromRequest(request, now);
+            var certificate = authority.IssueFromRequest(request, now, null);
             WriteCertificate(directory, example.Name + ".pem", certificate);
 
             // One PEM with key, certificate and chain: what 'signing sign cms --key' reads.
@@ -176,7 +176,20 @@ public sealed class DevCertificateAuthority : IDisposable
             throw new MalformedPkiDataException("CertificationRequest", $"not a valid PKCS#10 request or its signature does not verify: {e.Message}", e);
         }
 
-        return IssueFromRequest(request, (time ?? TimeProvider.System).GetUtcNow());
+        return IssueFromRequest(request, (time ?? TimeProvider.System).GetUtcNow(), null);
+    }
+
+    /// <summary>
+    /// Issues an end-entity certificate for <paramref name="publicKey"/> under <paramref name="subject"/>, without a CSR:
+    /// what the GCC does when it changes a certificate's information or renews it for a key it already certified.
+    /// <paramref name="notAfter"/> defaults to the profile's validity (never past the sub-CA's).
+    /// </summary>
+    public X509Certificate2 IssueFor(PublicKey publicKey, X500DistinguishedName subject, DateTimeOffset? notAfter = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        ArgumentNullException.ThrowIfNull(subject);
+        var request = new CertificateRequest(subject, publicKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return IssueFromRequest(request, (time ?? TimeProvider.System).GetUtcNow(), notAfter);
     }
 
     /// <summary>Revokes a certificate issued by the sub-CA (or the sub-CA itself, by the root) with <paramref name="reason"/>.</summary>
@@ -243,7 +256,7 @@ public sealed class DevCertificateAuthority : IDisposable
 
     private DevPkiState State() => DevPkiState.Load(Directory);
 
-    private X509Certificate2 IssueFromRequest(CertificateRequest request, DateTimeOffset now)
+    private X509Certificate2 IssueFromRequest(CertificateRequest request, DateTimeOffset now, DateTimeOffset? notAfterWanted)
     {
         var state = State();
         var extensions = request.CertificateExtensions;
@@ -255,7 +268,7 @@ public sealed class DevCertificateAuthority : IDisposable
             extensions.Add(CertificatePolicies(policy));
         }
 
-        var notAfter = Min(now.AddYears(state.EndEntityValidityYears), SubCa.NotAfter);
+        var notAfter = Min(notAfterWanted ?? now.AddYears(state.EndEntityValidityYears), SubCa.NotAfter);
         lock (DevPkiState.FileLock)
         {
             var fresh = State();

@@ -23,11 +23,17 @@ public sealed class CrlClient
     /// <summary>Downloads (or takes from cache) the CRL at <paramref name="url"/> and checks it was signed by <paramref name="issuer"/>.</summary>
     /// <exception cref="PkiTransportException">Download failed.</exception>
     /// <exception cref="MalformedPkiDataException">Not a CRL, or not signed by <paramref name="issuer"/>.</exception>
-    public async Task<CertificateRevocationList> FetchAsync(Uri url, X509Certificate2 issuer, CancellationToken cancellationToken)
+    public Task<CertificateRevocationList> FetchAsync(Uri url, X509Certificate2 issuer, CancellationToken cancellationToken)
+        => FetchAsync(url, issuer, fresh: false, cancellationToken);
+
+    /// <summary>As <see cref="FetchAsync(Uri, X509Certificate2, CancellationToken)"/>; with <paramref name="fresh"/> the CRL is downloaded again (and cached).</summary>
+    /// <exception cref="PkiTransportException">Download failed.</exception>
+    /// <exception cref="MalformedPkiDataException">Not a CRL, or not signed by <paramref name="issuer"/>.</exception>
+    public async Task<CertificateRevocationList> FetchAsync(Uri url, X509Certificate2 issuer, bool fresh, CancellationToken cancellationToken)
     {
         var key = issuer.Thumbprint + " " + url;
         var now = _options.Time.GetUtcNow();
-        if (_cache.TryGetValue(key, out var cached) && cached.NextUpdate > now)
+        if (!fresh && _cache.TryGetValue(key, out var cached) && cached.NextUpdate > now)
         {
             return cached;
         }
@@ -48,7 +54,11 @@ public sealed class CrlClient
     }
 
     /// <summary>Looks <paramref name="certificate"/> up in its issuer's CRLs; never throws for network or format failures.</summary>
-    public async Task<RevocationResult> CheckAsync(X509Certificate2 certificate, X509Certificate2 issuer, CancellationToken cancellationToken)
+    public Task<RevocationResult> CheckAsync(X509Certificate2 certificate, X509Certificate2 issuer, CancellationToken cancellationToken)
+        => CheckAsync(certificate, issuer, fresh: false, cancellationToken);
+
+    /// <summary>As <see cref="CheckAsync(X509Certificate2, X509Certificate2, CancellationToken)"/>; with <paramref name="fresh"/> each CRL is downloaded again.</summary>
+    public async Task<RevocationResult> CheckAsync(X509Certificate2 certificate, X509Certificate2 issuer, bool fresh, CancellationToken cancellationToken)
     {
         var urls = CertificateLocations.CrlUrls(certificate);
         if (urls.Count == 0)
@@ -62,7 +72,7 @@ public sealed class CrlClient
             var source = $"CRL {url}";
             try
             {
-                var crl = await FetchAsync(url, issuer, cancellationToken).ConfigureAwait(false);
+                var crl = await FetchAsync(url, issuer, fresh, cancellationToken).ConfigureAwait(false);
                 last = await EvaluateAsync(crl, certificate, issuer, source, cancellationToken).ConfigureAwait(false);
                 if (last.Status != RevocationStatus.Unknown)
                 {

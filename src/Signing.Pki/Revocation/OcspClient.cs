@@ -26,7 +26,15 @@ public sealed class OcspClient
     }
 
     /// <summary>Asks the certificate's AIA OCSP responder(s) about <paramref name="certificate"/>; never throws for protocol failures.</summary>
-    public async Task<RevocationResult> CheckAsync(X509Certificate2 certificate, X509Certificate2 issuer, CancellationToken cancellationToken)
+    public Task<RevocationResult> CheckAsync(X509Certificate2 certificate, X509Certificate2 issuer, CancellationToken cancellationToken)
+        => CheckAsync(certificate, issuer, fresh: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CheckAsync(X509Certificate2, X509Certificate2, CancellationToken)"/>; with <paramref name="fresh"/> a cached
+    /// good answer is not used (the responder is asked, and its answer cached), for callers whose job is to notice a
+    /// revocation as soon as it is published. A cached revoked answer stands.
+    /// </summary>
+    public async Task<RevocationResult> CheckAsync(X509Certificate2 certificate, X509Certificate2 issuer, bool fresh, CancellationToken cancellationToken)
     {
         var urls = CertificateLocations.OcspUrls(certificate);
         if (urls.Count == 0)
@@ -36,7 +44,7 @@ public sealed class OcspClient
 
         var now = _options.Time.GetUtcNow();
         var cacheKey = issuer.Thumbprint + ":" + certificate.SerialNumber;
-        if (_cache.TryGetValue(cacheKey, out var cached) && cached.NextUpdate > now)
+        if (_cache.TryGetValue(cacheKey, out var cached) && cached.NextUpdate > now && (!fresh || cached.Status == RevocationStatus.Revoked))
         {
             return cached;
         }

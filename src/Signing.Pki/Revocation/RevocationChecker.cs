@@ -20,15 +20,22 @@ public sealed class RevocationChecker
         new(new OcspClient(http, options), new CrlClient(http, options));
 
     /// <summary>Returns the first definite answer (good or revoked), or unknown with both sources' problems.</summary>
-    public async Task<RevocationResult> CheckAsync(X509Certificate2 certificate, X509Certificate2 issuer, CancellationToken cancellationToken)
+    public Task<RevocationResult> CheckAsync(X509Certificate2 certificate, X509Certificate2 issuer, CancellationToken cancellationToken)
+        => CheckAsync(certificate, issuer, fresh: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CheckAsync(X509Certificate2, X509Certificate2, CancellationToken)"/>; with <paramref name="fresh"/> neither
+    /// client answers from a cached good status or CRL, so a revocation published since is seen (a certificate watch).
+    /// </summary>
+    public async Task<RevocationResult> CheckAsync(X509Certificate2 certificate, X509Certificate2 issuer, bool fresh, CancellationToken cancellationToken)
     {
-        var ocsp = await _ocsp.CheckAsync(certificate, issuer, cancellationToken).ConfigureAwait(false);
+        var ocsp = await _ocsp.CheckAsync(certificate, issuer, fresh, cancellationToken).ConfigureAwait(false);
         if (ocsp.Status != RevocationStatus.Unknown)
         {
             return ocsp;
         }
 
-        var crl = await _crl.CheckAsync(certificate, issuer, cancellationToken).ConfigureAwait(false);
+        var crl = await _crl.CheckAsync(certificate, issuer, fresh, cancellationToken).ConfigureAwait(false);
         if (crl.Status != RevocationStatus.Unknown)
         {
             return crl;

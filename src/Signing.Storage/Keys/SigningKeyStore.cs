@@ -97,6 +97,68 @@ public sealed class SigningKeyStore(Database database, TimeProvider clock)
             new { keyId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct)) == 1;
     }
 
+    /// <summary>Disables a key inside <paramref name="tx"/> (with the change that requires it); false when it was already disabled.</summary>
+    public async Task<bool> DisableAsync(StorageTransaction tx, string keyId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        return await tx.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE signing_keys SET disabled_at = @now WHERE id = @keyId AND disabled_at IS NULL",
+            new { keyId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, tx.Transaction, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>
+    /// Puts a renewed or changed certificate (for the same key) on a key and enables it, if the key still carries
+    /// <paramref name="expectedThumbprint"/>; false when another change came first.
+    /// </summary>
+    public async Task<bool> ReplaceCertificateAsync(
+        StorageTransaction tx, string keyId, string expectedThumbprint, X509Certificate2 certificate, string? chainPem, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        ArgumentNullException.ThrowIfNull(certificate);
+        return await tx.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE signing_keys SET certificate = @certificate, chain_pem = COALESCE(@chainPem, chain_pem), subject = @subject, thumbprint = @thumbprint, " +
+            "not_before = @notBefore, not_after = @notAfter, disabled_at = NULL WHERE id = @keyId AND thumbprint = @expectedThumbprint",
+            new
+            {
+                keyId,
+                expectedThumbprint,
+                certificate = certificate.RawData,
+                chainPem,
+                subject = certificate.Subject,
+                thumbprint = CertificateThumbprint.Sha256Hex(certificate),
+                notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime()).ToUnixTimeMilliseconds(),
+                notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeMilliseconds(),
+            }, tx.Transaction, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Registers a key inside <paramref name="tx"/> (a key made on the HSM, certified by the GCC's answer).</summary>
+    public async Task<SigningKey> CreateAsync(
+        StorageTransaction tx, string agencyId, string? ownerUserId, string purpose, string location, string? pkcs11Uri, X509Certificate2 certificate,
+        string? chainPem, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        ArgumentNullException.ThrowIfNull(certificate);
+        var key = new SigningKey(
+            Guid.CreateVersion7().ToString("N"), agencyId, ownerUserId, purpose, location, pkcs11Uri,
+            certificate.RawData, chainPem, certificate.Subject, CertificateThumbprint.Sha256Hex(certificate),
+            new DateTimeOffset(certificate.NotBefore.ToUniversalTime()).ToUnixTimeMilliseconds(),
+            new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeMilliseconds(),
+            null, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        await tx.Connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO signing_keys (id, agency_id, owner_user_id, purpose, location, pkcs11_uri, certificate, chain_pem, subject, " +
+            "thumbprint, not_before, not_after, created_at) VALUES (@Id, @AgencyId, @OwnerUserId, @Purpose, @Location, @Pkcs11Uri, " +
+            "@Certificate, @ChainPem, @Subject, @Thumbprint, @NotBefore, @NotAfter, @CreatedAt)", key, tx.Transaction, cancellationToken: ct));
+        return key;
+    }
+
+    /// <summary>Re-points every key of <paramref name="fromAgencyId"/> to <paramref name="toAgencyId"/> (a merger); returns how many.</summary>
+    public Task<int> MoveAgencyAsync(StorageTransaction tx, string fromAgencyId, string toAgencyId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        return tx.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE signing_keys SET agency_id = @toAgencyId WHERE agency_id = @fromAgencyId", new { fromAgencyId, toAgencyId }, tx.Transaction, cancellationToken: ct));
+    }
+
     private async Task<IReadOnlyList<SigningKey>> ListAsync(string sql, object parameters, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
 using Signing.Pki.Revocation;
 using Signing.Storage.Keys;
 
@@ -46,13 +47,41 @@ public sealed class KeyRevocationCache(RevocationChecker revocation, TimeProvide
                 $"The key's certificate names revocation sources but its issuer '{certificate.Issuer}' is not in the registered chain, so revocation cannot be checked; register the key with its chain.");
         }
 
-        var result = await revocation.CheckAsync(certificate, issuer, ct);
-        if (result.Status != RevocationStatus.Unknown)
+        return Verdict(await CheckAndCacheAsync(key.Thumbprint, certificate, issuer, fresh: false, ct));
+    }
+
+    /// <summary>
+    /// The revocation status of any certificate whose issuer is in <paramref name="chain"/> (the certificate watch's
+    /// question), through the same cache as the keys' checks; null when the certificate names no revocation source or
+    /// its issuer is not in the chain. With <paramref name="fresh"/> a cached good answer is not trusted: the source is
+    /// asked again and the cache refreshed, so that a revocation published since is seen at once (a revoked answer stays).
+    /// </summary>
+    public async Task<RevocationResult?> StatusAsync(X509Certificate2 certificate, IEnumerable<X509Certificate2> chain, bool fresh, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var thumbprint = Pki.CertificateThumbprint.Sha256Hex(certificate);
+        if (_cache.TryGetValue(thumbprint, out var cached) && cached.FreshUntil > clock.GetUtcNow() && (!fresh || cached.Result.Status == RevocationStatus.Revoked))
         {
-            _cache[key.Thumbprint] = (result, result.NextUpdate ?? now + DefaultFreshness);
+            return cached.Result;
         }
 
-        return Verdict(result);
+        if (!RevocationSources.AreNamedBy(certificate) || RevocationSources.FindIssuer(certificate, chain) is not { } issuer)
+        {
+            return null;
+        }
+
+        return await CheckAndCacheAsync(thumbprint, certificate, issuer, fresh, ct);
+    }
+
+    private async Task<RevocationResult> CheckAndCacheAsync(string thumbprint, X509Certificate2 certificate, X509Certificate2 issuer, bool fresh, CancellationToken ct)
+    {
+        var result = await revocation.CheckAsync(certificate, issuer, fresh, ct);
+        if (result.Status != RevocationStatus.Unknown)
+        {
+            _cache[thumbprint] = (result, result.NextUpdate ?? clock.GetUtcNow() + DefaultFreshness);
+        }
+
+        return result;
     }
 
     private static KeyRevocationVerdict Verdict(RevocationResult result) => result.Status switch

@@ -722,6 +722,11 @@ public sealed partial class SignatureRequestService
         }
 
         await requests.TransitionAsync(tx, context.Request.Id, [RequestStates.InProgress], RequestStates.Completed, Now, ct);
+        foreach (var listener in completionListeners)
+        {
+            await listener.OnCompletedAsync(tx, context.Request, ct);
+        }
+
         await EmitAsync(tx, context.Request, WebhookEvents.RequestCompleted,
             new { symbol = context.Request.Symbol, number = context.Request.Number, issuedDate = context.Request.IssuedDate }, ct);
         await NotifyParticipantsAsync(tx, context.Request, "request.completed", "Văn bản đã ban hành",

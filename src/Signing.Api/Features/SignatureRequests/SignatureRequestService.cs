@@ -39,7 +39,8 @@ public sealed record NamedPdf(string Name, byte[] Content);
 public sealed partial class SignatureRequestService(
     Database database, SignatureRequestStore requests, AccountStore accounts, SigningKeyStore keys, EventOutbox outbox, Notifier notifier,
     AuditLog audit, SigningService signing, SigningCredentials credentials, StepDocuments documents, DeskSigning desk, TrustAnchors anchors,
-    PdfSignatureService pdf, IOptions<SignatureRequestOptions> options, TimeProvider clock) : IDeskSignedDocumentSink
+    PdfSignatureService pdf, IOptions<SignatureRequestOptions> options, TimeProvider clock, IEnumerable<IRequestCompletionListener> completionListeners)
+    : IDeskSignedDocumentSink
 {
     private const string SymbolPlaceholder = "{số}";
     private const int MaxTitleLength = 1000;

@@ -61,6 +61,30 @@ public sealed class TokenKeys(IOptions<TokenOptions> options) : IDisposable
         }
     }
 
+    /// <summary>The labels of the tokens the service has a PIN for.</summary>
+    public IReadOnlyList<string> Labels => [.. options.Value.Tokens.Select(token => token.Label)];
+
+    /// <summary>
+    /// The configured token labelled <paramref name="label"/>, logged in with its PIN: for scanning its certificates and
+    /// generating keys on it. Keys are then opened by URI through <see cref="Open"/>.
+    /// </summary>
+    /// <exception cref="TokenNotConfiguredException">No configured token has this label.</exception>
+    /// <exception cref="Pkcs11Exception">A PKCS#11 call failed.</exception>
+    /// <exception cref="Pkcs11TokenException">The token is absent or its PIN is locked.</exception>
+    public Pkcs11Token OpenToken(string label)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var token = options.Value.Tokens.FirstOrDefault(candidate => string.Equals(candidate.Label, label, StringComparison.Ordinal))
+            ?? throw new TokenNotConfiguredException($"Token '{label}' is not configured in Pkcs11:Tokens, so the service has no PIN for it.");
+        var opened = Module().OpenToken(token.Label);
+        if (!opened.IsLoggedIn)
+        {
+            WithPin(token, pin => opened.Login(pin));
+        }
+
+        return opened;
+    }
+
     private Pkcs11SigningKey OpenUncached(string uri)
     {
         var parsed = Pkcs11Uri.Parse(uri);
