@@ -58,7 +58,10 @@ internal static class DemoCommands
             var db = await database.OpenAsync(parse, ct);
             var accounts = new AccountStore(db, TimeProvider.System);
             DemoCredentials credentials;
-            if (await accounts.FindAgencyByCodeAsync(AgencyCode, ct) is not null)
+            // The demo agency is known by its id once demo.json exists: a merger (examples/merger.sh) gives it a new code.
+            var known = File.Exists(credentialsPath)
+                && await accounts.FindAgencyAsync(JsonSerializer.Deserialize<DemoCredentials>(await File.ReadAllTextAsync(credentialsPath, ct), Json)!.AgencyId, ct) is not null;
+            if (known || await accounts.FindAgencyByCodeAsync(AgencyCode, ct) is not null)
             {
                 if (!File.Exists(credentialsPath))
                 {
@@ -123,7 +126,7 @@ internal static class DemoCommands
             Console.WriteLine(credentials.ApiKey);
             return 0;
         }));
-        return new Command("demo", "Demo data for a first run") { init };
+        return new Command("demo", "Demo data for a first run") { init, DemoCommunesCommand.Create() };
     }
 
     private static async Task<DemoCredentials> SeedAsync(Database db, AccountStore accounts, CancellationToken ct)

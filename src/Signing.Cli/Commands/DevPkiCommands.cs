@@ -20,6 +20,7 @@ internal static class DevPkiCommands
         devpki.Subcommands.Add(CreateInit());
         devpki.Subcommands.Add(CreateServe());
         devpki.Subcommands.Add(CreateIssue());
+        devpki.Subcommands.Add(CreateReissue());
         devpki.Subcommands.Add(CreateRevoke());
         return devpki;
     }
@@ -183,6 +184,44 @@ internal static class DevPkiCommands
             catch (Exception e) when (e is InvalidDataException or IOException or MalformedPkiDataException or UnauthorizedAccessException)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync($"signing devpki issue: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    // The GCC answers a renewal or a change of information with a certificate for the key the holder already has, so no
+    // CSR (and no private key) is needed: the old certificate gives the public key, the request gives the new subject.
+    private static Command CreateReissue()
+    {
+        var dir = DirOption();
+        var cert = new Option<FileInfo>("--cert") { Description = "The certificate whose public key is certified again (PEM or DER).", Required = true };
+        var subject = new Option<string?>("--subject")
+        {
+            Description = "The new subject as the service writes it (e.g. 'CN=Nguyễn Văn An, OU=Văn phòng, O=…, L=Tỉnh Phú Thọ, C=VN'); default the old one (a renewal).",
+        };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the certificate (PEM).", Required = true };
+        var command = new Command("reissue", "Certify the public key of a certificate again, under a new subject (change of information) or the same (renewal), for 5 years.");
+        command.Options.Add(dir);
+        command.Options.Add(cert);
+        command.Options.Add(subject);
+        command.Options.Add(output);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            try
+            {
+                using var authority = DevCertificateAuthority.Open(parseResult.GetRequiredValue(dir).FullName);
+                using var old = X509CertificateLoader.LoadCertificateFromFile(parseResult.GetRequiredValue(cert).FullName);
+                var name = parseResult.GetValue(subject) is { Length: > 0 } text ? Pki.Names.SubjectName.Parse(text).ToX500() : old.SubjectName;
+                using var certificate = authority.IssueFor(old.PublicKey, name);
+                var outFile = parseResult.GetRequiredValue(output).FullName;
+                await File.WriteAllTextAsync(outFile, certificate.ExportCertificatePem() + "\n", cancellationToken);
+                await parseResult.InvocationConfiguration.Output.WriteLineAsync($"issued serial {certificate.SerialNumber} to '{certificate.Subject}', valid until {certificate.NotAfter:yyyy-MM-dd} -> {outFile}");
+                return 0;
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or FormatException or CryptographicException or UnauthorizedAccessException)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"signing devpki reissue: {e.Message}");
                 return 1;
             }
         });

@@ -34,6 +34,7 @@ public static class CertificateEndpoints
         services.AddSingleton<CertificateInventory>();
         services.AddSingleton<CertificateWatch>();
         services.AddSingleton<IJobHandler, CertificateWatchJob>();
+        services.AddSingleton<Demo.IDemoSeed, CertificateDemoSeed>();
         services.AddSingleton(provider => new RecurringJob(CertificateWatchJob.JobKind, provider.GetRequiredService<IOptions<CertificateOptions>>().Value.WatchInterval));
         return services;
     }
