@@ -35,7 +35,7 @@ public static class WebNavigation
         new("/Inbox/Index", ShellText.NavInbox, ShellText.NavInboxDescription, [Roles.Official]),
         new("/Seal/Index", ShellText.NavSealQueue, ShellText.NavSealQueueDescription, [Roles.Clerk]),
         new("/Register/Index", ShellText.NavRegister, ShellText.NavRegisterDescription, [Roles.Clerk]),
-        new("/Certificates/Index", ShellText.NavCertificates, ShellText.NavCertificatesDescription, [Roles.CertAdmin]),
+        new("/Certificates/Index", ShellText.NavCertificates, ShellText.NavCertificatesDescription, [Roles.CertAdmin, Roles.Admin]),
         new("/Verify", ShellText.NavVerify, ShellText.NavVerifyDescription, []),
         Notifications,
         new("/Credential/Index", ShellText.NavCredential, ShellText.NavCredentialDescription, [Roles.Official, Roles.Clerk]),

@@ -55,6 +55,7 @@ public sealed class CertificatePagesTests(CertificateWebFixture web, BrowserFixt
             await Expect(pages.Region(CertificateText.ChainHeading.Vi).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(3);
             await Expect(pages.Region(CertificateText.HistoryHeading.Vi)).ToContainTextAsync(CertificateText.EventExpires.Vi);
             await Expect(pages.Region(CertificateText.LinksHeading.Vi)).ToContainTextAsync($"Nguyễn Văn An ({web.App.A.Official.Username})");
+            await Expect(pages.Region(CertificateText.LinksHeading.Vi)).ToContainTextAsync("TK-0042");
             await session.ScreenshotAsync("certificate");
 
             // The list filtered to agency certificates.
@@ -92,7 +93,7 @@ public sealed class CertificatePagesTests(CertificateWebFixture web, BrowserFixt
             await Expect(pages.Rows(plan)).ToHaveCountAsync(5);
             var chairman = pages.Row(plan, web.App.A.Official.Username);
             await Expect(chairman).ToContainTextAsync($"O={web.App.A.Agency.Name}");
-            await Expect(chairman).ToContainTextAsync(NewAgencyName);
+            await Expect(chairman.Locator("mark")).ToHaveTextAsync([$"{CertificateText.ChangedAttribute.Vi} O={NewAgencyName}", $"{CertificateText.ChangedAttribute.Vi} E=an@hoaan.gov.vn"]);
             await Expect(pages.Row(plan, web.App.B.Official.Username)).ToContainTextAsync(MergerText.Revoked.Vi);
             await session.ScreenshotAsync("merger-plan");
             await wizard.Link(MergerText.Next.Vi).ClickAsync();
@@ -109,6 +110,11 @@ public sealed class CertificatePagesTests(CertificateWebFixture web, BrowserFixt
 
             await pages.Tab(CertificateText.RequestsTitle.Vi).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = $"Hồ sơ sáp nhập thành {NewAgencyName}" })).ToBeVisibleAsync();
+
+            // The same page in English.
+            await new SiteHeader(page).SwitchLanguage.ClickAsync();
+            await Expect(pages.Heading(CertificateText.RequestsTitle.En)).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Cell, new() { Name = CertificateText.DossierStateName(DossierStates.Draft).En, Exact = true })).ToBeVisibleAsync();
         });
 
         var dossiers = await web.App.Services.GetRequiredService<DossierService>().ListAsync(web.ActorOf(web.CertAdmin), null, false, 10, default);

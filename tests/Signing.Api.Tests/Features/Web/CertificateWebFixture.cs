@@ -52,7 +52,7 @@ public sealed class CertificateWebFixture(TokenPki pki) : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var a = ActorOf(CertAdmin);
         ExpiringId = await AddAsync(a, chain, $"CN=Nguyễn Văn An, OU=Lãnh đạo, O={App.A.Agency.Name}, L=Tỉnh Phú Thọ, E=an@hoabinh.gov.vn, C=VN",
-            now.AddDays(20), CertificateKinds.Individual, App.A.Official.Id);
+            now.AddDays(20), CertificateKinds.Individual, App.A.Official.Id, "TK-0042");
         await AddAsync(a, chain, $"CN=Trần Văn Bình, OU=Lãnh đạo, O={App.A.Agency.Name}, L=Tỉnh Phú Thọ, E=binh@hoabinh.gov.vn, C=VN",
             now.AddDays(75), CertificateKinds.Individual, Deputy.Id);
         await AddAsync(a, chain, $"CN={App.A.Agency.Name}, O=ỦY BAN NHÂN DÂN HUYỆN THANH SƠN, L=Tỉnh Phú Thọ, C=VN",
@@ -81,7 +81,7 @@ public sealed class CertificateWebFixture(TokenPki pki) : IAsyncLifetime
         => new(Actor.User, user.Id, user.Username, user.AgencyId, Roles.Parse(user.Roles));
 
     // Issued by the dev CA and uploaded with its chain, as an admin would upload a certificate file.
-    private async Task<string> AddAsync(Actor admin, string chain, string subject, DateTimeOffset notAfter, string kind, string? holder)
+    private async Task<string> AddAsync(Actor admin, string chain, string subject, DateTimeOffset notAfter, string kind, string? holder, string? token = null)
     {
         using var authority = CertificateTestKit.Authority(pki);
         var (certificate, key) = CertificateTestKit.IssuePersonal(authority, subject, notAfter);
@@ -90,7 +90,7 @@ public sealed class CertificateWebFixture(TokenPki pki) : IAsyncLifetime
         {
             var pem = certificate.ExportCertificatePem() + "\n" + chain;
             var report = await App.Services.GetRequiredService<CertificateInventory>().UploadAsync(admin, System.Text.Encoding.ASCII.GetBytes(pem),
-                new UploadOptions(holder, kind), default);
+                new UploadOptions(holder, kind, TokenSerial: token), default);
             Assert.True(report.Failure is null, report.Failure?.Detail);
             return Assert.Single(report.Value!.AddedIds);
         }

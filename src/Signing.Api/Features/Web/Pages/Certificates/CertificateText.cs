@@ -29,7 +29,7 @@ public static class CertificateText
     public static readonly Phrase TimelineBar = new("{0} chứng thư hết hạn từ {1} đến {2}", "{0} certificates expire from {1} to {2}");
 
     /// <summary>The chart's axis.</summary>
-    public static readonly Phrase TimelineAxis = new("Ngày kể từ hôm nay", "Days from today");
+    public static readonly Phrase TimelineAxis = new("Tuần (ngày đầu tuần)", "Week (its first day)");
 
     /// <summary>What the bars' colours mean.</summary>
     public static readonly Phrase TimelineLegend = new(
@@ -40,7 +40,7 @@ public static class CertificateText
     public static readonly Phrase TimelineEmpty = new("Không có chứng thư nào hết hạn trong 90 ngày tới.", "No certificate expires in the next 90 days.");
 
     /// <summary>The table of expiring certificates.</summary>
-    public static readonly Phrase ExpiringCaption = new("Chứng thư sắp hết hạn: {0}", "Expiring certificates: {0}");
+    public static readonly Phrase ExpiringCaption = new("Chứng thư hết hạn trong 90 ngày tới: {0}", "Certificates expiring within 90 days: {0}");
 
     /// <summary>The dossiers heading on the dashboard.</summary>
     public static readonly Phrase OpenDossiers = new("Hồ sơ đang xử lý", "Dossiers in progress");
@@ -229,6 +229,9 @@ public static class CertificateText
 
     /// <summary>A column.</summary>
     public static readonly Phrase SubjectAfter = new("Chủ thể sau thay đổi", "Subject after");
+
+    /// <summary>Read before an attribute a change gives a new value.</summary>
+    public static readonly Phrase ChangedAttribute = new("(thay đổi)", "(changed)");
 
     /// <summary>Downloads the dossier's PDF.</summary>
     public static readonly Phrase DossierPdf = new("Tải hồ sơ (PDF)", "Download the dossier (PDF)");
