@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Signing.Api.Features.Dossiers;
+using Signing.Api.Features.Mergers;
 using Signing.Api.Features.Web;
 using Signing.Api.Features.Web.Pages;
 using Signing.Api.Features.Web.Pages.Certificates;
@@ -95,6 +96,9 @@ public sealed class CertificatePagesTests(CertificateWebFixture web, BrowserFixt
             await Expect(chairman).ToContainTextAsync($"O={web.App.A.Agency.Name}");
             await Expect(chairman.Locator("mark")).ToHaveTextAsync([$"{CertificateText.ChangedAttribute.Vi} O={NewAgencyName}", $"{CertificateText.ChangedAttribute.Vi} E=an@hoaan.gov.vn"]);
             await Expect(pages.Row(plan, web.App.B.Official.Username)).ToContainTextAsync(MergerText.Revoked.Vi);
+            // The deputy is not in the mapping: the plan says so, in Vietnamese.
+            await Expect(pages.Region(MergerText.FlagsHeading.Vi)).ToContainTextAsync(
+                $"{web.Deputy.Username}: {PlanFlagText.Of("not in the mapping: moves with the same unit, position and e-mail").Vi}");
             await session.ScreenshotAsync("merger-plan");
             await wizard.Link(MergerText.Next.Vi).ClickAsync();
 
@@ -124,7 +128,15 @@ public sealed class CertificatePagesTests(CertificateWebFixture web, BrowserFixt
     [Fact]
     public async Task AnotherAgencysCertificateAdmin_Gets403_AndAWizardFormWithoutItsTokenIsRefused()
     {
-        await using var session = await BrowserSession.OpenAsync(browsers, web.App.HttpAddress, output);
+        // A merger agency A's admin planned (and has not confirmed).
+        var planned = await web.App.Services.GetRequiredService<MergerService>().CreateAsync(web.ActorOf(web.CertAdmin),
+            new MergerInput([web.App.A.Agency.Code, web.App.B.Agency.Code], new NewAgency("ỦY BAN NHÂN DÂN XÃ HÒA THỊNH", "Tỉnh Phú Thọ", "000.00.34.H42",
+                "ỦY BAN NHÂN DÂN HUYỆN THANH SƠN"), null, null), default);
+        Assert.True(planned.Failure is null, planned.Failure?.Detail);
+
+        // On a tablet.
+        await using var session = await BrowserSession.OpenAsync(browsers, web.App.HttpAddress, output,
+            options => options.ViewportSize = new() { Width = 768, Height = 1024 });
         // The refused page load is logged by the browser; it is what this test expects.
         session.ExpectConsoleError("403 (Forbidden)");
         await session.RunAsync(async page =>
@@ -136,10 +148,16 @@ public sealed class CertificatePagesTests(CertificateWebFixture web, BrowserFixt
             await Expect(page.GetByText("an@hoabinh.gov.vn")).ToHaveCountAsync(0);
             Assert.Equal(403, (await page.APIRequest.GetAsync($"/certificates/{web.ExpiringId}?handler=Pem")).Status);
             await session.ScreenshotAsync("other-agency-403");
+            Assert.Equal(403, (await page.GotoAsync($"/certificates/mergers/{planned.Value!.Id}"))!.Status);
+            Assert.Equal(403, (await page.GotoAsync($"/certificates/mergers/{planned.Value!.Id}/people"))!.Status);
+            Assert.Equal(403, (await page.GotoAsync($"/certificates/mergers/{planned.Value!.Id}/confirm"))!.Status);
 
             // Their own dashboard does not count agency A's certificates.
             await pages.GotoDashboardAsync();
             await Expect(pages.Region(CertificateText.CountsHeading.Vi).GetByRole(AriaRole.Link, new() { Name = "2 " + CertificateText.StatusName(CertificateStatuses.Active).Vi })).ToBeVisibleAsync();
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+                "The dashboard scrolls sideways at 768 px.");
+            await session.ScreenshotAsync("dashboard-tablet");
 
             // The wizard's first form posted by the same session without its antiforgery token.
             var forged = await page.APIRequest.PostAsync("/certificates/mergers/new", new()
