@@ -18,34 +18,20 @@ seconds=${SECONDS_PER_RUN:-15}
 port=${PORT:-5098}
 
 work=$(mktemp -d)
-api_pid=""
-cleanup() {
-  if [ -n "$api_pid" ]; then kill -TERM "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/demo-service.sh
+. "$root/bench/demo-service.sh"
+trap 'stop_demo_service; rm -rf "$work"' EXIT
 
 url="http://127.0.0.1:$port"
 # The demo's three pending requests are not seeded, so the figures are this run's requests alone.
-SIGNING_DATA="$work/data" SIGNING_URL="$url" SIGNING_DEMO_SEED=false "$root/run.sh" > "$work/run.log" 2>&1 &
-api_pid=$!
-for _ in $(seq 1 300); do
-  grep -q "Demo seal key" "$work/run.log" 2>/dev/null && break
-  kill -0 "$api_pid" 2>/dev/null || { cat "$work/run.log" >&2; echo "run.sh: the service did not start" >&2; exit 1; }
-  sleep 1
-done
-# shellcheck disable=SC1091
-. "$work/data/demo-keys.env"
+start_demo_service "$root" "$work" "$url" SIGNING_DEMO_SEED=false
 signing() { dotnet "$root/src/Signing.Cli/bin/Release/net10.0/signing.dll" "$@"; }
-server_pid=$(pgrep -f "Signing.Api.dll --urls $url" | head -1)
 echo "requests $requests, clients $clients, threads $threads, seal key $SEAL_URI"
 
 # Warm-up, so the JIT's tiering is done before anything is measured.
 signing bench requests --url "$url" --demo "$work/data/demo.json" --requests 40 --clients "$clients" >/dev/null
 
-pkcs11=$(SOFTHSM2_CONF="$work/data/softhsm/softhsm2.conf" SIGNING_PKCS11_MODULE="${SIGNING_PKCS11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}" \
-  signing bench pkcs11 --key "$SEAL_URI" --pin-file "$work/data/secrets/token-pin" --threads "$threads" --seconds "$seconds")
-pkcs11=${pkcs11%%$'\n'*}
+pkcs11=$(token_sign_rate "$root" "$work" "$SEAL_URI" "$threads" "$seconds")
 echo "$pkcs11"
 
 ticks_before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")

@@ -199,7 +199,10 @@ internal static class DemoCommands
         }
 
         using var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificateFile.FullName, ct));
+        // A key already registered for this token object may carry a newer certificate than the file (the GCC's answer
+        // to a change of information, as examples/merger.sh imports): it is the same key, not a new one.
         return await keys.FindByThumbprintAsync(CertificateThumbprint.Sha256Hex(certificate), ct)
+            ?? (await keys.ListForAgencyAsync(credentials.AgencyId, ct)).FirstOrDefault(key => key.Pkcs11Uri == uri && key.Purpose == purpose)
             ?? await keys.CreateAsync(credentials.AgencyId, ownerUserId, purpose, KeyLocation.Pkcs11, uri, certificate, chainPem, ct);
     }
 

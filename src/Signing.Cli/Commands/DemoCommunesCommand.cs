@@ -132,13 +132,13 @@ internal static class DemoCommunesCommand
                 await new AuditLog(db, TimeProvider.System).AppendAsync(new AuditEntry($"cli:{Environment.UserName}", agency.Id, "demo.commune", agency.Id,
                     AuditOutcome.Success, null, $"staff={perCommune}"), ct);
                 made.Add(new DemoCommune(agency.Id, agency.Code, agency.Name, admin.Username, password, usernames, agencyPem, staffCsv));
-                Console.WriteLine($"Commune: {agency.Name} ({agency.Code}), cert-admin {admin.Username}, {perCommune} staff");
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"Commune: {agency.Name} ({agency.Code}), cert-admin {admin.Username}, {perCommune} staff");
             }
 
             var file = Path.Combine(outDir, "communes.json");
             await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new DemoCommunes(made, Code(free[communes])), Json), ct);
             File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            Console.WriteLine(file);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(file);
             return 0;
         }));
         return command;

@@ -219,7 +219,8 @@ internal static class DevPkiCommands
                 await parseResult.InvocationConfiguration.Output.WriteLineAsync($"issued serial {certificate.SerialNumber} to '{certificate.Subject}', valid until {certificate.NotAfter:yyyy-MM-dd} -> {outFile}");
                 return 0;
             }
-            catch (Exception e) when (e is InvalidDataException or IOException or FormatException or CryptographicException or UnauthorizedAccessException)
+            catch (Exception e) when (e is InvalidDataException or IOException or FormatException or ArgumentException or CryptographicException
+                or UnauthorizedAccessException)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync($"signing devpki reissue: {e.Message}");
                 return 1;
