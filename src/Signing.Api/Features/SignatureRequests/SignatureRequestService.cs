@@ -371,6 +371,14 @@ public sealed partial class SignatureRequestService(
                 "Decree 30's order holds: the official signs, then the clerk registers, then seals, then makes copies.", "route");
         }
 
+        // The number, symbol and date go into the document in the seal step's revision, which the agency's signature
+        // covers; a register step with no seal after it would take a number the issued document never shows.
+        if (register >= 0 && seal < 0)
+        {
+            return Failure.BadInput("Register without seal",
+                "A register step needs a seal step after it: the number, symbol and date are written into the document when the clerk seals it.", "route");
+        }
+
         return null;
     }
 

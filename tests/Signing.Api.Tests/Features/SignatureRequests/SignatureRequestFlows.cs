@@ -229,6 +229,16 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
             route = new object[] { new { kind = "register", assignees = new[] { "role:clerk" } } },
         };
         Assert.Equal("route", await FieldOf(await workflow.SubmitAsync(noSign), HttpStatusCode.BadRequest));
+        var registerWithoutSeal = noSign with
+        {
+            route = new object[]
+            {
+                new { kind = "sign", assignees = new[] { _api.A.Official.Username } },
+                new { kind = "register", assignees = new[] { "role:clerk" } },
+            },
+        };
+        var unsealed = await (await workflow.SubmitAsync(registerWithoutSeal)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("seal step after it", unsealed.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("deadline", await FieldOf(await workflow.SubmitAsync(workflow.Metadata(deadline: DateTimeOffset.UtcNow.AddMinutes(-1))), HttpStatusCode.BadRequest));
 
         var certified = await CertifyAsync(Workflow.Document(), CertificationPermissions.NoChanges);
