@@ -31,6 +31,7 @@ public sealed partial class RequestPageHttpTests : IAsyncLifetime
                 new(StepKinds.Review, [_api.A.Official.Username], null, null, null, null, null, null),
                 new(StepKinds.Sign, [_api.A.Official.Username], null, null, null, null, 1, "300,100,200,80"),
                 new(StepKinds.Register, ["role:clerk"], null, null, null, null, null, null),
+                new(StepKinds.Seal, ["role:clerk"], null, null, null, null, null, null),
             ]),
             new NamedPdf("cong-van.pdf", ClassicPdfBuilder.SimpleDocument()), [], default);
         Assert.True(submitted.Failure is null, submitted.Failure?.Detail);
