@@ -1,16 +1,22 @@
+using Microsoft.Extensions.Options;
+
 namespace Signing.Api.Features.Web;
 
 /// <summary>
 /// Adds the browser security headers to every response, pages and APIs alike (they cost machines nothing): a
 /// Content-Security-Policy that allows only this site's own scripts, styles, images, fonts, workers and connections
-/// (no inline script, so no nonce is needed), no framing, no MIME sniffing and no referrer sent to other sites. HTML
-/// pages show a person's data, so no cache keeps them.
+/// (no inline script, so no nonce is needed) plus a connection to the desk signer on the person's own computer, no
+/// framing, no MIME sniffing and no referrer sent to other sites. HTML pages show a person's data, so no cache keeps
+/// them.
 /// </summary>
-public sealed class SecurityHeadersMiddleware(RequestDelegate next)
+public sealed class SecurityHeadersMiddleware(RequestDelegate next, IOptions<WebOptions> options)
 {
-    /// <summary>The policy: same-origin only, no plugins, no framing, forms post only here.</summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'";
+    /// <summary>
+    /// The policy: same-origin only, except that scripts may open a WebSocket to the GCC desk signer
+    /// (<see cref="WebOptions.DeskSignerUrl"/>); no plugins, no framing, forms post only here.
+    /// </summary>
+    public string ContentSecurityPolicy { get; } =
+        $"default-src 'self'; connect-src 'self' {options.Value.DeskSignerOrigin}; base-uri 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>Runs the middleware.</summary>
     public Task InvokeAsync(HttpContext context)
