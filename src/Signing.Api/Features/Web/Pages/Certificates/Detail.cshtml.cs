@@ -127,9 +127,7 @@ public sealed class CertificateDetailModel(CertificateInventory inventory, Signi
         try
         {
             var collection = new X509Certificate2Collection();
-            // The inventory joins its CA certificates without a line break between them, which PEM readers do not accept
-            // (a boundary must follow white space); put the break back rather than show half a chain.
-            collection.ImportFromPem(pem.Replace("-----END CERTIFICATE----------BEGIN", "-----END CERTIFICATE-----\n-----BEGIN", StringComparison.Ordinal));
+            collection.ImportFromPem(pem);
             foreach (var certificate in collection)
             {
                 links.Add(new ChainLink(certificate.Subject, certificate.Issuer, certificate.NotAfter));
