@@ -79,7 +79,7 @@ public static class DeskSignEndpoints
     public static IEndpointRouteBuilder MapDeskSignEndpoints(this IEndpointRouteBuilder app)
     {
         var desk = app.MapGroup(Prefix).WithTags("Desk signing");
-        desk.MapPost("/sessions", CreateAsync).RequireAuthorization().Audited("desksign.create");
+        desk.MapPost("/sessions", CreateAsync).Accepts<IFormFile>("multipart/form-data", "application/pdf").RequireAuthorization().Audited("desksign.create");
         desk.MapGet("/sessions/{sessionId}", StatusAsync).RequireAuthorization();
         desk.MapGet("/sessions/{sessionId}/file", SignedFileAsync).RequireAuthorization();
 
@@ -88,7 +88,7 @@ public static class DeskSignEndpoints
         // works once and expires with the session, and the upload is accepted only when signed with the expected key,
         // so holding a leaked URL at most reveals the one document or lets its holder fail the upload.
         desk.MapGet("/files/{token}", DownloadAsync).AllowAnonymous().Audited("desksign.download");
-        desk.MapPost("/uploads/{token}", UploadAsync).AllowAnonymous().Audited("desksign.upload");
+        desk.MapPost("/uploads/{token}", UploadAsync).Accepts<IFormFile>("multipart/form-data").AllowAnonymous().Audited("desksign.upload");
         return app;
     }
 

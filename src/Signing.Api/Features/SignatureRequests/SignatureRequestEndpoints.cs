@@ -42,7 +42,7 @@ public static class SignatureRequestEndpoints
     public static IEndpointRouteBuilder MapSignatureRequestEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/signature-requests").WithTags("Signature requests");
-        group.MapPost("", SubmitAsync).Audited("request.submit.http").DisableAntiforgery();
+        group.MapPost("", SubmitAsync).Accepts<IFormFile>("multipart/form-data").Audited("request.submit.http").DisableAntiforgery();
         group.MapGet("", ListAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapGet("/{id}/document", DocumentAsync);

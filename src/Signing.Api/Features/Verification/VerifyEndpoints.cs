@@ -37,8 +37,8 @@ public static class VerifyEndpoints
     public static IEndpointRouteBuilder MapVerifyEndpoints(this IEndpointRouteBuilder app)
     {
         var verify = app.MapGroup("/api/v1/verify").WithTags("Verification").RequireRateLimiting(SigningLimits.PolicyName);
-        verify.MapPost("/cms", VerifyCmsAsync).Audited("verify.cms");
-        verify.MapPost("/pdf", VerifyPdfAsync).Audited("verify.pdf");
+        verify.MapPost("/cms", VerifyCmsAsync).Accepts<IFormFile>("multipart/form-data", "application/pkcs7-signature", "application/octet-stream").Audited("verify.cms");
+        verify.MapPost("/pdf", VerifyPdfAsync).Accepts<IFormFile>("multipart/form-data", "application/pdf").Audited("verify.pdf");
         return app;
     }
 
