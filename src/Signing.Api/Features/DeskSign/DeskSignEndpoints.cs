@@ -210,7 +210,13 @@ public static class DeskSignEndpoints
             return (StatusCodes.Status400BadRequest, StatusRefused, "Send the signed file as multipart/form-data, field 'uploadfile'.", null);
         }
 
-        var file = (await context.Request.ReadFormAsync(ct)).Files.GetFile("uploadfile");
+        var read = await UploadForm.ReadAsync(context.Request, [], ct);
+        if (read.Failure is { } formProblem)
+        {
+            return (StatusCodes.Status400BadRequest, StatusRefused, formProblem.Detail, null);
+        }
+
+        var file = read.Value!.Files.GetFile("uploadfile");
         if (file is null)
         {
             return (StatusCodes.Status400BadRequest, StatusRefused, "The multipart form has no 'uploadfile' field holding the signed file.", null);

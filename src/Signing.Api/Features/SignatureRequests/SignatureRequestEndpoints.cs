@@ -65,7 +65,13 @@ public static class SignatureRequestEndpoints
                 "Send multipart/form-data: 'request' (JSON metadata), 'document' (the PDF) and any 'attachment' files.").ToProblem(context);
         }
 
-        var form = await context.Request.ReadFormAsync(ct);
+        var read = await UploadForm.ReadAsync(context.Request, ["attachment"], ct);
+        if (read.Failure is { } formProblem)
+        {
+            return formProblem.ToProblem(context);
+        }
+
+        var form = read.Value!;
         SubmitMetadata? metadata;
         try
         {

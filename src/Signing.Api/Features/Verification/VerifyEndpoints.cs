@@ -63,7 +63,13 @@ public static class VerifyEndpoints
         var request = context.Request;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
+            var read = await UploadForm.ReadAsync(request, [], ct);
+            if (read.Failure is { } formProblem)
+            {
+                return formProblem.ToProblem(context);
+            }
+
+            var form = read.Value!;
             var file = form.Files.GetFile("file");
             if (file is null)
             {
@@ -112,8 +118,13 @@ public static class VerifyEndpoints
         Result<PdfVerification> result;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
-            if (form.Files.GetFile("file") is not { } file)
+            var read = await UploadForm.ReadAsync(request, [], ct);
+            if (read.Failure is { } formProblem)
+            {
+                return formProblem.ToProblem(context);
+            }
+
+            if (read.Value!.Files.GetFile("file") is not { } file)
             {
                 return Failure.BadInput("Missing file", "The multipart form has no 'file' field holding the PDF.", "file").ToProblem(context);
             }
