@@ -18,8 +18,9 @@ public sealed class LoginFailureStore(Database database, TimeProvider clock)
     public async Task<LoginFailures?> FindAsync(string account, string source, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
+        // The count is INTEGER: 64-bit on SQLite, 32-bit on PostgreSQL; the record takes one type from both.
         return await connection.QuerySingleOrDefaultAsync<LoginFailures>(new CommandDefinition(
-            "SELECT failures AS Failures, blocked_until AS BlockedUntil FROM login_failures WHERE account = @account AND source = @source",
+            "SELECT CAST(failures AS BIGINT) AS Failures, blocked_until AS BlockedUntil FROM login_failures WHERE account = @account AND source = @source",
             new { account, source }, cancellationToken: ct));
     }
 
