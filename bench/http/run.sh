@@ -20,40 +20,25 @@ for tool in pdftocairo qpdf; do
 done
 
 work=$(mktemp -d)
-api_pid=""
-cleanup() {
-  if [ -n "$api_pid" ]; then kill -TERM "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/demo-service.sh
+. "$root/bench/demo-service.sh"
+trap 'stop_demo_service; rm -rf "$work"' EXIT
 
 # shellcheck source=bench/sketch-pdf.sh
 . "$root/bench/sketch-pdf.sh"
 ten_page_pdf "$work" "$work/doc10.pdf"
 
 url="http://127.0.0.1:$port"
-SIGNING_DATA="$work/data" SIGNING_URL="$url" Limits__SignRequestsPerMinute=100000000 \
-  "$root/run.sh" > "$work/run.log" 2>&1 &
-api_pid=$!
-for _ in $(seq 1 300); do
-  grep -q "Demo seal key" "$work/run.log" 2>/dev/null && break
-  kill -0 "$api_pid" 2>/dev/null || { cat "$work/run.log" >&2; echo "run.sh: the service did not start" >&2; exit 1; }
-  sleep 1
-done
+start_demo_service "$root" "$work" "$url" Limits__SignRequestsPerMinute=100000000
 api_key=$(grep -o 'sk_[A-Za-z0-9_-]*' "$work/run.log" | head -1)
 key_id=$(awk '$1=="Demo" && $2=="seal" {print $4}' "$work/run.log")
-# shellcheck disable=SC1091
-. "$work/data/demo-keys.env"
 signing() { dotnet "$root/src/Signing.Cli/bin/Release/net10.0/signing.dll" "$@"; }
-server_pid=$(pgrep -f "Signing.Api.dll --urls $url" | head -1)
 echo "10-page input: $(stat -c %s "$work/doc10.pdf") bytes, key $SEAL_URI, threads $threads, clients $clients, seconds $seconds"
 
 # Warm-up, so the JIT's tiering is done before anything is measured.
 signing bench http --url "$url" --api-key "$api_key" --key-id "$key_id" --file "$work/doc10.pdf" --clients "$clients" --seconds 10 >/dev/null
 
-pkcs11=$(SOFTHSM2_CONF="$work/data/softhsm/softhsm2.conf" SIGNING_PKCS11_MODULE="${SIGNING_PKCS11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}" \
-  signing bench pkcs11 --key "$SEAL_URI" --pin-file "$work/data/secrets/token-pin" --threads "$threads" --seconds "$seconds")
-pkcs11=${pkcs11%%$'\n'*}
+pkcs11=$(token_sign_rate "$root" "$work" "$SEAL_URI" "$threads" "$seconds")
 echo "$pkcs11"
 
 ticks_before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")

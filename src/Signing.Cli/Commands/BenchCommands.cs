@@ -15,6 +15,7 @@ internal static class BenchCommands
         bench.Subcommands.Add(Pkcs11());
         bench.Subcommands.Add(BenchPdfCommand.Create());
         bench.Subcommands.Add(BenchHttpCommand.Create());
+        bench.Subcommands.Add(BenchRequestsCommand.Create());
         return bench;
     }
 

@@ -273,8 +273,9 @@ public sealed record SignatureAppearanceOptions
 
         try
         {
-            // Decoded once here so a bad image is the caller's error, named, rather than a failure in the middle of signing.
-            _ = PngImage.Decode(png);
+            // Decoded here so a bad image is the caller's error, named, rather than a failure in the middle of signing;
+            // the encoded form is kept for the appearance.
+            _ = EncodedImage.Of(png);
             return png;
         }
         catch (PngFormatException e)

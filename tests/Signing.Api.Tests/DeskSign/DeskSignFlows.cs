@@ -112,7 +112,7 @@ public abstract class DeskSignFlows(TokenPki pki) : IAsyncLifetime
         Assert.Single(replies, reply => reply.Status == HttpStatusCode.Conflict && reply.Reply.GetProperty("Status").GetInt32() == 3);
     }
 
-    protected static async Task<JsonElement> CreateAsync(HttpClient client, byte[] pdf, string keyId)
+    internal static async Task<JsonElement> CreateAsync(HttpClient client, byte[] pdf, string keyId)
     {
         var response = await client.PostAsync("/api/v1/desk-sign/sessions", TestPdfs.Form(pdf, ("keyId", keyId)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -127,7 +127,7 @@ public abstract class DeskSignFlows(TokenPki pki) : IAsyncLifetime
     }
 
     /// <summary>Posts <paramref name="file"/> as the desk signer does and returns its reply, checking the JSON shape.</summary>
-    protected static async Task<(HttpStatusCode Status, JsonElement Reply)> UploadAsync(HttpClient client, string uploadUrl, byte[] file)
+    internal static async Task<(HttpStatusCode Status, JsonElement Reply)> UploadAsync(HttpClient client, string uploadUrl, byte[] file)
     {
         using var form = new MultipartFormDataContent();
         var content = new ByteArrayContent(file);

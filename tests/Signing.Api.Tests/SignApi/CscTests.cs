@@ -83,6 +83,28 @@ public sealed class CscTests(TokenPki pki) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARememberedPin_AnswersOnlyItself_StillCountsWrongOnes_AndIsForgottenWhenThePinChanges()
+    {
+        var keyId = await _api.RegisterAsync("official", "pkcs11", pki.Official.Uri, pki.Official.CertificatePem, _api.A.Official.Id);
+        var oldPin = await _api.SetSigningPinAsync(_api.A.Official);
+        using var official = await _api.SignedInAsync(_api.A.Official);
+        object Authorize(string candidate) => new { credentialID = keyId, numSignatures = 1, hash = new[] { Convert.ToBase64String(new byte[32]) }, PIN = candidate };
+
+        Assert.Equal(HttpStatusCode.OK, (await official.PostAsJsonAsync("/csc/v1/credentials/authorize", Authorize(oldPin))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await official.PostAsJsonAsync("/csc/v1/credentials/authorize", Authorize(oldPin + "x"))).StatusCode);
+        var state = await official.GetFromJsonAsync<JsonElement>("/api/v1/me/signing-credential");
+        Assert.Equal(1, state.GetProperty("failedAttempts").GetInt32());
+
+        Assert.Equal(HttpStatusCode.OK, (await official.PostAsJsonAsync("/csc/v1/credentials/authorize", Authorize(oldPin))).StatusCode);
+        state = await official.GetFromJsonAsync<JsonElement>("/api/v1/me/signing-credential");
+        Assert.Equal(0, state.GetProperty("failedAttempts").GetInt32());
+
+        var newPin = await _api.SetSigningPinAsync(_api.A.Official);
+        Assert.Equal(HttpStatusCode.BadRequest, (await official.PostAsJsonAsync("/csc/v1/credentials/authorize", Authorize(oldPin))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await official.PostAsJsonAsync("/csc/v1/credentials/authorize", Authorize(newPin))).StatusCode);
+    }
+
+    [Fact]
     public async Task FiveWrongPins_LockTheCredential_UntilAnAdminUnlocksIt_AndEveryFailureIsAudited()
     {
         var keyId = await _api.RegisterAsync("official", "pkcs11", pki.Official.Uri, pki.Official.CertificatePem, _api.A.Official.Id);

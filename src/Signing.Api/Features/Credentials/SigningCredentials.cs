@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using OtpNet;
@@ -23,8 +24,18 @@ public sealed record TotpEnrolment(string Secret, string OtpAuthUri, string QrCo
 /// person. Wrong factors are counted per person and audited; the fifth in a row locks the credential until an admin
 /// unlocks it.
 /// </summary>
+/// <remarks>
+/// A PIN that verified against the PBKDF2 hash is remembered for <see cref="VerifiedPinLifetime"/> as an HMAC under a
+/// key that exists only in this process, so the next signatures of a sitting (bulk signing, a clerk sealing the
+/// morning's documents) cost a microsecond rather than 100,000 PBKDF2 rounds each. The slow hash is there for a stolen
+/// database, and the remembered form gives such a thief nothing; guessing online is bounded by the failure counter,
+/// which a wrong PIN still reaches because only an exact match is answered from memory.
+/// </remarks>
 public sealed class SigningCredentials(SigningCredentialStore store, IDataProtectionProvider protection, AuditLog audit, TimeProvider clock)
 {
+    /// <summary>How long a verified PIN is answered from memory, counted from its last slow verification.</summary>
+    public static readonly TimeSpan VerifiedPinLifetime = TimeSpan.FromMinutes(5);
+
     /// <summary>The fewest characters a signing PIN has.</summary>
     public const int MinPinLength = 6;
 
@@ -34,6 +45,8 @@ public sealed class SigningCredentials(SigningCredentialStore store, IDataProtec
     private const string Issuer = "Ky so cong vu";
     private readonly IDataProtector _secrets = protection.CreateProtector("Signing.Credentials.TotpSecret");
     private readonly ITimeLimitedDataProtector _enrolments = protection.CreateProtector("Signing.Credentials.TotpEnrolment").ToTimeLimitedDataProtector();
+    private readonly byte[] _verifiedPinKey = RandomNumberGenerator.GetBytes(32);
+    private readonly ConcurrentDictionary<string, VerifiedPin> _verifiedPins = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Checks the actor's signing PIN or one-time code; on a wrong factor counts it, audits it and says how many tries
@@ -61,7 +74,7 @@ public sealed class SigningCredentials(SigningCredentialStore store, IDataProtec
         }
         else if (!string.IsNullOrEmpty(pin))
         {
-            matches = credential.PinHash is { } hash && PasswordHashing.Verify(hash, pin) != PasswordCheck.Failed;
+            matches = credential.PinHash is { } hash && PinMatches(actor.Id, hash, pin);
         }
         else
         {
@@ -70,7 +83,11 @@ public sealed class SigningCredentials(SigningCredentialStore store, IDataProtec
 
         if (matches)
         {
-            await store.ResetFailuresAsync(actor.Id, ct);
+            if (credential.FailedAttempts > 0)
+            {
+                await store.ResetFailuresAsync(actor.Id, ct);
+            }
+
             return null;
         }
 
@@ -154,6 +171,28 @@ public sealed class SigningCredentials(SigningCredentialStore store, IDataProtec
             unlocked ? AuditOutcome.Success : AuditOutcome.Denied, null, unlocked ? null : "not locked"), ct);
         return unlocked;
     }
+
+    // The entry is tied to the stored hash it was checked against, so a new PIN (or a reset) misses it at once.
+    private bool PinMatches(string userId, string storedHash, string pin)
+    {
+        var mac = HMACSHA256.HashData(_verifiedPinKey, System.Text.Encoding.UTF8.GetBytes(pin));
+        var now = clock.GetUtcNow();
+        if (_verifiedPins.TryGetValue(userId, out var remembered) && remembered.StoredHash == storedHash && remembered.Expires > now
+            && CryptographicOperations.FixedTimeEquals(remembered.Mac, mac))
+        {
+            return true;
+        }
+
+        if (PasswordHashing.Verify(storedHash, pin) == PasswordCheck.Failed)
+        {
+            return false;
+        }
+
+        _verifiedPins[userId] = new VerifiedPin(storedHash, mac, now + VerifiedPinLifetime);
+        return true;
+    }
+
+    private sealed record VerifiedPin(string StoredHash, byte[] Mac, DateTimeOffset Expires);
 
     private bool TotpMatches(string base32Secret, string code)
     {

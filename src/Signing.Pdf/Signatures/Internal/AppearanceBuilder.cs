@@ -52,7 +52,7 @@ internal static class AppearanceBuilder
         PdfRectangle? signatureBox = null;
         if (appearance.SignatureImagePng is { } signaturePng)
         {
-            var image = PngImage.Decode(signaturePng);
+            var image = EncodedImage.Of(signaturePng);
             signatureBox = Fit(image.Width, image.Height, imageArea);
             xObjects["Sig"] = AddImage(writer, image);
             Draw(content, "Sig", signatureBox.Value);
@@ -60,7 +60,7 @@ internal static class AppearanceBuilder
 
         if (appearance.SealImagePng is { } sealPng)
         {
-            var image = PngImage.Decode(sealPng);
+            var image = EncodedImage.Of(sealPng);
             var box = signatureBox is { } under ? Fit(image.Width, image.Height, PdfRectangle.SealOver(under)) : Fit(image.Width, image.Height, imageArea);
             xObjects["Seal"] = AddImage(writer, image);
             Draw(content, "Seal", box);
@@ -198,15 +198,15 @@ internal static class AppearanceBuilder
     private static void Draw(StringBuilder content, string name, PdfRectangle box) =>
         content.Append(Invariant($"q {box.Width:0.###} 0 0 {box.Height:0.###} {box.X:0.###} {box.Y:0.###} cm /{name} Do Q\n"));
 
-    private static PdfReference AddImage(PdfIncrementalWriter writer, PngImage image)
+    private static PdfReference AddImage(PdfIncrementalWriter writer, EncodedImage image)
     {
         var dictionary = ImageDictionary(image.Width, image.Height, "DeviceRGB");
-        if (image.Alpha is { } alpha)
+        if (image.DeflatedAlpha is { } alpha)
         {
-            dictionary["SMask"] = writer.AddObject(new PdfStream(ImageDictionary(image.Width, image.Height, "DeviceGray"), FlateEncoding.Deflate(alpha)));
+            dictionary["SMask"] = writer.AddObject(new PdfStream(ImageDictionary(image.Width, image.Height, "DeviceGray"), alpha));
         }
 
-        return writer.AddObject(new PdfStream(dictionary, FlateEncoding.Deflate(image.Rgb)));
+        return writer.AddObject(new PdfStream(dictionary, image.DeflatedRgb));
     }
 
     private static PdfDictionary ImageDictionary(int width, int height, string colorSpace) => new()
