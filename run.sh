@@ -59,6 +59,12 @@ if [ ! -f "$DATA/.initialised" ]; then
   touch "$DATA/.initialised"
 fi
 
+# The token key that signs checkpoints of the audit chain (older data directories get one on their next run).
+if ! grep -q '^AUDIT_URI=' "$DATA/demo-keys.env" 2>/dev/null; then
+  AUDIT_URI="$(SIGNING_PIN="$(cat "$DATA/secrets/token-pin")" $CLI key generate --token dev --label audit-checkpoints --algorithm ecp256 | tail -1)"
+  echo "AUDIT_URI='$AUDIT_URI'" >> "$DATA/demo-keys.env"
+fi
+
 # Registering the demo keys is idempotent (by certificate), so older data directories get them too.
 KEY_OPTIONS=()
 if [ -f "$DATA/demo-keys.env" ]; then
@@ -80,6 +86,7 @@ Pkcs11__Module="$MODULE" \
 Pkcs11__Tokens__0__Label=dev \
 Pkcs11__Tokens__0__PinFile="$DATA/secrets/token-pin" \
 Verification__TrustAnchorsFile="$DATA/pki/root.pem" \
+Audit__CheckpointKey="${AUDIT_URI:-}" \
 Demo__Seed="${SIGNING_DEMO_SEED:-true}" \
   dotnet "$API" --urls "$URL" --contentRoot "$(dirname "$API")" --webroot "$ROOT/src/Signing.Api/wwwroot" &
 API_PID=$!

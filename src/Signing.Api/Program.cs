@@ -26,6 +26,7 @@ using Signing.Storage;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceHosting();
 builder.Services.AddSigningStorage();
+builder.Services.AddSigningAudit();
 builder.Services.AddSigningAuthentication();
 builder.Services.AddSigningTokens();
 builder.Services.AddSigningLimits();
@@ -46,6 +47,7 @@ builder.Services.AddSigningWeb();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
+await app.Services.GetRequiredService<Signing.Storage.Audit.AuditLog>().SealEarlierRecordsAsync(app.Lifetime.ApplicationStopping);
 await app.Services.GetRequiredService<ConfigurationAudit>().RecordIfChangedAsync(app.Lifetime.ApplicationStopping);
 
 app.UseServiceHosting();

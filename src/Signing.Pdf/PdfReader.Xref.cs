@@ -272,7 +272,7 @@ public sealed partial class PdfReader
             throw new PdfFormatException($"{context}: /Index reaches past the object limit of {maxObjectNumber + 1}");
         }
 
-        var data = StreamDecoder.Decode(stream, Limits.MaxStructureStreamBytes, context);
+        var data = StreamDecoder.Decode(stream, Limits.MaxStructureStreamBytes, context, Budget);
         var totalRows = ranges.Sum(r => r.Count);
         if (rowWidth > 0 && totalRows > data.Length / rowWidth)
         {

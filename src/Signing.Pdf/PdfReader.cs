@@ -35,14 +35,21 @@ public sealed partial class PdfReader
         Limits = limits;
         Decryption = decryption;
         Source = stream;
+        Budget = limits.BudgetOrNew();
         input = new ByteInput(stream);
-        parser = new ObjectParser(input, limits, "PDF");
+        parser = new ObjectParser(input, limits, "PDF", Budget);
         maxObjectNumber = limits.EffectiveMaxObjectNumber(input.Length);
         Trailer = new PdfDictionary();
     }
 
     /// <summary>The limits in force.</summary>
     public PdfReaderLimits Limits { get; }
+
+    /// <summary>
+    /// What reading this document may still cost: <see cref="PdfReaderLimits.Budget"/> when the limits carry one (shared
+    /// by the readers of one request), else this document's own, shared with the readers of its earlier revisions.
+    /// </summary>
+    public PdfResourceBudget Budget { get; private init; }
 
     /// <summary>Whether an encrypted document is refused or read.</summary>
     public PdfDecryption Decryption { get; }
@@ -116,7 +123,7 @@ public sealed partial class PdfReader
     /// </summary>
     internal static PdfReader OpenRevision(PdfReader current, Stream revision)
     {
-        var reader = new PdfReader(revision, current.Limits, current.Decryption) { parsedByOffset = current.parsedByOffset };
+        var reader = new PdfReader(revision, current.Limits with { Budget = current.Budget }, current.Decryption) { parsedByOffset = current.parsedByOffset };
         try
         {
             reader.Load();
@@ -190,14 +197,26 @@ public sealed partial class PdfReader
         var other => throw new PdfFormatException($"{what} is not a dictionary ({Describe(value)} is {other.GetType().Name})"),
     };
 
-    /// <summary>Decodes a stream's data (FlateDecode with PNG predictors; other filters are reported as unsupported).</summary>
+    /// <summary>
+    /// Decodes a stream's data (FlateDecode with PNG predictors; other filters are reported as unsupported), spending the
+    /// decoded bytes from <see cref="Budget"/>.
+    /// </summary>
     /// <param name="stream">The stream.</param>
     /// <param name="maxDecodedBytes">Ceiling on the decoded size; <see cref="PdfReaderLimits.MaxStreamBytes"/> when null.</param>
+    /// <exception cref="PdfFormatException">The data is corrupt or larger than <paramref name="maxDecodedBytes"/>.</exception>
+    /// <exception cref="PdfResourceLimitException">The document's budget is exhausted.</exception>
     public byte[] DecodeStream(PdfStream stream, long? maxDecodedBytes = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return StreamDecoder.Decode(stream, maxDecodedBytes ?? Limits.MaxStreamBytes, "stream");
+        return StreamDecoder.Decode(stream, maxDecodedBytes ?? Limits.MaxStreamBytes, "stream", Budget);
     }
+
+    /// <summary>
+    /// A forward-only view of a stream's decoded data that inflates as it is read, spending from <see cref="Budget"/>:
+    /// for content that is parsed once from start to end, so a stream that decodes to hundreds of megabytes never sits
+    /// in memory.
+    /// </summary>
+    internal Stream OpenDecodedStream(PdfStream stream, string context) => StreamDecoder.Open(stream, Limits.MaxStreamBytes, context, Budget);
 
     /// <summary>The pages in document order, walking the page tree with bounded depth and count.</summary>
     public IReadOnlyList<PdfReference> GetPageReferences()
@@ -373,7 +392,7 @@ public sealed partial class PdfReader
             throw new PdfFormatException($"Object {objectNumber}: index {entry.IndexInStream} is beyond the {objectStream.Count} objects of object stream {entry.ObjectStreamNumber}");
         }
 
-        return objectStream.Parse(objectNumber, entry.IndexInStream, Limits);
+        return objectStream.Parse(objectNumber, entry.IndexInStream, Limits, Budget);
     }
 
     private ParsedObjectStream GetObjectStream(int streamNumber)
@@ -394,7 +413,7 @@ public sealed partial class PdfReader
             throw new PdfFormatException($"Object {streamNumber} is used as an object stream but is not a stream");
         }
 
-        parsed = ParsedObjectStream.Load(streamNumber, stream, Limits);
+        parsed = ParsedObjectStream.Load(streamNumber, stream, Limits, Budget);
 
         // Keep decoded object streams within one structure-stream budget in total.
         if (objectStreamBytes + parsed.DecodedLength > Limits.MaxStructureStreamBytes)

@@ -42,6 +42,28 @@ public sealed record PdfReaderLimits
     /// <summary>How many parsed objects the reader keeps in its cache.</summary>
     public int ObjectCacheSize { get; init; } = 512;
 
+    /// <summary>
+    /// The most bytes every stream read from one document may decode to in total (structure streams, content streams,
+    /// fonts' /ToUnicode maps, DSS entries), however often the document refers to them. Used when <see cref="Budget"/>
+    /// is null.
+    /// </summary>
+    public long MaxDecodedBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>The most objects and content operators parsed from one document in total. Used when <see cref="Budget"/> is null.</summary>
+    public long MaxParseOperations { get; init; } = 20_000_000;
+
+    /// <summary>
+    /// A budget shared by every reader opened with these limits (one request reads a document several times: anchor,
+    /// signing, validation). When null, each <see cref="PdfReader.Open"/> starts its own budget from
+    /// <see cref="MaxDecodedBytes"/> and <see cref="MaxParseOperations"/>.
+    /// </summary>
+    public PdfResourceBudget? Budget { get; init; }
+
+    /// <summary>These limits with a fresh budget of their own, for all the reads of one request.</summary>
+    public PdfReaderLimits WithNewBudget() => this with { Budget = new PdfResourceBudget(MaxDecodedBytes, MaxParseOperations) };
+
+    internal PdfResourceBudget BudgetOrNew() => Budget ?? new PdfResourceBudget(MaxDecodedBytes, MaxParseOperations);
+
     internal int EffectiveMaxObjectNumber(long fileLength) =>
         (int)Math.Min(MaxObjectNumber, Math.Max(1024, fileLength * MaxObjectsPerFileByte));
 }

@@ -11,6 +11,18 @@ public abstract class Database
     /// <summary>The engine behind this database.</summary>
     public abstract StorageProvider Provider { get; }
 
+    /// <summary>
+    /// The file holding the key that seals the audit chain (outside the database), when this database was created from
+    /// <see cref="StorageOptions"/>; see <see cref="Audit.AuditKey"/>.
+    /// </summary>
+    public string? AuditKeyFile { get; init; }
+
+    /// <summary>
+    /// The file that keeps this node's latest signed audit checkpoint outside the database, when this database was created
+    /// from <see cref="StorageOptions"/>; see <see cref="Audit.AuditCheckpointFile"/>.
+    /// </summary>
+    public string? AuditCheckpointFile { get; init; }
+
     /// <summary>Opens a new connection; the caller disposes it.</summary>
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
@@ -64,10 +76,22 @@ public abstract class Database
     };
 
     /// <summary>Creates the database for the configured provider.</summary>
-    public static Database Create(StorageOptions options) => options.Provider switch
+    public static Database Create(StorageOptions options)
     {
-        StorageProvider.Sqlite => new SqliteDatabase(options.ResolveConnectionString()),
-        StorageProvider.Postgres => new PostgresDatabase(options.ResolveConnectionString()),
-        _ => throw new InvalidOperationException($"Unknown storage provider '{options.Provider}'."),
-    };
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Provider switch
+        {
+            StorageProvider.Sqlite => new SqliteDatabase(options.ResolveConnectionString())
+            {
+                AuditKeyFile = options.ResolveAuditKeyFile(),
+                AuditCheckpointFile = options.ResolveAuditCheckpointFile(),
+            },
+            StorageProvider.Postgres => new PostgresDatabase(options.ResolveConnectionString())
+            {
+                AuditKeyFile = options.ResolveAuditKeyFile(),
+                AuditCheckpointFile = options.ResolveAuditCheckpointFile(),
+            },
+            _ => throw new InvalidOperationException($"Unknown storage provider '{options.Provider}'."),
+        };
+    }
 }

@@ -31,6 +31,20 @@ public sealed class StorageOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>
+    /// The file with the key that seals the audit chain (default <c>{DataDirectory}/secrets/audit-key</c>, created on
+    /// first use, mode 0600). Keep it where the database account cannot read it, and give every node the same key.
+    /// </summary>
+    public string? AuditKeyFile { get; set; }
+
+    /// <summary>The effective audit key file.</summary>
+    public string ResolveAuditKeyFile() => string.IsNullOrWhiteSpace(AuditKeyFile)
+        ? Path.Combine(DataDirectory, "secrets", "audit-key")
+        : AuditKeyFile;
+
+    /// <summary>Where this node keeps its latest signed audit checkpoint: <c>{DataDirectory}/audit-checkpoint.json</c>.</summary>
+    public string ResolveAuditCheckpointFile() => Path.Combine(DataDirectory, "audit-checkpoint.json");
+
     /// <summary>The effective connection string after defaults are applied.</summary>
     public string ResolveConnectionString() => Provider switch
     {

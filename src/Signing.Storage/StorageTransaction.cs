@@ -9,6 +9,7 @@ namespace Signing.Storage;
 /// </summary>
 public sealed class StorageTransaction : IAsyncDisposable
 {
+    private List<Action>? _onCommitted;
     private bool _committed;
 
     internal StorageTransaction(Database database, DbConnection connection, DbTransaction transaction)
@@ -32,7 +33,14 @@ public sealed class StorageTransaction : IAsyncDisposable
     {
         await Transaction.CommitAsync(ct);
         _committed = true;
+        foreach (var action in _onCommitted ?? [])
+        {
+            action();
+        }
     }
+
+    /// <summary>Runs <paramref name="action"/> once the transaction has committed (never when it rolls back).</summary>
+    internal void OnCommitted(Action action) => (_onCommitted ??= []).Add(action);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -6,6 +6,13 @@ namespace Signing.Storage.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresStorageTests(PostgresCluster cluster) : StorageContract
 {
+    private string _connectionString = "";
+
     protected override async Task<Database> CreateDatabaseAsync()
-        => new PostgresDatabase(await cluster.CreateDatabaseAsync());
+    {
+        _connectionString = await cluster.CreateDatabaseAsync();
+        return new PostgresDatabase(_connectionString) { AuditCheckpointFile = CheckpointFile };
+    }
+
+    protected override Database Reopen() => new PostgresDatabase(_connectionString) { AuditCheckpointFile = CheckpointFile };
 }

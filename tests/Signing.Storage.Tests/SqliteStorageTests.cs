@@ -5,13 +5,17 @@ public sealed class SqliteStorageTests : StorageContract
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("signing-sqlite-").FullName;
 
-    protected override Task<Database> CreateDatabaseAsync()
-        => Task.FromResult<Database>(new SqliteDatabase($"Data Source={Path.Combine(_directory, "signing.db")}"));
+    private string ConnectionString => $"Data Source={Path.Combine(_directory, "signing.db")}";
 
-    public override Task DisposeAsync()
+    protected override Task<Database> CreateDatabaseAsync()
+        => Task.FromResult<Database>(new SqliteDatabase(ConnectionString) { AuditCheckpointFile = CheckpointFile });
+
+    protected override Database Reopen() => new SqliteDatabase(ConnectionString) { AuditCheckpointFile = CheckpointFile };
+
+    public override async Task DisposeAsync()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
+        await base.DisposeAsync();
     }
 }

@@ -12,18 +12,30 @@ namespace Signing.Storage.Tests;
 /// The storage behaviour both providers must share. Each provider's test class supplies a fresh,
 /// empty database; everything else is identical.
 /// </summary>
-public abstract class StorageContract : IAsyncLifetime
+public abstract partial class StorageContract : IAsyncLifetime
 {
     private Database? _database;
 
-    /// <summary>Creates a fresh, empty database for one test.</summary>
+    /// <summary>Creates a fresh, empty database for one test, keeping its audit checkpoints in <see cref="CheckpointFile"/>.</summary>
     protected abstract Task<Database> CreateDatabaseAsync();
+
+    /// <summary>A second handle on the same database, as another process would open it (no shared memory).</summary>
+    protected abstract Database Reopen();
 
     protected Database Db => _database!;
 
+    /// <summary>A folder for this test's files, deleted afterwards.</summary>
+    protected string Files { get; } = Directory.CreateTempSubdirectory("signing-storage-files-").FullName;
+
+    /// <summary>This node's audit checkpoint file.</summary>
+    protected string CheckpointFile => Path.Combine(Files, "audit-checkpoint.json");
+
+    /// <summary>The audit key of this test's chain (outside the database, as in production).</summary>
+    protected AuditKey AuditKey { get; } = AuditKey.Generate();
+
     private AccountStore Accounts => new(Db, TimeProvider.System);
 
-    private AuditLog Audit => new(Db, TimeProvider.System);
+    private AuditLog Audit => new(Db, TimeProvider.System, AuditKey);
 
     public async Task InitializeAsync()
     {
@@ -31,7 +43,11 @@ public abstract class StorageContract : IAsyncLifetime
         await new MigrationRunner(Db, NullLogger<MigrationRunner>.Instance).ApplyAsync(CancellationToken.None);
     }
 
-    public virtual Task DisposeAsync() => Task.CompletedTask;
+    public virtual Task DisposeAsync()
+    {
+        Directory.Delete(Files, recursive: true);
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task Migrations_AreRecorded_AndNotReapplied()
@@ -111,7 +127,7 @@ public abstract class StorageContract : IAsyncLifetime
         var verification = await Audit.VerifyAsync(default);
         Assert.False(verification.Intact);
         Assert.Equal(3, verification.FirstBrokenSeq);
-        Assert.Contains("altered", verification.Problem);
+        Assert.Contains("altered", verification.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,7 +138,7 @@ public abstract class StorageContract : IAsyncLifetime
         var verification = await Audit.VerifyAsync(default);
         Assert.False(verification.Intact);
         Assert.Equal(2, verification.FirstBrokenSeq);
-        Assert.Contains("missing", verification.Problem);
+        Assert.Contains("missing", verification.Problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,16 +6,29 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Signing.Api.Features.Auth;
+using Signing.Storage;
+using Signing.Storage.Audit;
 using Signing.Storage.Idempotency;
+using Signing.Storage.Results;
 
 namespace Signing.Api.Hosting;
 
 /// <summary>
-/// Makes POST requests that carry an <c>Idempotency-Key</c> header safe to retry: the first reply is
-/// stored and replayed for the same principal, key and request; a different request under the same
-/// key gets 422, and a retry while the first is still running gets 409.
+/// Makes POST requests that carry an <c>Idempotency-Key</c> header safe to retry, and never signs twice for one key:
+/// <list type="bullet">
+/// <item>The reply is held back until it is stored, and stored in the same transaction as the request's audit record:
+/// after a crash either both exist (a retry replays) or neither does (a retry runs), and nothing left the service.</item>
+/// <item>A reply up to <see cref="LimitsOptions.MaxIdempotentReplyBytes"/> is replayed (header
+/// <c>Idempotent-Replayed: true</c>); a larger one is stored by id and a retry gets 409 "reply too large to replay; fetch
+/// it at /api/v1/results/{id}", never a second signature.</item>
+/// <item>A claim belongs to this node (<see cref="NodeIdentity"/>); when the node stops renewing its heartbeat (it
+/// crashed), a retry takes the key over within <see cref="LimitsOptions.NodeDeadAfter"/>.</item>
+/// <item>A different request under the same key gets 422; a retry while the first still runs gets 409.</item>
+/// </list>
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, IOptions<LimitsOptions> limits, IProblemDetailsService problems)
+public sealed partial class IdempotencyMiddleware(
+    RequestDelegate next, IdempotencyStore store, StoredResultStore results, AuditLog audit, Database database, NodeIdentity node,
+    IOptions<LimitsOptions> limits, IProblemDetailsService problems, ILogger<IdempotencyMiddleware> logger)
 {
     /// <summary>The request header.</summary>
     public const string HeaderName = "Idempotency-Key";
@@ -23,7 +36,29 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
     /// <summary>Set on replayed replies.</summary>
     public const string ReplayedHeader = "Idempotent-Replayed";
 
+    /// <summary>Where a stored result is fetched: <c>/api/v1/results/{id}</c>.</summary>
+    public const string ResultsPath = "/api/v1/results/";
+
+    // Replies up to this size wait in memory for their turn to be stored; larger ones in a private scratch file.
+    private const int InMemoryReplyBytes = 4 * 1024 * 1024;
+
     private static readonly string[] ReplayedHeaders = ["Location", "Content-Disposition", "X-Signature-Id", "X-Operation-Id"];
+
+    /// <summary>
+    /// Marks the reply as one that must never be stored for replay (it carries a secret, such as a new API key): the key is
+    /// released instead, and a retry runs again.
+    /// </summary>
+    public static void DoNotStore(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[typeof(NotReplayable)] = NotReplayable.Instance;
+    }
+
+    /// <summary>
+    /// The audit records of the current request that must commit with its stored reply, when the request carries an
+    /// Idempotency-Key; null otherwise (append them as usual).
+    /// </summary>
+    public static IdempotentAudit? AuditOf(HttpContext context) => context?.Features.Get<IdempotentAudit>();
 
     /// <summary>Runs the middleware.</summary>
     public async Task InvokeAsync(HttpContext context)
@@ -45,10 +80,17 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         }
 
         var requestHash = await FingerprintAsync(context.Request, context.RequestAborted);
-        var window = limits.Value.IdempotencyWindow;
-        var (claim, reply) = await store.ClaimAsync(principal, key, requestHash, window, limits.Value.IdempotencyLease, context.RequestAborted);
+        var options = limits.Value;
+        var (claim, reply) = await store.ClaimAsync(principal, key, requestHash, options.IdempotencyWindow, options.IdempotencyLease,
+            node.Id, options.NodeDeadAfter, context.RequestAborted);
         switch (claim)
         {
+            case IdempotencyStore.Claim.Replay when reply!.ResultId is { } resultId:
+                context.Response.Headers.Location = ResultsPath + resultId;
+                await WriteProblemAsync(context, StatusCodes.Status409Conflict,
+                    $"The reply is too large to replay (over {options.MaxIdempotentReplyBytes} bytes, Limits:MaxIdempotentReplyBytes); fetch it at {ResultsPath}{resultId}.",
+                    "reply-too-large-to-replay", ResultsPath + resultId);
+                return;
             case IdempotencyStore.Claim.Replay:
                 await ReplayAsync(context, reply!);
                 return;
@@ -63,34 +105,99 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         }
 
         var original = context.Response.Body;
-        using var recorder = new ReplyRecordingStream(original, limits.Value.MaxIdempotentReplyBytes);
-        context.Response.Body = recorder;
-        var completed = false;
+        await using var buffer = new ReplyBuffer(InMemoryReplyBytes);
+        var deferred = new IdempotentAudit();
+        context.Response.Body = buffer;
+        context.Features.Set(deferred);
+        var stored = false;
         try
         {
             await next(context);
-            // A reply marked no-store (it carries a secret, such as a new API key) is never kept.
-            var noStore = context.Response.Headers.CacheControl.ToString().Contains("no-store", StringComparison.OrdinalIgnoreCase);
-            if (context.Response.StatusCode < 500 && !recorder.Overflowed && !noStore)
+            // A reply marked no-store by its endpoint (it carries a secret, such as a new API key) is never kept either.
+            var noStore = context.Items.ContainsKey(typeof(NotReplayable))
+                || context.Response.Headers.CacheControl.ToString().Contains("no-store", StringComparison.OrdinalIgnoreCase);
+            if (context.Response.StatusCode < 500 && !noStore)
             {
-                var headers = ReplayedHeaders
-                    .Where(name => context.Response.Headers.ContainsKey(name))
-                    .ToDictionary(name => name, name => context.Response.Headers[name].ToString());
-                await store.CompleteAsync(principal, key, new IdempotentReply(
-                    context.Response.StatusCode, context.Response.ContentType,
-                    JsonSerializer.Serialize(headers), recorder.Recorded()), CancellationToken.None);
-                completed = true;
+                await StoreAsync(context, principal, key, buffer, deferred);
+                stored = true;
             }
         }
         finally
         {
             context.Response.Body = original;
-            if (!completed)
+            context.Features.Set<IdempotentAudit>(null);
+            if (!stored)
             {
-                await store.ReleaseAsync(principal, key, CancellationToken.None);
+                await ReleaseAsync(principal, key, deferred);
+            }
+        }
+
+        // Only now, with the reply stored (or released), does a byte go to the client.
+        buffer.Rewind();
+        await buffer.CopyToAsync(original, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Stores the reply (inline, or as a stored result when it is too large) and the request's audit records in one
+    /// transaction.
+    /// </summary>
+    private async Task StoreAsync(HttpContext context, string principal, string key, ReplyBuffer buffer, IdempotentAudit deferred)
+    {
+        var response = context.Response;
+        var headers = JsonSerializer.Serialize(ReplayedHeaders
+            .Where(name => response.Headers.ContainsKey(name))
+            .ToDictionary(name => name, name => response.Headers[name].ToString()));
+        IdempotentReply reply;
+        if (buffer.Length <= limits.Value.MaxIdempotentReplyBytes)
+        {
+            reply = new IdempotentReply(response.StatusCode, response.ContentType, headers, await buffer.ToArrayAsync(CancellationToken.None));
+        }
+        else
+        {
+            var resultId = FirstHeader(response, "X-Signature-Id", "X-Operation-Id") ?? Guid.CreateVersion7().ToString("N");
+            buffer.Rewind();
+            await results.SaveAsync(resultId, principal, response.ContentType, headers, buffer, CancellationToken.None);
+            response.Headers.ContentLocation = ResultsPath + resultId;
+            reply = new IdempotentReply(response.StatusCode, response.ContentType, headers, null) { ResultId = resultId };
+        }
+
+        await using var transaction = await database.BeginWriteAsync($"idempotency:{principal}", CancellationToken.None);
+        foreach (var entry in deferred.Entries)
+        {
+            await audit.AppendAsync(transaction, entry, CancellationToken.None);
+        }
+
+        await store.CompleteAsync(transaction, principal, key, reply, CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        deferred.Entries.Clear();
+    }
+
+    private async Task ReleaseAsync(string principal, string key, IdempotentAudit deferred)
+    {
+        try
+        {
+            await store.ReleaseAsync(principal, key, CancellationToken.None);
+        }
+        finally
+        {
+            // The reply is not kept (a failure, or a secret): its audit records are written on their own.
+            foreach (var entry in deferred.Entries)
+            {
+                try
+                {
+                    await audit.AppendAsync(entry, CancellationToken.None);
+                }
+                catch (Exception exception) when (exception is System.Data.Common.DbException or StorageBusyException)
+                {
+                    LogAuditLost(logger, exception, entry.Action);
+                }
             }
         }
     }
+
+    private static string? FirstHeader(HttpResponse response, params string[] names)
+        => names.Select(name => response.Headers[name].ToString()).FirstOrDefault(value => value.Length is > 0 and <= 100
+            && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'));
 
     private static async Task ReplayAsync(HttpContext context, IdempotentReply reply)
     {
@@ -173,13 +280,38 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         }
     }
 
-    private Task WriteProblemAsync(HttpContext context, int status, string detail)
+    private Task WriteProblemAsync(HttpContext context, int status, string detail, string? code = null, string? location = null)
     {
         context.Response.StatusCode = status;
-        return problems.WriteAsync(new ProblemDetailsContext
+        var details = new ProblemDetails { Status = status, Title = "Idempotency conflict", Detail = detail };
+        if (code is not null)
         {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = "Idempotency conflict", Detail = detail },
-        }).AsTask();
+            details.Type = ProblemMap.TypePrefix + code;
+        }
+
+        if (location is not null)
+        {
+            details.Extensions["location"] = location;
+        }
+
+        return problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details }).AsTask();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The audit record of {Action} could not be written")]
+    private static partial void LogAuditLost(ILogger logger, Exception exception, string action);
+
+    private sealed class NotReplayable
+    {
+        public static readonly NotReplayable Instance = new();
+    }
+}
+
+/// <summary>
+/// The audit records of a request that carries an Idempotency-Key, handed to <see cref="IdempotencyMiddleware"/> so that
+/// they commit in the same transaction as the stored reply.
+/// </summary>
+public sealed class IdempotentAudit
+{
+    /// <summary>The records, in order.</summary>
+    public List<AuditEntry> Entries { get; } = [];
 }

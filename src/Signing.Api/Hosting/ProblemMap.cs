@@ -39,9 +39,15 @@ public static partial class ProblemMap
             JsonException => new Failure(FailureKind.BadInput, "malformed-json", "Malformed JSON", "The request body is not valid JSON."),
             InvalidDataException invalid => new Failure(FailureKind.BadInput, "malformed-request", "Malformed request", invalid.Message),
             PdfPageLimitException => new Failure(FailureKind.TooLarge, "too-many-pages", "Too many pages", $"{exception.Message} (Limits:MaxPages)."),
+            PdfResourceLimitException limit => new Failure(FailureKind.Unprocessable, "resource-limit", "Resource limit reached",
+                $"{limit.Message} The limit is {limit.Limit} ({(limit.Resource == PdfResource.DecodedBytes ? "Limits:MaxDecodedBytes" : "Limits:MaxParseOperations")})."),
             PdfEncryptedException => new Failure(FailureKind.Unprocessable, "encrypted-pdf", "Encrypted PDF",
                 "The PDF is encrypted; remove the encryption before signing. " + exception.Message),
             PdfFormatException => new Failure(FailureKind.Unprocessable, "malformed-pdf", "Malformed PDF", exception.Message),
+            SignatureOutsidePageException => new Failure(FailureKind.Unprocessable, "signature-outside-page", "Signature outside the page", exception.Message)
+            {
+                Field = "rect",
+            },
             SignatureNotPermittedException => new Failure(FailureKind.Conflict, "signing-not-permitted", "Signing not permitted", exception.Message),
             LtvDataUnavailableException => new Failure(FailureKind.Unavailable, "validation-data-unavailable", "Validation data unavailable", exception.Message),
             TimestampAuthorityException => new Failure(FailureKind.Unavailable, "tsa-unavailable", "Time-stamping authority unavailable", exception.Message),

@@ -23,10 +23,17 @@ public static class StorageSetup
         services.AddSingleton(provider => Database.Create(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<AccountStore>();
-        services.AddSingleton<AuditLog>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<LoginFailureStore>();
+        // Sealed with the key in Storage:AuditKeyFile (default {DataDirectory}/secrets/audit-key), created on first start.
+        services.AddSingleton(provider => new AuditLog(provider.GetRequiredService<Database>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<NodeIdentity>();
         services.AddSingleton<ConfigurationAudit>();
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<Signing.Storage.Results.StoredResultStore>();
+        services.AddSingleton<Signing.Storage.Nodes.NodeStore>();
+        services.AddHostedService<NodeHeartbeat>();
         services.AddSingleton<PdfSignOperationStore>();
         services.AddSingleton<CscAuthorizationStore>();
         services.AddSingleton<DeskSignSessionStore>();

@@ -4,13 +4,18 @@ using Signing.Storage.Audit;
 
 namespace Signing.Cli.Commands;
 
-/// <summary><c>signing audit</c>: checks on the hash-chained audit log.</summary>
+/// <summary>
+/// <c>signing audit</c>: checks on the audit log, with the audit key (a file outside the database) and the signed
+/// checkpoint this node keeps in the data directory.
+/// </summary>
 internal static class AuditCommands
 {
     public static Command Create()
     {
         var database = new CliDatabase();
-        var verify = new Command("verify", "Walk the audit chain; exit 0 when intact, 1 when a record was edited, deleted or reordered");
+        var verify = new Command("verify",
+            "Walk the audit chain and compare it with the signed checkpoint; exit 0 when intact, 1 when a record was edited, deleted, " +
+            "reordered or re-chained, or the database is older than the checkpoint");
         database.AddTo(verify);
         verify.SetAction((parse, ct) => CliRun.GuardAsync(async () =>
         {
@@ -18,7 +23,9 @@ internal static class AuditCommands
             var result = await new AuditLog(db, TimeProvider.System).VerifyAsync(ct);
             if (result.Intact)
             {
-                Console.WriteLine($"audit: intact, {result.RecordsChecked} records checked");
+                Console.WriteLine(result.CheckpointSeq is { } seq
+                    ? $"audit: intact, {result.RecordsChecked} records checked, signed checkpoint at record {seq} ({result.CheckpointAt:yyyy-MM-dd HH:mm:ss}Z) matches"
+                    : $"audit: intact, {result.RecordsChecked} records checked (no signed checkpoint to compare with)");
                 return 0;
             }
 

@@ -30,11 +30,18 @@ internal sealed class CliDatabase
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__ConnectionString"),
     };
 
+    public Option<string?> AuditKeyFile { get; } = new("--audit-key")
+    {
+        Description = "File with the key that seals the audit log (default: $Storage__AuditKeyFile or DATA/secrets/audit-key)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__AuditKeyFile"),
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(DataDirectory);
         command.Options.Add(Provider);
         command.Options.Add(ConnectionString);
+        command.Options.Add(AuditKeyFile);
     }
 
     /// <summary>Opens the configured database and brings its schema up to date.</summary>
@@ -48,6 +55,7 @@ internal sealed class CliDatabase
                 : throw new CliUsageException($"--provider must be 'sqlite' or 'postgres', not '{provider}'."),
             ConnectionString = parse.GetValue(ConnectionString),
             DataDirectory = parse.GetValue(DataDirectory)!,
+            AuditKeyFile = parse.GetValue(AuditKeyFile),
         };
         var problems = options.Problems();
         if (problems.Count > 0)

@@ -1,12 +1,16 @@
 namespace Signing.Pdf.Internal;
 
-/// <summary>Buffered, seekable byte access over a stream, so the parser reads objects on demand without loading the file.</summary>
+/// <summary>
+/// Buffered, seekable byte access over a stream, so the parser reads objects on demand without loading the file; or
+/// (<see cref="Forward"/>) buffered forward-only access to a stream of unknown length, such as inflating content.
+/// </summary>
 internal sealed class ByteInput
 {
     private const int BufferSize = 16 * 1024;
     private readonly Stream stream;
     private readonly byte[] buffer;
     private readonly bool inMemory;
+    private readonly bool forward;
     private long bufferStart;
     private int bufferLength;
     private int bufferIndex;
@@ -35,14 +39,34 @@ internal sealed class ByteInput
         }
     }
 
+    private ByteInput(Stream stream, bool forward)
+    {
+        this.stream = stream;
+        this.forward = forward;
+        Length = long.MaxValue;
+        buffer = new byte[BufferSize];
+    }
+
+    /// <summary>
+    /// Forward-only access to <paramref name="stream"/>, whose length is not known: seeking works only within the bytes
+    /// still buffered, which is all a parser without reference look-ahead needs.
+    /// </summary>
+    public static ByteInput Forward(Stream stream) => new(stream, forward: true);
+
+    /// <summary>The length of the input; <see cref="long.MaxValue"/> for a forward-only input.</summary>
     public long Length { get; }
 
     public long Position => bufferStart + bufferIndex;
 
-    public bool AtEnd => Position >= Length;
+    public bool AtEnd => forward ? Peek() == -1 : Position >= Length;
 
     public void Seek(long position)
     {
+        if (forward && (position < bufferStart || position > bufferStart + bufferLength))
+        {
+            PdfFormatException.ThrowAt(position, "Cannot seek back in a forward-only stream");
+        }
+
         if (position < 0 || position > Length)
         {
             PdfFormatException.ThrowAt(position, "Offset points outside the file (length " + Length + ")");
@@ -122,6 +146,23 @@ internal sealed class ByteInput
     /// <summary>Reads exactly <paramref name="count"/> bytes from the current position.</summary>
     public byte[] ReadBytes(int count)
     {
+        if (forward)
+        {
+            var bytes = new byte[count];
+            for (var i = 0; i < count; i++)
+            {
+                var c = Read();
+                if (c < 0)
+                {
+                    PdfFormatException.ThrowAt(Position, "Read of " + count + " bytes runs past the end of the stream");
+                }
+
+                bytes[i] = (byte)c;
+            }
+
+            return bytes;
+        }
+
         if (count < 0 || Position + count > Length)
         {
             PdfFormatException.ThrowAt(Position, "Read of " + count + " bytes runs past the end of the file");
@@ -169,6 +210,15 @@ internal sealed class ByteInput
         if (inMemory)
         {
             return false;
+        }
+
+        if (forward)
+        {
+            var filled = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            bufferStart += bufferLength;
+            bufferLength = filled;
+            bufferIndex = 0;
+            return filled > 0;
         }
 
         var next = bufferStart + bufferIndex;

@@ -2,10 +2,19 @@ using System.Globalization;
 
 namespace Signing.Pdf.Internal;
 
-/// <summary>Lexer and recursive-descent parser for PDF objects (ISO 32000-1 §7.2–7.3) with bounded depth and token size.</summary>
-internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, string context)
+/// <summary>
+/// Lexer and recursive-descent parser for PDF objects (ISO 32000-1 §7.2–7.3) with bounded depth and token size. Every
+/// object parsed is spent from <paramref name="budget"/> when one is given. Content streams hold no indirect references,
+/// so their parser (<paramref name="references"/> false) never looks ahead for "n g R" and never seeks back, which lets it
+/// read a forward-only stream.
+/// </summary>
+internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, string context, PdfResourceBudget? budget = null, bool references = true)
 {
     private const int MaxKeywordLength = 64;
+
+    // Objects are counted here and spent from the shared (thread-safe) budget in batches, to keep the hot path cheap.
+    private const int SpendBatch = 256;
+    private int unspentOperations;
 
     public ByteInput Input => input;
 
@@ -15,6 +24,9 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
 
     private static bool IsRegular(int c) => c >= 0 && !IsWhitespace(c) && !IsDelimiter(c);
 
+    private static readonly System.Buffers.SearchValues<byte> Whitespace = System.Buffers.SearchValues.Create([0, 9, 10, 12, 13, 32]);
+    private static readonly System.Buffers.SearchValues<byte> LineEnds = System.Buffers.SearchValues.Create([10, 13]);
+
     public void SkipWhitespace()
     {
         while (true)
@@ -22,15 +34,28 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
             var c = input.Peek();
             if (IsWhitespace(c))
             {
-                input.Read();
+                // Span by span: content can hold megabytes of padding, and a byte-by-byte loop made a bomb of zeros slow.
+                var span = input.Buffered();
+                var run = span.IndexOfAnyExcept(Whitespace);
+                input.Advance(run < 0 ? span.Length : run);
             }
             else if (c == '%')
             {
                 // A comment runs to the end of the line; the loop is bounded by the file length.
-                while (c is not (-1 or 10 or 13))
+                while (true)
                 {
-                    input.Read();
-                    c = input.Peek();
+                    var span = input.Buffered();
+                    if (span.IsEmpty)
+                    {
+                        break;
+                    }
+
+                    var end = span.IndexOfAny(LineEnds);
+                    input.Advance(end < 0 ? span.Length : end);
+                    if (end >= 0)
+                    {
+                        break;
+                    }
                 }
             }
             else
@@ -125,8 +150,19 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
         return long.Parse(token, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Counts one parse operation (an object, or a content operator parsed by the caller) against the budget.</summary>
+    public void CountOperation()
+    {
+        if (budget is not null && ++unspentOperations >= SpendBatch)
+        {
+            unspentOperations = 0;
+            budget.SpendParseOperations(SpendBatch);
+        }
+    }
+
     public PdfObject ParseObject(int depth = 0)
     {
+        CountOperation();
         if (depth > limits.MaxNestingDepth)
         {
             Fail($"{context}: arrays and dictionaries nested deeper than {limits.MaxNestingDepth}");
@@ -456,7 +492,7 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
         if (length is > 0 and <= 18 && AllDigits(text))
         {
             var value = long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
-            if (value <= int.MaxValue && TryReadReferenceTail(out var generation))
+            if (references && value <= int.MaxValue && TryReadReferenceTail(out var generation))
             {
                 return new PdfReference((int)value, generation);
             }

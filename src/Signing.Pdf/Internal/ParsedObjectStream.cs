@@ -20,7 +20,7 @@ internal sealed class ParsedObjectStream
 
     public long DecodedLength => data.LongLength;
 
-    public static ParsedObjectStream Load(int streamNumber, PdfStream stream, PdfReaderLimits limits)
+    public static ParsedObjectStream Load(int streamNumber, PdfStream stream, PdfReaderLimits limits, PdfResourceBudget budget)
     {
         var context = $"object stream {streamNumber}";
         var dictionary = stream.Dictionary;
@@ -34,7 +34,7 @@ internal sealed class ParsedObjectStream
             throw new PdfFormatException($"{context}: /N is missing, negative or above {limits.MaxObjectsPerObjectStream}");
         }
 
-        var data = StreamDecoder.Decode(stream, limits.MaxStructureStreamBytes, context);
+        var data = StreamDecoder.Decode(stream, limits.MaxStructureStreamBytes, context, budget);
         if (dictionary["First"] is not PdfInteger { Value: var first } || first < 0 || first > data.Length)
         {
             throw new PdfFormatException($"{context}: /First is missing or outside the {data.Length} decoded bytes");
@@ -47,7 +47,7 @@ internal sealed class ParsedObjectStream
         }
 
         using var headerBytes = new MemoryStream(data, 0, (int)first, writable: false);
-        var headerParser = new ObjectParser(new ByteInput(headerBytes), limits, context + " header");
+        var headerParser = new ObjectParser(new ByteInput(headerBytes), limits, context + " header", budget);
         var header = new (int, long)[count];
         for (var i = 0; i < count; i++)
         {
@@ -70,7 +70,7 @@ internal sealed class ParsedObjectStream
         return new ParsedObjectStream(streamNumber, data, (int)first, header);
     }
 
-    public PdfObject Parse(int objectNumber, int index, PdfReaderLimits limits)
+    public PdfObject Parse(int objectNumber, int index, PdfReaderLimits limits, PdfResourceBudget budget)
     {
         var (headerNumber, offset) = header[index];
         if (headerNumber != objectNumber)
@@ -81,7 +81,7 @@ internal sealed class ParsedObjectStream
         using var body = new MemoryStream(data, writable: false);
         var input = new ByteInput(body);
         input.Seek(first + offset);
-        var value = new ObjectParser(input, limits, $"object {objectNumber} in object stream {streamNumber}").ParseObject();
+        var value = new ObjectParser(input, limits, $"object {objectNumber} in object stream {streamNumber}", budget).ParseObject();
         return value;
     }
 }

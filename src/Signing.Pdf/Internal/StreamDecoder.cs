@@ -2,10 +2,13 @@ using System.IO.Compression;
 
 namespace Signing.Pdf.Internal;
 
-/// <summary>Decodes stream data for the filters structure streams use: FlateDecode with optional PNG predictors.</summary>
+/// <summary>
+/// Decodes stream data for the filters structure and content streams use: FlateDecode with optional PNG predictors.
+/// Every decoded byte is spent from the document's <see cref="PdfResourceBudget"/>.
+/// </summary>
 internal static class StreamDecoder
 {
-    public static byte[] Decode(PdfStream stream, long maxDecodedBytes, string context)
+    public static byte[] Decode(PdfStream stream, long maxDecodedBytes, string context, PdfResourceBudget budget)
     {
         var filters = AsList(stream.Dictionary["Filter"] ?? stream.Dictionary["F"]);
         var parameters = AsList(stream.Dictionary["DecodeParms"] ?? stream.Dictionary["DP"]);
@@ -21,7 +24,7 @@ internal static class StreamDecoder
             var decodeParms = i < parameters.Count ? parameters[i] as PdfDictionary : null;
             data = filter.Value switch
             {
-                "FlateDecode" or "Fl" => Inflate(data, maxDecodedBytes, context),
+                "FlateDecode" or "Fl" => Inflate(data, maxDecodedBytes, context, budget),
                 _ => throw new PdfFormatException($"{context}: filter /{filter.Value} is not supported for decoding"),
             };
             data = ApplyPredictor(data.ToArray(), decodeParms, context);
@@ -32,7 +35,36 @@ internal static class StreamDecoder
             throw new PdfFormatException($"{context}: stream data exceeds the limit of {maxDecodedBytes} bytes");
         }
 
+        if (filters.Count == 0)
+        {
+            // Unfiltered data is parsed all the same: a stream listed many times costs each time.
+            budget.SpendDecodedBytes(data.Length);
+        }
+
         return data.ToArray();
+    }
+
+    /// <summary>
+    /// The decoded data as a forward-only stream that inflates while it is read, spending each byte from
+    /// <paramref name="budget"/>; streams with predictors or filter chains are decoded up front (they are never large
+    /// content). Corrupt data surfaces as <see cref="PdfFormatException"/> from the reads.
+    /// </summary>
+    public static Stream Open(PdfStream stream, long maxDecodedBytes, string context, PdfResourceBudget budget)
+    {
+        var filters = AsList(stream.Dictionary["Filter"] ?? stream.Dictionary["F"]);
+        var parameters = AsList(stream.Dictionary["DecodeParms"] ?? stream.Dictionary["DP"]);
+        if (filters.Count == 0)
+        {
+            return new BudgetedReadStream(AsStream(stream.EncodedData), maxDecodedBytes, context, budget);
+        }
+
+        if (filters is [PdfName { Value: "FlateDecode" or "Fl" }]
+            && IntOrDefault((parameters.FirstOrDefault() as PdfDictionary)?["Predictor"], 1) == 1)
+        {
+            return new BudgetedReadStream(new ZLibStream(AsStream(stream.EncodedData), CompressionMode.Decompress), maxDecodedBytes, context, budget);
+        }
+
+        return new MemoryStream(Decode(stream, maxDecodedBytes, context, budget), writable: false);
     }
 
     private static List<PdfObject?> AsList(PdfObject? value) => value switch
@@ -42,7 +74,7 @@ internal static class StreamDecoder
         _ => [value],
     };
 
-    private static byte[] Inflate(ReadOnlyMemory<byte> data, long maxDecodedBytes, string context)
+    private static byte[] Inflate(ReadOnlyMemory<byte> data, long maxDecodedBytes, string context, PdfResourceBudget budget)
     {
         // Sized for the usual 2-4x ratio of structure streams; the chunk comes from the pool (a validation inflates
         // every DSS stream, and a fresh 64 KiB buffer each time was most of what it allocated).
@@ -59,6 +91,7 @@ internal static class StreamDecoder
                     throw new PdfFormatException($"{context}: FlateDecode output exceeds the limit of {maxDecodedBytes} bytes (decompression bomb?)");
                 }
 
+                budget.SpendDecodedBytes(read);
                 output.Write(chunk, 0, read);
             }
         }
@@ -75,7 +108,7 @@ internal static class StreamDecoder
         return output.ToArray();
     }
 
-    private static MemoryStream AsStream(ReadOnlyMemory<byte> data) =>
+    internal static MemoryStream AsStream(ReadOnlyMemory<byte> data) =>
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is { } array
             ? new MemoryStream(array, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(data.ToArray(), writable: false);

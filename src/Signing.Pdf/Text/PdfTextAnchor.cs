@@ -80,17 +80,27 @@ public static class PdfTextAnchor
         => string.Join(' ', text.Normalize(NormalizationForm.FormC).ToUpperInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }
 
-/// <summary>Walks one page's content streams and records where text is shown.</summary>
+/// <summary>
+/// Walks one page's content streams, the form XObjects they draw and the normal appearances of its visible annotations,
+/// and records where text is shown. Content is inflated while it is parsed, never concatenated in memory, and every byte
+/// and operator is spent from the document's <see cref="PdfResourceBudget"/>.
+/// </summary>
 internal sealed class ContentTextExtractor
 {
     private const int MaxOperations = 2_000_000;
     private const int MaxRuns = 200_000;
+    private const int MaxFormDepth = 8;
     private const double ColumnGapEms = 3;
+
+    // Annotation flags (ISO 32000-1 §12.5.3) whose annotations are not shown: Invisible, Hidden and NoView.
+    private const long NotShownFlags = 1 | 2 | 32;
     private readonly PdfReader reader;
     private readonly int page;
     private readonly PdfDictionary pageDictionary;
-    private readonly Dictionary<string, FontDecoder> fonts = new(StringComparer.Ordinal);
+    private readonly Dictionary<PdfDictionary, FontDecoder?> fonts = new(ReferenceEqualityComparer.Instance);
     private readonly List<(string Text, double X, double Y, double Width, double Size)> runs = [];
+    private readonly HashSet<int> formsOpen = [];
+    private int operations;
 
     public ContentTextExtractor(PdfReader reader, int page, PdfDictionary pageDictionary)
     {
@@ -148,7 +158,6 @@ internal sealed class ContentTextExtractor
     private void Walk()
     {
         var resources = Inherited("Resources") as PdfDictionary;
-        var fontResources = reader.Resolve(resources?["Font"]) as PdfDictionary;
         var contents = reader.Resolve(pageDictionary["Contents"]);
         var streams = contents switch
         {
@@ -157,23 +166,96 @@ internal sealed class ContentTextExtractor
             _ => [],
         };
 
-        // Content streams of one page are one sequence of operators, split anywhere.
-        var data = new MemoryStream();
-        foreach (var stream in streams)
+        // Content streams of one page are one sequence of operators, split anywhere: they are read as one stream.
+        using (var content = new ContentSequence(reader, streams, $"content of page {page}"))
         {
-            var decoded = reader.DecodeStream(stream);
-            data.Write(decoded);
-            data.WriteByte((byte)'\n');
+            WalkContent(content, resources, Identity(), new TextState(), 0, $"content of page {page}");
         }
 
-        data.Position = 0;
-        var input = new ByteInput(data);
-        var parser = new ObjectParser(input, reader.Limits, $"content of page {page}");
+        WalkAnnotations(resources);
+    }
+
+    private void WalkAnnotations(PdfDictionary? pageResources)
+    {
+        if (reader.Resolve(pageDictionary["Annots"]) is not PdfArray annotations)
+        {
+            return;
+        }
+
+        foreach (var item in annotations.Items)
+        {
+            if (reader.Resolve(item) is not PdfDictionary annotation
+                || (annotation["F"] is PdfInteger flags && (flags.Value & NotShownFlags) != 0)
+                || reader.Resolve(annotation["Rect"]) is not PdfArray { Count: 4 } rect
+                || reader.Resolve(annotation["AP"]) is not PdfDictionary appearances)
+            {
+                continue;
+            }
+
+            // /N is a form, or a dictionary of forms by state (check boxes, radio buttons) chosen by /AS.
+            var normal = appearances["N"];
+            var form = reader.Resolve(normal) is PdfDictionary states && annotation["AS"] is PdfName state
+                ? states[state.Value]
+                : normal;
+            if (reader.Resolve(form) is not PdfStream appearance)
+            {
+                continue;
+            }
+
+            // ISO 32000-1 §12.5.5: the appearance's bounding box, transformed by its /Matrix, is fitted to /Rect.
+            var matrix = MatrixOf(appearance.Dictionary);
+            var box = Box(reader.Resolve(appearance.Dictionary["BBox"]) as PdfArray);
+            var target = Box(rect);
+            if (box is null || target is null)
+            {
+                continue;
+            }
+
+            var (x0, y0, x1, y1) = Transformed(box.Value, matrix);
+            if (x1 - x0 < 1e-6 || y1 - y0 < 1e-6)
+            {
+                continue;
+            }
+
+            var sx = (target.Value.X1 - target.Value.X0) / (x1 - x0);
+            var sy = (target.Value.Y1 - target.Value.Y0) / (y1 - y0);
+            double[] fit = [sx, 0, 0, sy, target.Value.X0 - (x0 * sx), target.Value.Y0 - (y0 * sy)];
+            WalkForm(form as PdfReference, appearance, pageResources, fit, new TextState(), 0);
+        }
+    }
+
+    private void WalkForm(PdfReference? reference, PdfStream form, PdfDictionary? inherited, double[] ctm, TextState outer, int depth)
+    {
+        if (depth >= MaxFormDepth || (reference is not null && !formsOpen.Add(reference.ObjectNumber)))
+        {
+            // Deeper nesting is no real document's, and a form that draws itself would never end.
+            return;
+        }
+
+        try
+        {
+            var resources = reader.Resolve(form.Dictionary["Resources"]) as PdfDictionary ?? inherited;
+            var context = reference is null ? $"appearance on page {page}" : $"form XObject {reference.ObjectNumber} on page {page}";
+            using var content = new ContentSequence(reader, [form], context);
+            WalkContent(content, resources, Multiply(MatrixOf(form.Dictionary), ctm), new TextState { Font = outer.Font, Size = outer.Size }, depth + 1, context);
+        }
+        finally
+        {
+            if (reference is not null)
+            {
+                formsOpen.Remove(reference.ObjectNumber);
+            }
+        }
+    }
+
+    private void WalkContent(Stream content, PdfDictionary? resources, double[] ctm, TextState state, int depth, string context)
+    {
+        var fontResources = reader.Resolve(resources?["Font"]) as PdfDictionary;
+        var input = ByteInput.Forward(content);
+        var parser = new ObjectParser(input, reader.Limits, context, reader.Budget, references: false);
         var operands = new List<PdfObject>();
-        var state = new TextState();
         var stack = new Stack<double[]>();
-        var ctm = Identity();
-        for (var operations = 0; operations < MaxOperations && runs.Count < MaxRuns; operations++)
+        for (; operations < MaxOperations && runs.Count < MaxRuns; operations++)
         {
             parser.SkipWhitespace();
             var next = input.Peek();
@@ -189,6 +271,7 @@ internal sealed class ContentTextExtractor
             }
 
             var op = parser.ReadKeyword();
+            parser.CountOperation();
             if (op.Length == 0)
             {
                 input.Read();
@@ -231,6 +314,9 @@ internal sealed class ContentTextExtractor
                     }
 
                     break;
+                case "Do" when operands.Count == 1 && operands[0] is PdfName xobjectName:
+                    DrawXObject(resources, xobjectName.Value, ctm, state, depth);
+                    break;
                 case "BI":
                     SkipInlineImage(input);
                     break;
@@ -238,6 +324,37 @@ internal sealed class ContentTextExtractor
 
             operands.Clear();
         }
+    }
+
+    private void DrawXObject(PdfDictionary? resources, string name, double[] ctm, TextState state, int depth)
+    {
+        var entry = (reader.Resolve(resources?["XObject"]) as PdfDictionary)?[name];
+        if (reader.Resolve(entry) is PdfStream { Dictionary: var dictionary } form && (dictionary["Subtype"] as PdfName)?.Value == "Form")
+        {
+            WalkForm(entry as PdfReference, form, resources, ctm, state, depth);
+        }
+    }
+
+    private static double[] MatrixOf(PdfDictionary dictionary)
+        => dictionary["Matrix"] is PdfArray { Count: 6 } matrix ? [.. matrix.Items.Select(Number)] : Identity();
+
+    private static (double X0, double Y0, double X1, double Y1)? Box(PdfArray? array)
+    {
+        if (array is not { Count: 4 })
+        {
+            return null;
+        }
+
+        var (a, b, c, d) = (Number(array[0]), Number(array[1]), Number(array[2]), Number(array[3]));
+        return (Math.Min(a, c), Math.Min(b, d), Math.Max(a, c), Math.Max(b, d));
+    }
+
+    private static (double X0, double Y0, double X1, double Y1) Transformed((double X0, double Y0, double X1, double Y1) box, double[] m)
+    {
+        (double X, double Y)[] corners = [(box.X0, box.Y0), (box.X1, box.Y0), (box.X0, box.Y1), (box.X1, box.Y1)];
+        var xs = corners.Select(p => (m[0] * p.X) + (m[2] * p.Y) + m[4]).ToArray();
+        var ys = corners.Select(p => (m[1] * p.X) + (m[3] * p.Y) + m[5]).ToArray();
+        return (xs.Min(), ys.Min(), xs.Max(), ys.Max());
     }
 
     private void Show(TextState state, double[] ctm, PdfObject operand)
@@ -257,16 +374,16 @@ internal sealed class ContentTextExtractor
 
     private FontDecoder? Font(PdfDictionary? fontResources, string name)
     {
-        if (fonts.TryGetValue(name, out var known))
+        // By dictionary, not by name: a form's /F1 may be another font than the page's.
+        if (reader.Resolve(fontResources?[name]) is not PdfDictionary font)
         {
-            return known;
+            return null;
         }
 
-        var font = reader.Resolve(fontResources?[name]) as PdfDictionary;
-        var decoder = font is null ? null : FontDecoder.For(reader, font);
-        if (decoder is not null)
+        if (!fonts.TryGetValue(font, out var decoder))
         {
-            fonts[name] = decoder;
+            decoder = FontDecoder.For(reader, font);
+            fonts[font] = decoder;
         }
 
         return decoder;
@@ -292,13 +409,13 @@ internal sealed class ContentTextExtractor
     {
         // Inline image data is binary: skip to the "EI" that stands alone after it.
         var previous = -1;
-        while (!input.AtEnd)
+        while (input.Peek() != -1)
         {
             var c = input.Read();
             if (c == 'E' && input.Peek() == 'I' && ObjectParser.IsWhitespace(previous))
             {
                 input.Read();
-                if (input.AtEnd || ObjectParser.IsWhitespace(input.Peek()))
+                if (input.Peek() == -1 || ObjectParser.IsWhitespace(input.Peek()))
                 {
                     return;
                 }

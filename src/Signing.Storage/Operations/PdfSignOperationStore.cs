@@ -49,6 +49,19 @@ public sealed class PdfSignOperationStore(Database database)
             new { id, now, empty = Array.Empty<byte>() }, cancellationToken: ct)) == 1;
     }
 
+    /// <summary>
+    /// As <see cref="TryClaimAsync(string, long, CancellationToken)"/>, inside <paramref name="transaction"/>: the signed
+    /// document can then be stored in the same transaction, so that a completion is never claimed without its result.
+    /// </summary>
+    public async Task<bool> TryClaimAsync(StorageTransaction transaction, string id, long now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return await transaction.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE pdf_sign_operations SET completed_at = @now, prepared_pdf = @empty " +
+            "WHERE id = @id AND completed_at IS NULL AND expires_at > @now",
+            new { id, now, empty = Array.Empty<byte>() }, transaction.Transaction, cancellationToken: ct)) == 1;
+    }
+
     /// <summary>Deletes operations that expired before <paramref name="before"/>; returns how many.</summary>
     public async Task<int> DeleteExpiredAsync(long before, CancellationToken ct)
     {

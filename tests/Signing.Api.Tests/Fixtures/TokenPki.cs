@@ -39,6 +39,7 @@ public sealed class TokenPki : IDisposable
         authority.Revoke(Revoked.Certificate, X509RevocationReason.CessationOfOperation);
         Official = Issue(authority, "official" + labelSuffix, "CN=Nguyễn Văn An, OU=Lãnh đạo, O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, L=Tỉnh Phú Thọ, C=VN");
         Deputy = Issue(authority, "deputy" + labelSuffix, "CN=Lê Thị Cúc, OU=Lãnh đạo, O=ỦY BAN NHÂN DÂN XÃ HÒA BÌNH, L=Tỉnh Phú Thọ, C=VN");
+        AuditCheckpointKeyUri = Generate("audit-checkpoints" + labelSuffix, Pkcs11KeyAlgorithm.EcP256);
     }
 
     /// <summary>A key on the token with its issued certificate.</summary>
@@ -65,6 +66,9 @@ public sealed class TokenPki : IDisposable
 
     public IssuedKey Official { get; }
 
+    /// <summary>A key with no certificate that signs audit checkpoints (<c>Audit:CheckpointKey</c>).</summary>
+    public string AuditCheckpointKeyUri { get; }
+
     /// <summary>A second official's key: the deputy (phó chủ tịch) who signs KT. on the chairman's behalf.</summary>
     public IssuedKey Deputy { get; }
 
@@ -81,12 +85,17 @@ public sealed class TokenPki : IDisposable
     /// <summary>Opens a token key as an external signer (a desk token, a CSC client's view) would use it.</summary>
     public Pkcs11SigningKey Open(IssuedKey key) => Pkcs11SigningKey.Open(Token.ModulePath, key.Uri, Token.UserPin);
 
-    private IssuedKey Issue(DevCertificateAuthority authority, string label, string subject)
+    private string Generate(string label, Pkcs11KeyAlgorithm algorithm)
     {
         var pkcs11 = Token.Module.OpenToken(Token.TokenLabel);
         pkcs11.Login(Token.UserPin);
-        pkcs11.GenerateKeyPair(Pkcs11KeyAlgorithm.Rsa2048, label, System.Text.Encoding.ASCII.GetBytes(label));
-        var uri = $"pkcs11:token={Token.TokenLabel};object={label};type=private";
+        pkcs11.GenerateKeyPair(algorithm, label, System.Text.Encoding.ASCII.GetBytes(label));
+        return $"pkcs11:token={Token.TokenLabel};object={label};type=private";
+    }
+
+    private IssuedKey Issue(DevCertificateAuthority authority, string label, string subject)
+    {
+        var uri = Generate(label, Pkcs11KeyAlgorithm.Rsa2048);
         using var key = Pkcs11SigningKey.Open(Token.ModulePath, uri, Token.UserPin);
         var csr = new CertificateRequest(subject, (RSA)key.PrivateKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequest();
         return new IssuedKey(uri, authority.IssueFromCsr(csr));

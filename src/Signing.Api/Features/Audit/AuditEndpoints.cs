@@ -27,9 +27,12 @@ public static class AuditEndpoints
         return TypedResults.Ok(new AuditPage(records, records.Count == 0 ? null : records[^1].Seq));
     }
 
-    private static async Task<Ok<AuditVerification>> VerifyAsync(HttpContext context, AuditLog audit, CancellationToken ct)
+    private static async Task<Ok<AuditVerification>> VerifyAsync(
+        HttpContext context, AuditLog audit, TokenCheckpointSigner checkpointSigner, CancellationToken ct)
     {
-        var verification = await audit.VerifyAsync(ct);
+        // The whole chain is checked, but an agency's reader learns only how many of the records are its agency's. The
+        // checkpoint key's public half comes from the token, never from the database.
+        var verification = await audit.VerifyAsync(context.User.AgencyId(), checkpointSigner.Configured ? checkpointSigner.PublicKey : null, ct);
         await audit.AppendAsync(context.AuditEntry("audit.verify", null,
             verification.Intact ? AuditOutcome.Success : AuditOutcome.Failure, verification.Problem), ct);
         return TypedResults.Ok(verification);

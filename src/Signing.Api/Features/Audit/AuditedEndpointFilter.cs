@@ -7,7 +7,9 @@ namespace Signing.Api.Features.Audit;
 /// <summary>
 /// Writes the one audit record of an audited endpoint, whichever way its handler ends: success for a 2xx answer,
 /// denied for a 4xx, failure for a 5xx or an exception. The record is appended before the answer is sent, so no
-/// signature leaves without its record; if the append fails, the request fails.
+/// signature leaves without its record; if the append fails, the request fails. For a request with an Idempotency-Key
+/// the record is handed to <see cref="IdempotencyMiddleware"/>, which commits it with the stored reply, before the
+/// reply leaves.
 /// </summary>
 public sealed class AuditedEndpointFilter(string action, AuditLog audit, ILogger<AuditedEndpointFilter> logger) : IEndpointFilter
 {
@@ -31,11 +33,11 @@ public sealed class AuditedEndpointFilter(string action, AuditLog audit, ILogger
         }
 
         var (statusCode, title) = Describe(result);
-        await AppendAsync(http, trail, statusCode, title);
+        await AppendAsync(http, trail, statusCode, title, deferrable: true);
         return result;
     }
 
-    private Task AppendAsync(HttpContext http, AuditTrail trail, int status, string? title)
+    private Task AppendAsync(HttpContext http, AuditTrail trail, int status, string? title, bool deferrable = false)
     {
         var outcome = status switch
         {
@@ -45,7 +47,14 @@ public sealed class AuditedEndpointFilter(string action, AuditLog audit, ILogger
         };
         var details = outcome == AuditOutcome.Success ? trail.Details : $"{trail.Details}; status={status}; {title}";
         var entry = http.AuditEntry(trail.Action, trail.Target, outcome, details, trail.AgencyId);
-        return audit.AppendAsync(trail.Actor is null ? entry : entry with { Actor = trail.Actor }, http.RequestAborted.IsCancellationRequested
+        entry = trail.Actor is null ? entry : entry with { Actor = trail.Actor };
+        if (deferrable && IdempotencyMiddleware.AuditOf(http) is { } idempotent)
+        {
+            idempotent.Entries.Add(entry);
+            return Task.CompletedTask;
+        }
+
+        return audit.AppendAsync(entry, http.RequestAborted.IsCancellationRequested
             ? CancellationToken.None
             : http.RequestAborted);
     }

@@ -12,7 +12,7 @@ namespace Signing.Api.Features.Audit;
 /// settings differ from those of the last start. Secrets (connection strings, PINs) are never included.
 /// </summary>
 public sealed class ConfigurationAudit(
-    AuditLog audit, IOptions<StorageOptions> storage, IOptions<LimitsOptions> limits, IOptions<AuthOptions> auth)
+    AuditLog audit, IOptions<StorageOptions> storage, IOptions<LimitsOptions> limits, IOptions<AuthOptions> auth, IOptions<AuditOptions> auditOptions)
 {
     /// <summary>The audit action for a changed configuration.</summary>
     public const string Action = "config.change";
@@ -25,6 +25,10 @@ public sealed class ConfigurationAudit(
         ["Limits:IdempotencyWindow"] = limits.Value.IdempotencyWindow.ToString(),
         ["Auth:ClientCertificateAuthorities"] = string.Join(";", auth.Value.ClientCertificateAuthorities),
         ["Auth:SessionIdleTimeout"] = auth.Value.SessionIdleTimeout.ToString(),
+        ["Audit:KeyId"] = audit.KeyId,
+        ["Audit:CheckpointKey"] = auditOptions.Value.CheckpointKey ?? "",
+        ["Audit:CheckpointInterval"] = auditOptions.Value.CheckpointInterval.ToString(),
+        ["Audit:WitnessUrl"] = auditOptions.Value.WitnessUrl?.ToString() ?? "",
     });
 
     /// <summary>Appends an entry when the snapshot differs from the last recorded one; returns whether it did.</summary>

@@ -75,6 +75,8 @@ public static class CredentialEndpoints
         TotpRequest request, HttpContext context, AccountStore accounts, SigningCredentials credentials, CancellationToken ct)
     {
         var actor = context.User.ToActor();
+        // The reply holds the new TOTP secret: it is never kept for an idempotent replay.
+        IdempotencyMiddleware.DoNotStore(context);
         return await PasswordFailureAsync(actor, request.Password, accounts, ct) is { } failure
             ? failure.ToProblem(context)
             : TypedResults.Ok(credentials.BeginTotp(actor));

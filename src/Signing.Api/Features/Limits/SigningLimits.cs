@@ -15,6 +15,15 @@ public sealed class SigningLimitsOptions
     /// <summary>The most pages a PDF to sign may have (default 2000); more gets 413.</summary>
     public int MaxPages { get; set; } = 2000;
 
+    /// <summary>
+    /// The most bytes the streams of one uploaded PDF may decompress to in total, over every read of one request (anchor
+    /// search, signing, validation); more gets 422 (default 256 MiB).
+    /// </summary>
+    public long MaxDecodedBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>The most objects and content operators parsed from one uploaded PDF per request; more gets 422 (default 20 million).</summary>
+    public long MaxParseOperations { get; set; } = 20_000_000;
+
     /// <summary>Sign and verify requests one principal may make per minute (default 600).</summary>
     public int SignRequestsPerMinute { get; set; } = 600;
 
@@ -31,6 +40,16 @@ public sealed class SigningLimitsOptions
         if (MaxPages < 1)
         {
             problems.Add("Limits:MaxPages must be at least 1.");
+        }
+
+        if (MaxDecodedBytes is < 1024 * 1024 or > 16L * 1024 * 1024 * 1024)
+        {
+            problems.Add("Limits:MaxDecodedBytes must be between 1 MiB and 16 GiB.");
+        }
+
+        if (MaxParseOperations is < 10_000 or > 10_000_000_000)
+        {
+            problems.Add("Limits:MaxParseOperations must be between 10000 and 10000000000.");
         }
 
         if (SignRequestsPerMinute < 1)

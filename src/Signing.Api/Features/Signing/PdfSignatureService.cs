@@ -20,6 +20,12 @@ namespace Signing.Api.Features.Signing;
 public sealed record PdfSignatureRequest(
     string Level, string? Reason, string? Location, SignatureAppearance? Appearance = null, DateTimeOffset? SigningTime = null)
 {
+    /// <summary>
+    /// The limits, and the budget, for the reads of this signature's document; null for
+    /// <see cref="PdfSignatureService.ReaderLimits"/> (a budget per read).
+    /// </summary>
+    public PdfReaderLimits? ReaderLimits { get; init; }
+
     /// <summary>Lines written onto pages in the signature's revision (a registered number and date).</summary>
     public IReadOnlyList<PdfTextOverlay> TextOverlays { get; init; } = [];
 
@@ -46,8 +52,22 @@ public sealed class PdfSignatureService(
     /// <summary>The level signed when the caller names none.</summary>
     public const string DefaultLevel = "B-B";
 
-    /// <summary>Bounds for every read of a document to sign, including <c>Limits:MaxPages</c>.</summary>
-    public PdfReaderLimits ReaderLimits => PdfReaderLimits.Default with { MaxPages = limits.Value.MaxPages };
+    /// <summary>
+    /// Bounds for every read of a document to sign, including <c>Limits:MaxPages</c>, <c>Limits:MaxDecodedBytes</c> and
+    /// <c>Limits:MaxParseOperations</c>; each reader opened with them has a budget of its own.
+    /// </summary>
+    public PdfReaderLimits ReaderLimits => PdfReaderLimits.Default with
+    {
+        MaxPages = limits.Value.MaxPages,
+        MaxDecodedBytes = limits.Value.MaxDecodedBytes,
+        MaxParseOperations = limits.Value.MaxParseOperations,
+    };
+
+    /// <summary>
+    /// <see cref="ReaderLimits"/> with one budget for all the reads of one request: a document that is read for its
+    /// anchor, then signed (or validated), spends from the same total.
+    /// </summary>
+    public PdfReaderLimits RequestReaderLimits() => ReaderLimits.WithNewBudget();
 
     /// <summary>Why two-step signing cannot produce <paramref name="level"/>, or null when it can (B-B, B-T).</summary>
     public string? UnsupportedInTwoSteps(string level) => PadesLevelNames.TryParse(level, out var parsed) && parsed >= PadesLevel.BaselineLT
@@ -124,7 +144,7 @@ public sealed class PdfSignatureService(
             Appearance = request.Appearance,
             TextOverlays = request.TextOverlays,
             SignerName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false),
-            ReaderLimits = ReaderLimits,
+            ReaderLimits = request.ReaderLimits ?? ReaderLimits,
         },
     };
 

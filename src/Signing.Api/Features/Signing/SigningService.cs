@@ -57,7 +57,8 @@ public sealed record DigestSignature(byte[] Signature, string Algorithm);
 /// </summary>
 public sealed partial class SigningService(
     SigningKeyStore keys, KeyRevocationCache revocation, TokenKeys tokens, PdfSignatureService pdf, PdfSignOperationStore operations,
-    IOptions<SigningOptions> options, TimeProvider clock, ILogger<SigningService> logger)
+    Storage.Database database, Storage.Results.StoredResultStore results, IOptions<SigningOptions> options, TimeProvider clock,
+    ILogger<SigningService> logger)
 {
     /// <summary>Seconds a client should wait before retrying when revocation sources are unreachable.</summary>
     public const int RevocationRetryAfterSeconds = 30;
@@ -310,8 +311,7 @@ public sealed partial class SigningService(
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (operation.CompletedAt is not null)
         {
-            return new Failure(FailureKind.Conflict, "operation-completed", "Operation already completed",
-                $"Signing operation '{operation.Id}' was completed already; an operation completes once.");
+            return await AlreadyCompletedAsync(actor, operation.Id, "was completed already; an operation completes once", ct);
         }
 
         if (operation.ExpiresAt <= now)
@@ -332,17 +332,36 @@ public sealed partial class SigningService(
             return assemblyFailure;
         }
 
-        if (!await operations.TryClaimAsync(operation.Id, now, ct))
-        {
-            return new Failure(FailureKind.Conflict, "operation-completed", "Operation already completed",
-                $"Signing operation '{operation.Id}' was completed (or expired) while this request ran.");
-        }
-
         using var document = new MemoryStream();
         await document.WriteAsync(operation.PreparedPdf, ct);
         document.Position = 0;
         await PdfSignatureService.EmbedAsync(document, PreparedSignature.FromJson(operation.StateJson), assembled.Value!, ct);
+
+        // The claim and the signed document commit together: a completion that crashed before its reply left is not lost,
+        // a retry learns where the document is (GET /api/v1/results/{operationId}).
+        await using (var transaction = await database.BeginWriteAsync($"operation:{operation.Id}", ct))
+        {
+            if (!await operations.TryClaimAsync(transaction, operation.Id, now, ct))
+            {
+                return await AlreadyCompletedAsync(actor, operation.Id, "was completed (or expired) while this request ran", ct);
+            }
+
+            document.Position = 0;
+            await results.SaveAsync(transaction, operation.Id, actor.Id, "application/pdf",
+                System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { [SignEndpoints.SignatureIdHeader] = operation.Id }), document, ct);
+            await transaction.CommitAsync(ct);
+        }
+
         return new CompletedPdf(document.ToArray(), key.Value!);
+    }
+
+    private async Task<Failure> AlreadyCompletedAsync(Actor actor, string operationId, string what, CancellationToken ct)
+    {
+        var stored = await results.FindAsync(operationId, ct);
+        return stored is not null && stored.Principal == actor.Id
+            ? new Failure(FailureKind.Conflict, "operation-completed", "Operation already completed",
+                $"Signing operation '{operationId}' {what}; its signed document is at {Hosting.IdempotencyMiddleware.ResultsPath}{operationId}.")
+            : new Failure(FailureKind.Conflict, "operation-completed", "Operation already completed", $"Signing operation '{operationId}' {what}.");
     }
 
     /// <summary>Signs data or a precomputed digest into a CAdES CMS (detached, or enveloping the data).</summary>
@@ -405,16 +424,18 @@ public sealed partial class SigningService(
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(certificate);
         var signingTime = clock.GetLocalNow();
+        // One budget for the anchor search and the signing that follows: the request, not each read, is bounded.
+        var limits = pdf.RequestReaderLimits();
         if (input.Appearance is null)
         {
-            return new PdfSignatureRequest(input.Level, input.Reason, input.Location, SigningTime: signingTime);
+            return new PdfSignatureRequest(input.Level, input.Reason, input.Location, SigningTime: signingTime) { ReaderLimits = limits };
         }
 
         try
         {
             var appearance = input.Appearance.Resolve(input.Document, signingTime,
-                certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false), pdf.ReaderLimits);
-            return new PdfSignatureRequest(input.Level, input.Reason, input.Location, appearance, signingTime);
+                certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false), limits);
+            return new PdfSignatureRequest(input.Level, input.Reason, input.Location, appearance, signingTime) { ReaderLimits = limits };
         }
         catch (AppearanceOptionException e)
         {

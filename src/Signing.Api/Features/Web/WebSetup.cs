@@ -3,7 +3,6 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using Signing.Api.Features.Auth;
@@ -31,12 +30,6 @@ public static class WebSetup
                 options.Conventions.AuthorizeFolder("/", AuthenticationSetup.PersonPolicy);
                 options.Conventions.AllowAnonymousToPage("/SignIn");
                 options.Conventions.AllowAnonymousToPage("/Error");
-                // The sign-in form is as much a password oracle as POST /api/v1/auth/login, so it shares its limit.
-                options.Conventions.AddPageApplicationModelConvention("/SignIn", page =>
-                    page.EndpointMetadata.Add(new EnableRateLimitingAttribute(AuthEndpoints.LoginRateLimit)));
-                // Its forms check the account password again, so they too could be used to guess it.
-                options.Conventions.AddPageApplicationModelConvention("/Credential/Index", page =>
-                    page.EndpointMetadata.Add(new EnableRateLimitingAttribute(AuthEndpoints.LoginRateLimit)));
             })
             .AddMvcOptions(options => options.Filters.Add<PageFailureFilter>())
             // No jQuery validation is shipped: the server validates, the browser's own `required` helps.
