@@ -44,6 +44,10 @@ public static partial class ProblemMap
             PdfEncryptedException => new Failure(FailureKind.Unprocessable, "encrypted-pdf", "Encrypted PDF",
                 "The PDF is encrypted; remove the encryption before signing. " + exception.Message),
             PdfFormatException => new Failure(FailureKind.Unprocessable, "malformed-pdf", "Malformed PDF", exception.Message),
+            SignatureOutsidePageException => new Failure(FailureKind.Unprocessable, "signature-outside-page", "Signature outside the page", exception.Message)
+            {
+                Field = "rect",
+            },
             SignatureNotPermittedException => new Failure(FailureKind.Conflict, "signing-not-permitted", "Signing not permitted", exception.Message),
             LtvDataUnavailableException => new Failure(FailureKind.Unavailable, "validation-data-unavailable", "Validation data unavailable", exception.Message),
             TimestampAuthorityException => new Failure(FailureKind.Unavailable, "tsa-unavailable", "Time-stamping authority unavailable", exception.Message),

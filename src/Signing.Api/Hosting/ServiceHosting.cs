@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
@@ -48,13 +47,10 @@ public static class ServiceHosting
                 context.HttpContext.Response.Headers.RetryAfter = "60";
                 return ValueTask.CompletedTask;
             };
-            // Only attempts count: showing the sign-in page (GET) costs a guesser nothing.
-            options.AddPolicy(AuthEndpoints.LoginRateLimit, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
-                ? RateLimitPartition.GetNoLimiter("page")
-                : RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProxyOptions>>(new ProblemListValidator<ProxyOptions>(options => options.Problems()));
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) => proxies.Value.ApplyTo(forwarded));
 
         var keysDirectory = builder.Configuration["DataProtection:KeysDirectory"]
             ?? Path.Combine(builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data", "keys");
@@ -74,10 +70,14 @@ public static class ServiceHosting
     /// <summary>Adds the cross-cutting middleware (and the web pages' headers, static files and status pages) and the health and OpenAPI endpoints.</summary>
     public static WebApplication UseServiceHosting(this WebApplication app)
     {
+        // First: every later step (login limits, audit, HSTS, the same-origin check) sees the client's address and scheme.
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // After the API's status pages, so a page request's HTML status page is written first.
         app.UseWebPages();
+        app.UseMiddleware<CrossSiteRequestGuard>();
+        app.UseMiddleware<UnexpectedBodyGuard>();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
         app.UseAuthentication();
         app.UseRateLimiter();

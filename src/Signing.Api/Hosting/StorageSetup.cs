@@ -23,6 +23,8 @@ public static class StorageSetup
         services.AddSingleton(provider => Database.Create(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<AccountStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<LoginFailureStore>();
         // Sealed with the key in Storage:AuditKeyFile (default {DataDirectory}/secrets/audit-key), created on first start.
         services.AddSingleton(provider => new AuditLog(provider.GetRequiredService<Database>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<NodeIdentity>();

@@ -33,12 +33,22 @@ public sealed class AccountStore(Database database, TimeProvider clock)
     public Task<Agency?> FindAgencyByCodeAsync(string code, CancellationToken ct)
         => QuerySingleAsync<Agency>($"SELECT {AgencyColumns} FROM agencies WHERE code = @code", new { code }, ct);
 
-    /// <summary>Creates a person. The password hash is computed by the caller.</summary>
+    /// <summary>
+    /// Creates a person. The password hash is computed by the caller; the username is stored in its one spelling
+    /// (<see cref="Usernames.Normalize"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The username is not acceptable, or no role is given.</exception>
     public async Task<User> CreateUserAsync(
         string agencyId, string username, string displayName, string? title, string? passwordHash,
         IEnumerable<string> roles, string? certThumbprint, CancellationToken ct)
     {
-        var user = new User(NewId(), agencyId, username, displayName, title, passwordHash, Roles(roles), certThumbprint, null, Now);
+        var (normalized, problem) = Usernames.Normalize(username);
+        if (normalized is null)
+        {
+            throw new ArgumentException(problem, nameof(username));
+        }
+
+        var user = new User(NewId(), agencyId, normalized, displayName, title, passwordHash, Roles(roles), certThumbprint, null, Now);
         await ExecuteAsync(
             "INSERT INTO users (id, agency_id, username, display_name, title, password_hash, roles, cert_thumbprint, created_at) " +
             "VALUES (@Id, @AgencyId, @Username, @DisplayName, @Title, @PasswordHash, @Roles, @CertThumbprint, @CreatedAt)",
@@ -58,9 +68,11 @@ public sealed class AccountStore(Database database, TimeProvider clock)
     public Task SetPasswordHashAsync(string userId, string passwordHash, CancellationToken ct)
         => ExecuteAsync("UPDATE users SET password_hash = @passwordHash WHERE id = @userId", new { userId, passwordHash }, ct);
 
-    /// <summary>Finds a person by username.</summary>
+    /// <summary>Finds a person by username, in any spelling that normalises to theirs (case, spaces, Unicode composition).</summary>
     public Task<User?> FindUserByUsernameAsync(string username, CancellationToken ct)
-        => QuerySingleAsync<User>($"SELECT {UserColumns} FROM users WHERE username = @username", new { username }, ct);
+        => Usernames.Normalize(username).Username is { } normalized
+            ? QuerySingleAsync<User>($"SELECT {UserColumns} FROM users WHERE username = @username", new { username = normalized }, ct)
+            : Task.FromResult<User?>(null);
 
     /// <summary>Finds a person by the SHA-256 thumbprint of their certificate.</summary>
     public Task<User?> FindUserByCertificateAsync(string thumbprint, CancellationToken ct)
@@ -157,7 +169,10 @@ public sealed class AccountStore(Database database, TimeProvider clock)
 
     private static string NewId() => Guid.CreateVersion7().ToString("N");
 
-    private static string Roles(IEnumerable<string> roles) => Accounts.Roles.Format(roles);
+    // A principal without a role can do nothing but would still pass "authenticated" checks and clutter the lists.
+    private static string Roles(IEnumerable<string> roles) => Accounts.Roles.Format(roles) is { Length: > 0 } formatted
+        ? formatted
+        : throw new ArgumentException("Give at least one role.", nameof(roles));
 
     private async Task ExecuteAsync(string sql, object parameters, CancellationToken ct)
     {

@@ -57,6 +57,14 @@ public sealed class AgencyStore(Database database, TimeProvider clock)
             $"SELECT {Columns} FROM agencies WHERE code = @code", new { code }, cancellationToken: ct));
     }
 
+    /// <summary>The agencies in service (not archived by a merger), by name: the ones a merger may choose.</summary>
+    public async Task<IReadOnlyList<AgencyProfile>> ListActiveAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<AgencyProfile>(new CommandDefinition(
+            $"SELECT {Columns} FROM agencies WHERE archived_at IS NULL ORDER BY name, code", cancellationToken: ct))).AsList();
+    }
+
     /// <summary>The agency's past versions, oldest first (the current values are on the agency itself).</summary>
     public async Task<IReadOnlyList<AgencyVersion>> HistoryAsync(string agencyId, CancellationToken ct)
     {

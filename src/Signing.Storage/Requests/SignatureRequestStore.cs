@@ -273,6 +273,15 @@ public sealed class SignatureRequestStore(Database database)
             new { agencyId, year, series }, tx.Transaction, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// The number <see cref="NextNumberAsync"/> would return now for an agency's year and series, read without taking
+    /// it (for a clerk's preview before confirming).
+    /// </summary>
+    public async Task<long> PeekNextNumberAsync(string agencyId, long year, string series, CancellationToken ct)
+        => (await QuerySingleAsync<long?>(
+            "SELECT last_number FROM document_number_counters WHERE agency_id = @agencyId AND year = @year AND series = @series",
+            new { agencyId, year, series }, ct) ?? 0) + 1;
+
     /// <summary>Writes a request's number, symbol and date of issue.</summary>
     public async Task<bool> SetNumberAsync(
         StorageTransaction tx, string id, long number, long year, string symbol, string issuedDate, long now, CancellationToken ct)

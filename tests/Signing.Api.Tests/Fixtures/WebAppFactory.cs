@@ -25,8 +25,9 @@ public sealed class WebAppFactory : ApiFactory
     /// <summary>Creates the factory; call <see cref="StartAsync"/>.</summary>
     /// <param name="pki">The token and dev PKI.</param>
     /// <param name="clientCertificateAuthorities">A PEM file of CAs whose client certificates the service accepts.</param>
-    public WebAppFactory(TokenPki pki, string clientCertificateAuthorities)
-        : base(Settings(pki, clientCertificateAuthorities))
+    /// <param name="settings">More configuration keys, e.g. <c>Web:DeskSignerUrl</c>.</param>
+    public WebAppFactory(TokenPki pki, string clientCertificateAuthorities, IReadOnlyDictionary<string, string?>? settings = null)
+        : base(Settings(pki, clientCertificateAuthorities, settings))
     {
     }
 
@@ -89,10 +90,15 @@ public sealed class WebAppFactory : ApiFactory
         },
     };
 
-    private static Dictionary<string, string?> Settings(TokenPki pki, string clientCertificateAuthorities)
+    private static Dictionary<string, string?> Settings(TokenPki pki, string clientCertificateAuthorities, IReadOnlyDictionary<string, string?>? more)
     {
         var settings = pki.Settings();
         settings["Auth:ClientCertificateAuthorities:0"] = clientCertificateAuthorities;
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         return settings;
     }
 }

@@ -86,20 +86,25 @@ public static class AccountEndpoints
         try
         {
             roles = Roles.Parse(request.Roles);
+            if (roles.Count == 0)
+            {
+                errors["roles"] = ["Give at least one role."];
+            }
         }
         catch (ArgumentException exception)
         {
             errors["roles"] = [exception.Message];
         }
 
-        if (string.IsNullOrWhiteSpace(request.Username) || request.Username.Length > 100)
+        var (username, usernameProblem) = Usernames.Normalize(request.Username);
+        if (usernameProblem is not null)
         {
-            errors["username"] = ["A username of 1 to 100 characters is required."];
+            errors["username"] = [usernameProblem];
         }
 
-        if (request.Password is { Length: < 12 })
+        if (request.Password is not null && PasswordPolicy.Problem(request.Password, request.Username) is { } passwordProblem)
         {
-            errors["password"] = ["A password must have at least 12 characters."];
+            errors["password"] = [passwordProblem];
         }
 
         var thumbprint = ThumbprintOf(request.CertificatePem, errors);
@@ -113,9 +118,9 @@ public static class AccountEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (await accounts.FindUserByUsernameAsync(request.Username, ct) is not null)
+        if (await accounts.FindUserByUsernameAsync(username!, ct) is not null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: $"The username '{request.Username}' is taken.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: $"The username '{username}' is taken.");
         }
 
         if (thumbprint is not null && await accounts.IsCertificateRegisteredAsync(thumbprint, ct))
@@ -124,7 +129,7 @@ public static class AccountEndpoints
         }
 
         var hash = request.Password is null ? null : PasswordHashing.Hash(request.Password);
-        var created = await accounts.CreateUserAsync(agencyId, request.Username, request.DisplayName, request.Title, hash, roles, thumbprint, ct);
+        var created = await accounts.CreateUserAsync(agencyId, username!, request.DisplayName, request.Title, hash, roles, thumbprint, ct);
         await audit.AppendAsync(context.AuditEntry("account.user.create", created.Id, AuditOutcome.Success, $"roles={created.Roles}"), ct);
         return TypedResults.Created($"/api/v1/agencies/{agencyId}/users/{created.Id}", View(created));
     }
@@ -153,6 +158,10 @@ public static class AccountEndpoints
         try
         {
             roles = request.Roles is null ? roles : Roles.Parse(request.Roles);
+            if (roles.Count == 0)
+            {
+                errors["roles"] = ["Give at least one role, or leave roles out for 'caller'."];
+            }
         }
         catch (ArgumentException exception)
         {

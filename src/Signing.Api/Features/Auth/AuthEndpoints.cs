@@ -6,9 +6,6 @@ namespace Signing.Api.Features.Auth;
 /// <summary>Sign-in and sign-out for people.</summary>
 public static class AuthEndpoints
 {
-    /// <summary>The rate-limiter policy that slows password guessing.</summary>
-    public const string LoginRateLimit = "login";
-
     /// <summary>A password sign-in.</summary>
     public sealed record LoginRequest(string Username, string Password);
 
@@ -19,7 +16,7 @@ public static class AuthEndpoints
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/auth").WithTags("Auth");
-        group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(LoginRateLimit);
+        group.MapPost("/login", LoginAsync).AllowAnonymous();
         group.MapPost("/login/certificate", CertificateLoginAsync)
             .RequireAuthorization(policy => policy
                 .AddAuthenticationSchemes(ClientCertificateAuthentication.SchemeName)
@@ -34,7 +31,17 @@ public static class AuthEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> LoginAsync(
         LoginRequest request, HttpContext context, SignInService signIn, CancellationToken ct)
     {
-        if (await signIn.SignInWithPasswordAsync(context, request.Username, request.Password, ct) is null)
+        var outcome = await signIn.SignInWithPasswordAsync(context, request.Username, request.Password, ct);
+        if (outcome.RetryAfter is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts",
+                type: Hosting.ProblemMap.TypePrefix + "login-throttled",
+                detail: $"Too many failed sign-in attempts; try again in {seconds} s.");
+        }
+
+        if (outcome.User is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
                 detail: "The username or password is incorrect, or the account is disabled.");

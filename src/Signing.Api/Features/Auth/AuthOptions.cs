@@ -31,6 +31,36 @@ public sealed class AuthOptions
     /// <summary>The longest a person's session lasts, however active, before they must sign in again.</summary>
     public TimeSpan SessionAbsoluteLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// How long a node may trust its last look at a session row before looking again (default 5 s). Signing out on a
+    /// node ends the session there at once; other nodes notice within this interval.
+    /// </summary>
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Failed password attempts on one account from one address that are answered without delay (default 5).</summary>
+    public int LoginFreeFailures { get; set; } = 5;
+
+    /// <summary>The first wait after the free failures; each further failure doubles it (default 2 s).</summary>
+    public TimeSpan LoginBackoffBase { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest wait between attempts on one account from one address (default 15 min).</summary>
+    public TimeSpan LoginBackoffMax { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long failures are remembered after the last one (default 1 h); after that the count starts again.</summary>
+    public TimeSpan LoginFailureMemory { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Failed password attempts one client address may make per minute, over all accounts (default 20); more get 429.
+    /// Behind a reverse proxy the address is the client's, from <c>X-Forwarded-For</c> of a known proxy.
+    /// </summary>
+    public int LoginFailuresPerAddressPerMinute { get; set; } = 20;
+
+    /// <summary>
+    /// Origins, besides the service's own, whose pages may send writes with a person's session or certificate, such as
+    /// <c>https://ky.tinh.gov.vn</c> when the proxy's public name differs from the host the service sees. Empty by default.
+    /// </summary>
+    public List<string> TrustedOrigins { get; set; } = [];
+
     /// <summary>Returns a list of problems with this configuration, empty when it is usable.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -68,6 +98,39 @@ public sealed class AuthOptions
         if (SessionAbsoluteLifetime < SessionIdleTimeout)
         {
             problems.Add("Auth:SessionAbsoluteLifetime must be at least Auth:SessionIdleTimeout.");
+        }
+
+        if (SessionCheckInterval < TimeSpan.Zero || SessionCheckInterval > TimeSpan.FromMinutes(5))
+        {
+            problems.Add("Auth:SessionCheckInterval must be between 0 and 5 minutes.");
+        }
+
+        if (LoginFreeFailures is < 1 or > 100)
+        {
+            problems.Add("Auth:LoginFreeFailures must be between 1 and 100.");
+        }
+
+        if (LoginBackoffBase <= TimeSpan.Zero || LoginBackoffMax < LoginBackoffBase)
+        {
+            problems.Add("Auth:LoginBackoffBase must be positive and Auth:LoginBackoffMax at least as long.");
+        }
+
+        if (LoginFailureMemory < LoginBackoffMax)
+        {
+            problems.Add("Auth:LoginFailureMemory must be at least Auth:LoginBackoffMax.");
+        }
+
+        if (LoginFailuresPerAddressPerMinute < 1)
+        {
+            problems.Add("Auth:LoginFailuresPerAddressPerMinute must be at least 1.");
+        }
+
+        foreach (var origin in TrustedOrigins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.PathAndQuery != "/")
+            {
+                problems.Add($"Auth:TrustedOrigins: '{origin}' is not an origin such as https://host[:port].");
+            }
         }
 
         return problems;

@@ -39,6 +39,10 @@ public static class AuthenticationSetup
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>>(
             new ProblemListValidator<AuthOptions>(options => options.Problems()));
         services.AddScoped<SignInService>();
+        services.AddMemoryCache();
+        services.AddSingleton<ServerSessions>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddHostedService<SessionSweeper>();
         services.AddHttpClient();
         // One checker per node: its OCSP and CRL caches serve client certificates, signing keys, B-LT signatures and verification.
         services.TryAddSingleton(provider => RevocationChecker.Create(

@@ -8,8 +8,10 @@ using Signing.Storage.Accounts;
 namespace Signing.Api.Features.Auth;
 
 /// <summary>
-/// Re-checks a person's cookie session on every request: a disabled account, changed roles or a move to
-/// another agency end the session at once, and no session outlives <see cref="AuthOptions.SessionAbsoluteLifetime"/>.
+/// Re-checks a person's cookie session on every request: a session row that was revoked (by signing out) or has
+/// expired, a disabled account, changed roles or a move to another agency end the session at once, and no session
+/// outlives <see cref="AuthOptions.SessionAbsoluteLifetime"/>. A cookie without a session row (issued before there
+/// were rows) is refused, so its holder signs in again.
 /// </summary>
 internal static class SessionValidator
 {
@@ -28,7 +30,10 @@ internal static class SessionValidator
         var user = principal?.Subject() is { } id
             ? await services.GetRequiredService<AccountStore>().FindUserAsync(id, context.HttpContext.RequestAborted)
             : null;
+        var sessionId = principal?.FindFirstValue(ServerSessions.SessionIdClaim);
         var current = user is not null
+            && sessionId is not null
+            && await services.GetRequiredService<ServerSessions>().IsCurrentAsync(sessionId, user.Id, context.HttpContext.RequestAborted)
             && user.DisabledAt is null
             && signedInAt is not null
             && now - signedInAt.Value <= options.SessionAbsoluteLifetime

@@ -12,17 +12,28 @@ namespace Signing.Api.Features.Auth;
 /// Signs people in and out of a cookie session, for the JSON API and the web pages alike: the password check, the
 /// certificate exchange, the session cookie and the audit record of each attempt.
 /// </summary>
-public sealed class SignInService(AccountStore accounts, AuditLog audit, TimeProvider clock)
+public sealed class SignInService(AccountStore accounts, AuditLog audit, ServerSessions sessions, LoginThrottle throttle, TimeProvider clock)
 {
     /// <summary>
     /// Checks a username and password and, when they match an enabled account, starts a cookie session. Every attempt
-    /// is audited; a refusal does not say whether the username exists.
+    /// is audited; a refusal does not say whether the username exists. Repeated failures are slowed by
+    /// <see cref="LoginThrottle"/>: an attempt that comes too soon is refused unchecked with the time to wait.
     /// </summary>
-    /// <returns>The person signed in, or null when the attempt was refused.</returns>
-    public async Task<User?> SignInWithPasswordAsync(HttpContext context, string? username, string? password, CancellationToken ct)
+    /// <returns>The person signed in, or why not.</returns>
+    public async Task<PasswordSignIn> SignInWithPasswordAsync(HttpContext context, string? username, string? password, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var user = string.IsNullOrEmpty(username) ? null : await accounts.FindUserByUsernameAsync(username, ct);
+        var address = context.Connection.RemoteIpAddress;
+        // Throttled by the name as it would be stored, so "An", "an " and "AN" share one count.
+        var account = Usernames.Normalize(username).Username ?? "(invalid)";
+        if (await throttle.WaitBeforeAsync(account, address, ct) is { } wait)
+        {
+            await audit.AppendAsync(new AuditEntry("user:unknown", null, "auth.login", null, AuditOutcome.Denied,
+                address?.ToString(), "password; throttled"), ct);
+            return new PasswordSignIn(null, wait);
+        }
+
+        var user = await accounts.FindUserByUsernameAsync(username ?? "", ct);
         var verdict = PasswordCheck.Failed;
         if (user?.PasswordHash is not null && !string.IsNullOrEmpty(password))
         {
@@ -36,20 +47,22 @@ public sealed class SignInService(AccountStore accounts, AuditLog audit, TimePro
 
         if (user is null || verdict == PasswordCheck.Failed || user.DisabledAt is not null)
         {
+            await throttle.RecordFailureAsync(account, address, ct);
             // Only a known username is recorded: people sometimes type their password into the username field.
             await audit.AppendAsync(new AuditEntry(
                 user is null ? "user:unknown" : $"user:{user.Username}", user?.AgencyId, "auth.login", null, AuditOutcome.Denied,
-                context.Connection.RemoteIpAddress?.ToString(), "password"), ct);
-            return null;
+                address?.ToString(), "password"), ct);
+            return new PasswordSignIn(null, null);
         }
 
+        await throttle.RecordSuccessAsync(account, address, ct);
         if (verdict == PasswordCheck.SuccessRehashNeeded)
         {
             await accounts.SetPasswordHashAsync(user.Id, PasswordHashing.Hash(password!), ct);
         }
 
         await StartSessionAsync(context, user, "password", ct);
-        return user;
+        return new PasswordSignIn(user, null);
     }
 
     /// <summary>
@@ -83,22 +96,37 @@ public sealed class SignInService(AccountStore accounts, AuditLog audit, TimePro
         return (user, null);
     }
 
-    /// <summary>Ends the cookie session and audits the sign-out.</summary>
+    /// <summary>
+    /// Ends the cookie session on the server (its row is revoked, so a copy of the cookie no longer works) and in the
+    /// browser, and audits the sign-out.
+    /// </summary>
     public async Task SignOutAsync(HttpContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.User.FindFirstValue(ServerSessions.SessionIdClaim) is { } sessionId)
+        {
+            await sessions.RevokeAsync(sessionId, ct);
+        }
+
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         await audit.AppendAsync(context.AuditEntry("auth.logout", null, AuditOutcome.Success), ct);
     }
 
     private async Task StartSessionAsync(HttpContext context, User user, string method, CancellationToken ct)
     {
+        var session = await sessions.StartAsync(user, ct);
         var principal = SigningPrincipal.ForUser(user, CookieAuthenticationDefaults.AuthenticationScheme);
-        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionValidator.SignedInAtClaim,
-            clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        var identity = (ClaimsIdentity)principal.Identity!;
+        identity.AddClaim(new Claim(SessionValidator.SignedInAtClaim, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        identity.AddClaim(new Claim(ServerSessions.SessionIdClaim, session.Id));
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
         await audit.AppendAsync(new AuditEntry(
             $"user:{user.Username}", user.AgencyId, "auth.login", user.Id, AuditOutcome.Success,
             context.Connection.RemoteIpAddress?.ToString(), method), ct);
     }
 }
+
+/// <summary>The outcome of a password sign-in.</summary>
+/// <param name="User">The person signed in, or null when refused.</param>
+/// <param name="RetryAfter">Set when the attempt was refused unchecked because it came too soon after failures.</param>
+public sealed record PasswordSignIn(User? User, TimeSpan? RetryAfter);

@@ -276,7 +276,8 @@ public sealed class CertificateInventory(
                 { Field = "file" };
             }
 
-            var chainPem = string.Join("", certificates.Where(IsAuthority).Select(c => c.ExportCertificatePem()));
+            // One certificate per line block: a PEM boundary must follow white space, or readers load none of them.
+            var chainPem = string.Concat(certificates.Where(IsAuthority).Select(c => c.ExportCertificatePem() + "\n"));
             var people = await PeopleByEmailAsync(actor.AgencyId, ct);
             var records = new List<CertificateRecord>();
             foreach (var leaf in leaves)

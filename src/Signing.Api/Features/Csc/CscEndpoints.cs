@@ -66,7 +66,7 @@ public static class CscEndpoints
     public static IEndpointRouteBuilder MapCscEndpoints(this IEndpointRouteBuilder app)
     {
         var csc = app.MapGroup("/csc/v1").WithTags("CSC").RequireRateLimiting(SigningLimits.PolicyName);
-        csc.MapPost("/info", Info).AllowAnonymous();
+        csc.MapPost("/info", Info).AllowAnonymous().Accepts<System.Text.Json.JsonElement>("application/json");
         var official = csc.MapGroup("").RequireAuthorization(policy => policy.RequireRole(Roles.Official).RequireClaim(SigningPrincipal.KindClaim, "user"));
         official.MapPost("/credentials/list", ListAsync);
         official.MapPost("/credentials/info", InfoAsync);

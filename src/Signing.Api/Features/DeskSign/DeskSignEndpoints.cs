@@ -79,7 +79,7 @@ public static class DeskSignEndpoints
     public static IEndpointRouteBuilder MapDeskSignEndpoints(this IEndpointRouteBuilder app)
     {
         var desk = app.MapGroup(Prefix).WithTags("Desk signing");
-        desk.MapPost("/sessions", CreateAsync).RequireAuthorization().Audited("desksign.create");
+        desk.MapPost("/sessions", CreateAsync).Accepts<IFormFile>("multipart/form-data", "application/pdf").RequireAuthorization().Audited("desksign.create");
         desk.MapGet("/sessions/{sessionId}", StatusAsync).RequireAuthorization();
         desk.MapGet("/sessions/{sessionId}/file", SignedFileAsync).RequireAuthorization();
 
@@ -88,7 +88,7 @@ public static class DeskSignEndpoints
         // works once and expires with the session, and the upload is accepted only when signed with the expected key,
         // so holding a leaked URL at most reveals the one document or lets its holder fail the upload.
         desk.MapGet("/files/{token}", DownloadAsync).AllowAnonymous().Audited("desksign.download");
-        desk.MapPost("/uploads/{token}", UploadAsync).AllowAnonymous().Audited("desksign.upload");
+        desk.MapPost("/uploads/{token}", UploadAsync).Accepts<IFormFile>("multipart/form-data").AllowAnonymous().Audited("desksign.upload");
         return app;
     }
 
@@ -210,7 +210,13 @@ public static class DeskSignEndpoints
             return (StatusCodes.Status400BadRequest, StatusRefused, "Send the signed file as multipart/form-data, field 'uploadfile'.", null);
         }
 
-        var file = (await context.Request.ReadFormOrInvalidDataAsync(ct)).Files.GetFile("uploadfile");
+        var read = await UploadForm.ReadAsync(context.Request, [], ct);
+        if (read.Failure is { } formProblem)
+        {
+            return (StatusCodes.Status400BadRequest, StatusRefused, formProblem.Detail, null);
+        }
+
+        var file = read.Value!.Files.GetFile("uploadfile");
         if (file is null)
         {
             return (StatusCodes.Status400BadRequest, StatusRefused, "The multipart form has no 'uploadfile' field holding the signed file.", null);

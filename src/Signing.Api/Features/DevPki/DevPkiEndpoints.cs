@@ -32,10 +32,13 @@ public static class DevPkiEndpoints
         var group = app.MapGroup("/dev-pki").WithTags("Dev PKI");
         foreach (var path in new[] { "/tsa", "/ocsp", "/ocsp/{request}", "/crl", "/root.crl", "/ca.cer", "/root.cer" })
         {
-            group.MapMethods(path, ["GET", "POST"], (HttpContext context) => ServePublicAsync(context, responder)).AllowAnonymous();
+            // Typed as a Delegate, not a RequestDelegate, so the route takes metadata such as the media types it accepts.
+            group.MapMethods(path, ["GET", "POST"], (Delegate)((HttpContext context) => ServePublicAsync(context, responder))).AllowAnonymous()
+                .Accepts<byte[]>("application/ocsp-request", "application/timestamp-query");
         }
 
         group.MapPost("/issue", (HttpContext context, AuditLog audit, CancellationToken ct) => IssueAsync(context, authority, audit, ct))
+            .Accepts<byte[]>("application/pkcs10", "application/x-pem-file", "text/plain")
             .RequireAuthorization(AuthenticationSetup.KeyAdminPolicy);
         group.MapPost("/revoke", (RevokeRequest request, HttpContext context, AuditLog audit, CancellationToken ct) =>
                 RevokeAsync(request, context, authority, audit, ct))

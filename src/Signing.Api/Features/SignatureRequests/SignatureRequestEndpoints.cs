@@ -42,7 +42,7 @@ public static class SignatureRequestEndpoints
     public static IEndpointRouteBuilder MapSignatureRequestEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/signature-requests").WithTags("Signature requests");
-        group.MapPost("", SubmitAsync).Audited("request.submit.http").DisableAntiforgery();
+        group.MapPost("", SubmitAsync).Accepts<IFormFile>("multipart/form-data").Audited("request.submit.http").DisableAntiforgery();
         group.MapGet("", ListAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapGet("/{id}/document", DocumentAsync);
@@ -65,7 +65,13 @@ public static class SignatureRequestEndpoints
                 "Send multipart/form-data: 'request' (JSON metadata), 'document' (the PDF) and any 'attachment' files.").ToProblem(context);
         }
 
-        var form = await context.Request.ReadFormOrInvalidDataAsync(ct);
+        var read = await UploadForm.ReadAsync(context.Request, ["attachment"], ct);
+        if (read.Failure is { } formProblem)
+        {
+            return formProblem.ToProblem(context);
+        }
+
+        var form = read.Value!;
         SubmitMetadata? metadata;
         try
         {

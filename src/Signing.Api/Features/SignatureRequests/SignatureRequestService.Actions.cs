@@ -102,9 +102,11 @@ public sealed partial class SignatureRequestService
 
     /// <summary>
     /// Signs many sign steps with one PIN or code entry (the official's server-held key); each item is reported on its
-    /// own, so one stale hash does not stop the others.
+    /// own, so one stale hash does not stop the others. <paramref name="onOutcome"/>, when given, hears each item's
+    /// outcome (and its failure, if any) as soon as it is known: the web page streams them as progress.
     /// </summary>
-    public async Task<Result<IReadOnlyList<BulkOutcome>>> BulkSignAsync(Actor actor, BulkSignRequest body, CancellationToken ct)
+    public async Task<Result<IReadOnlyList<BulkOutcome>>> BulkSignAsync(
+        Actor actor, BulkSignRequest body, CancellationToken ct, Func<BulkOutcome, Failure?, CancellationToken, Task>? onOutcome = null)
     {
         ArgumentNullException.ThrowIfNull(body);
         var items = body.Items ?? [];
@@ -127,6 +129,10 @@ public sealed partial class SignatureRequestService
                 ? new BulkOutcome(item.RequestId!, item.StepId!, StatusCodes.Status200OK, null, null,
                     (await requests.DocumentsAsync(item.RequestId!, ct)).Where(d => d.DocumentIndex == 0).MaxBy(d => d.Revision)?.Sha256)
                 : new BulkOutcome(item.RequestId ?? "", item.StepId ?? "", ProblemMap.StatusOf(result.Kind), result.Title, result.Detail, null));
+            if (onOutcome is not null)
+            {
+                await onOutcome(outcomes[^1], result, ct);
+            }
         }
 
         return outcomes;
@@ -156,8 +162,7 @@ public sealed partial class SignatureRequestService
         var context = loaded.Value!;
         await using var tx = await database.BeginWriteAsync($"request:{id}", ct);
         var number = await requests.NextNumberAsync(tx, context.Request.AgencyId, date.Year, context.Request.Series, ct);
-        // Decree 30 Appendix I: numbers below 10 are written with a leading zero (01, 02 …).
-        var symbol = context.Request.SymbolPattern.Replace(SymbolPlaceholder, number.ToString(number < 10 ? "00" : "0", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var symbol = SymbolOf(context.Request.SymbolPattern, number);
         var issuedDate = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         if (!await requests.SetNumberAsync(tx, id, number, date.Year, symbol, issuedDate, Now, ct)
             || !await requests.CompleteStepAsync(tx, stepId, actor.Id, actor.Name, context.Head.Sha256, context.Head.Sha256, null, null, null, Now, ct))

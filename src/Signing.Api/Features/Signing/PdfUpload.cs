@@ -27,7 +27,13 @@ public static class PdfUpload
     {
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormOrInvalidDataAsync(ct);
+            var read = await UploadForm.ReadAsync(request, ["line"], ct);
+            if (read.Failure is { } formProblem)
+            {
+                return formProblem;
+            }
+
+            var form = read.Value!;
             var file = form.Files.GetFile("file");
             if (file is null)
             {

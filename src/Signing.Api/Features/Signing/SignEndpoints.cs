@@ -37,7 +37,7 @@ public static class SignEndpoints
     public static IEndpointRouteBuilder MapSignEndpoints(this IEndpointRouteBuilder app)
     {
         var sign = app.MapGroup("/api/v1/sign").WithTags("Signing").RequireRateLimiting(SigningLimits.PolicyName);
-        sign.MapPost("/pdf", SignPdfAsync).RequireAuthorization(AuthenticationSetup.CallerPolicy).Audited("sign.pdf");
+        sign.MapPost("/pdf", SignPdfAsync).Accepts<IFormFile>("multipart/form-data", "application/pdf").RequireAuthorization(AuthenticationSetup.CallerPolicy).Audited("sign.pdf");
         sign.MapPost("/cms", SignCmsAsync).RequireAuthorization(AuthenticationSetup.CallerPolicy).Audited("sign.cms");
         sign.MapPost("/hash", SignHashAsync).RequireAuthorization(AuthenticationSetup.CallerPolicy).Audited("sign.hash");
         sign.MapTwoStepEndpoints();

@@ -28,7 +28,7 @@ public static class TwoStepEndpoints
     /// <summary>Maps prepare and complete under the sign group.</summary>
     public static RouteGroupBuilder MapTwoStepEndpoints(this RouteGroupBuilder sign)
     {
-        sign.MapPost("/pdf/prepare", PrepareAsync).Audited("sign.pdf.prepare");
+        sign.MapPost("/pdf/prepare", PrepareAsync).Accepts<IFormFile>("multipart/form-data", "application/pdf").Audited("sign.pdf.prepare");
         sign.MapPost("/pdf/{operationId}/complete", CompleteAsync).Audited("sign.pdf.complete");
         return sign;
     }

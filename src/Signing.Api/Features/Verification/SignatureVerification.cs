@@ -43,6 +43,14 @@ public sealed class SignatureVerification(
             return Failure.BadInput("Missing document", "Send the PDF as the body or as the form field 'file'.");
         }
 
+        if (!await HasPdfHeaderAsync(document, ct))
+        {
+            // Something that is not a PDF at all is refused as signing refuses it; a PDF with a broken structure still
+            // gets its FORMAT_FAILURE report, which is the validation's own answer.
+            return new Failure(FailureKind.Unprocessable, "not-a-pdf", "Not a PDF",
+                "The upload is not a PDF: it has no %PDF- header in its first 1024 bytes.");
+        }
+
         var validator = new PdfSignatureValidator(new PdfValidationOptions
         {
             TrustAnchors = anchors.Certificates,
@@ -54,6 +62,15 @@ public sealed class SignatureVerification(
         trail.Add("sha256", digest).Add("indication", report.Indication.ToString())
             .Add("signatures", report.Signatures.Count.ToString(CultureInfo.InvariantCulture));
         return new PdfVerification(report, digest, document.Length);
+    }
+
+    // ISO 32000-1 puts the header first; readers (and this service's reader) accept it within the first 1024 bytes.
+    private static async Task<bool> HasPdfHeaderAsync(Stream document, CancellationToken ct)
+    {
+        var head = new byte[(int)Math.Min(1024, document.Length)];
+        await document.ReadExactlyAsync(head, ct);
+        document.Position = 0;
+        return head.AsSpan().IndexOf("%PDF-"u8) >= 0;
     }
 
     /// <summary>Writes the readable report of a verification as a PDF, in Vietnamese or English.</summary>

@@ -37,8 +37,8 @@ public static class VerifyEndpoints
     public static IEndpointRouteBuilder MapVerifyEndpoints(this IEndpointRouteBuilder app)
     {
         var verify = app.MapGroup("/api/v1/verify").WithTags("Verification").RequireRateLimiting(SigningLimits.PolicyName);
-        verify.MapPost("/cms", VerifyCmsAsync).Audited("verify.cms");
-        verify.MapPost("/pdf", VerifyPdfAsync).Audited("verify.pdf");
+        verify.MapPost("/cms", VerifyCmsAsync).Accepts<IFormFile>("multipart/form-data", "application/pkcs7-signature", "application/octet-stream").Audited("verify.cms");
+        verify.MapPost("/pdf", VerifyPdfAsync).Accepts<IFormFile>("multipart/form-data", "application/pdf").Audited("verify.pdf");
         return app;
     }
 
@@ -63,7 +63,13 @@ public static class VerifyEndpoints
         var request = context.Request;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormOrInvalidDataAsync(ct);
+            var read = await UploadForm.ReadAsync(request, [], ct);
+            if (read.Failure is { } formProblem)
+            {
+                return formProblem.ToProblem(context);
+            }
+
+            var form = read.Value!;
             var file = form.Files.GetFile("file");
             if (file is null)
             {
@@ -112,8 +118,13 @@ public static class VerifyEndpoints
         Result<PdfVerification> result;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormOrInvalidDataAsync(ct);
-            if (form.Files.GetFile("file") is not { } file)
+            var read = await UploadForm.ReadAsync(request, [], ct);
+            if (read.Failure is { } formProblem)
+            {
+                return formProblem.ToProblem(context);
+            }
+
+            if (read.Value!.Files.GetFile("file") is not { } file)
             {
                 return Failure.BadInput("Missing file", "The multipart form has no 'file' field holding the PDF.", "file").ToProblem(context);
             }

@@ -77,6 +77,29 @@ public static class ShellText
         "Tải lên một tệp PDF để kiểm tra từng chữ ký số và tải báo cáo kết quả.",
         "Upload a PDF to check each of its digital signatures and download the report.");
 
+    /// <summary>The notifications page in the navigation.</summary>
+    public static readonly Phrase NavNotifications = new("Thông báo", "Notifications");
+
+    /// <summary>What the notifications page is for.</summary>
+    public static readonly Phrase NavNotificationsDescription = new(
+        "Văn bản cần bạn xử lý và những gì đã xảy ra với văn bản bạn trình.", "Documents that need you and what happened to those you submitted.");
+
+    /// <summary>The signing-credential page in the navigation.</summary>
+    public static readonly Phrase NavCredential = new("Mã PIN ký số", "Signing PIN");
+
+    /// <summary>What the signing-credential page is for.</summary>
+    public static readonly Phrase NavCredentialDescription = new(
+        "Đặt mã PIN ký số, đăng ký ứng dụng xác thực, xem tình trạng khóa.", "Set your signing PIN, enrol an authenticator app, see whether it is locked.");
+
+    /// <summary>The accessible name of the header's counters.</summary>
+    public static readonly Phrase Counters = new("Việc đang chờ", "Waiting for you");
+
+    /// <summary>The to-do counter, with the count.</summary>
+    public static readonly Phrase TodoCounter = new("Cần xử lý: {0}", "To do: {0}");
+
+    /// <summary>The unread-notifications counter, with the count.</summary>
+    public static readonly Phrase UnreadCounter = new("Thông báo chưa đọc: {0}", "Unread notifications: {0}");
+
     /// <summary>A role's name for people.</summary>
     public static Phrase Role(string role) => role switch
     {

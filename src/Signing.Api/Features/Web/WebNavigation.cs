@@ -25,6 +25,9 @@ public static class WebNavigation
     /// <summary>The home page.</summary>
     public static readonly NavItem Home = new("/Index", ShellText.NavHome, ShellText.NavHomeDescription, []);
 
+    /// <summary>The notifications page, which the header's counter links to as well.</summary>
+    public static readonly NavItem Notifications = new("/Notifications/Index", ShellText.NavNotifications, ShellText.NavNotificationsDescription, []);
+
     /// <summary>Every entry, in the order the header shows them.</summary>
     public static readonly IReadOnlyList<NavItem> Items =
     [
@@ -32,8 +35,10 @@ public static class WebNavigation
         new("/Inbox/Index", ShellText.NavInbox, ShellText.NavInboxDescription, [Roles.Official]),
         new("/Seal/Index", ShellText.NavSealQueue, ShellText.NavSealQueueDescription, [Roles.Clerk]),
         new("/Register/Index", ShellText.NavRegister, ShellText.NavRegisterDescription, [Roles.Clerk]),
-        new("/Certificates/Index", ShellText.NavCertificates, ShellText.NavCertificatesDescription, [Roles.CertAdmin]),
+        new("/Certificates/Index", ShellText.NavCertificates, ShellText.NavCertificatesDescription, [Roles.CertAdmin, Roles.Admin]),
         new("/Verify", ShellText.NavVerify, ShellText.NavVerifyDescription, []),
+        Notifications,
+        new("/Credential/Index", ShellText.NavCredential, ShellText.NavCredentialDescription, [Roles.Official, Roles.Clerk]),
     ];
 
     /// <summary>The entries <paramref name="person"/> may follow whose pages exist, with their links.</summary>

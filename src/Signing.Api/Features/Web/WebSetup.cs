@@ -3,7 +3,7 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.Web.Live;
@@ -30,9 +30,6 @@ public static class WebSetup
                 options.Conventions.AuthorizeFolder("/", AuthenticationSetup.PersonPolicy);
                 options.Conventions.AllowAnonymousToPage("/SignIn");
                 options.Conventions.AllowAnonymousToPage("/Error");
-                // The sign-in form is as much a password oracle as POST /api/v1/auth/login, so it shares its limit.
-                options.Conventions.AddPageApplicationModelConvention("/SignIn", page =>
-                    page.EndpointMetadata.Add(new EnableRateLimitingAttribute(AuthEndpoints.LoginRateLimit)));
             })
             .AddMvcOptions(options => options.Filters.Add<PageFailureFilter>())
             // No jQuery validation is shipped: the server validates, the browser's own `required` helps.
@@ -47,6 +44,8 @@ public static class WebSetup
         // Vietnamese letters are written as themselves, not as &#x...; entities.
         services.Configure<WebEncoderOptions>(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddRequestLocalization(WebLanguages.Configure);
+        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebOptions>>(new ProblemListValidator<WebOptions>(options => options.Problems()));
         services.AddScoped<SignedInPeople>();
         services.AddSingleton<PartialHtml>();
         return services;

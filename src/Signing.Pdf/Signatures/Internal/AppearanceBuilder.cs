@@ -39,6 +39,11 @@ internal static class AppearanceBuilder
         var textHeight = TextBlockHeight(lines.Count, appearance.FontSize);
         var headerHeight = TextBlockHeight(headers.Count, appearance.FontSize);
         var rectangle = appearance.Rectangle ?? TopRight(writer, page, lines, font, appearance.FontSize, textHeight);
+        if (appearance.Rectangle is { } given)
+        {
+            EnsureOnPage(given, PageBox(writer, page));
+        }
+
         var (width, height) = (rectangle.Width, rectangle.Height);
 
         var content = new StringBuilder();
@@ -120,6 +125,18 @@ internal static class AppearanceBuilder
             {
                 content.Append(Invariant($"/F{fontIndex + 1} {size:0.##} Tf <{hex}> Tj\n"));
             }
+        }
+    }
+
+    // A point of slack: rectangles computed from page sizes in other units round a little past the edge.
+    private static void EnsureOnPage(PdfRectangle rectangle, PdfRectangle box)
+    {
+        const double Slack = 1;
+        if (rectangle.X < box.X - Slack || rectangle.Y < box.Y - Slack
+            || rectangle.X + rectangle.Width > box.X + box.Width + Slack || rectangle.Y + rectangle.Height > box.Y + box.Height + Slack)
+        {
+            throw new SignatureOutsidePageException(Invariant(
+                $"The signature rectangle {rectangle.X:0.##},{rectangle.Y:0.##},{rectangle.Width:0.##},{rectangle.Height:0.##} (x,y,width,height) does not lie within the page, which spans {box.X:0.##},{box.Y:0.##} to {box.X + box.Width:0.##},{box.Y + box.Height:0.##}"));
         }
     }
 

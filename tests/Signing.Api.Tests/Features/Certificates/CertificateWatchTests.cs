@@ -83,13 +83,13 @@ public sealed class CertificateWatchTests(TokenPki pki, PostgresCluster cluster)
                 && n.GetProperty("subjectId").GetString() == after.GetProperty("id").GetString());
         }
 
-        var delivered = await receiver.WaitForAsync("certificate.revoked", TimeSpan.FromSeconds(60));
-        Assert.NotNull(delivered.Id);
+        var delivered = await receiver.WaitForAsync(r => r.Type == "certificate.revoked", "certificate.revoked", TimeSpan.FromSeconds(60));
+        Assert.False(string.IsNullOrEmpty(delivered.Id));
         Assert.StartsWith("v1,", delivered.Signature, StringComparison.Ordinal);
-        var payload = JsonDocument.Parse(delivered.Body).RootElement;
+        var payload = delivered.Json;
         Assert.Equal(keyId, payload.GetProperty("certificate").GetProperty("keyId").GetString());
         Assert.True(payload.GetProperty("data").GetProperty("keyDisabled").GetBoolean());
-        var flagged = JsonDocument.Parse((await receiver.WaitForAsync("step.flagged", TimeSpan.FromSeconds(60))).Body).RootElement;
+        var flagged = (await receiver.WaitForAsync(r => r.Type == "step.flagged", "step.flagged", TimeSpan.FromSeconds(60))).Json;
         Assert.Equal(stepId, flagged.GetProperty("data").GetProperty("step").GetProperty("id").GetString());
 
         // A second run changes nothing: each change is reported once.

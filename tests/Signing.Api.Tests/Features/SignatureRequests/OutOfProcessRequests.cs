@@ -189,7 +189,9 @@ public sealed class OutOfProcessRequests(TokenPki pki, PostgresCluster cluster, 
             var times = series.Select(r => r.At).ToList();
             for (var i = 1; i < times.Count; i++)
             {
-                Assert.True(times[i] - times[i - 1] >= reminderInterval.TotalMilliseconds * 0.75,
+                // A doubled reminder (two nodes scanning at once) lands within milliseconds of the first; a scan that ran
+                // late under load shortens one gap by up to a scan interval, so half the reminder interval tells them apart.
+                Assert.True(times[i] - times[i - 1] >= reminderInterval.TotalMilliseconds * 0.5,
                     $"{series.Key.Subject} reminded {series.Key.User} twice within {times[i] - times[i - 1]} ms");
             }
         }

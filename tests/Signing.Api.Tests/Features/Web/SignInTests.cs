@@ -42,10 +42,12 @@ public sealed class SignInTests(WebAppFixture web, BrowserFixture browsers, ITes
         await Expect(header.Banner).ToContainTextAsync(web.App.A.Agency.Name);
         await Expect(header.Account).ToContainTextAsync(Official.DisplayName);
         await Expect(header.Account).ToContainTextAsync(ShellText.Role(Roles.Official).Vi);
-        // Only pages that exist are offered: the inbox of issue 12 is not there yet, so an official sees home and verify.
-        await Expect(header.NavigationLinks).ToHaveTextAsync([ShellText.NavHome.Vi, ShellText.NavVerify.Vi]);
+        // Only pages that exist and the person's roles use are offered: an official has no seal queue, register or certificates.
+        await Expect(header.NavigationLinks).ToHaveTextAsync(
+            [ShellText.NavHome.Vi, ShellText.NavInbox.Vi, ShellText.NavVerify.Vi, ShellText.NavNotifications.Vi, ShellText.NavCredential.Vi]);
         await Expect(header.NavigationLink(ShellText.NavHome)).ToHaveAttributeAsync("aria-current", "page");
-        await Expect(new HomePage(page).Destinations).ToHaveTextAsync([ShellText.NavVerify.Vi]);
+        await Expect(new HomePage(page).Destinations).ToHaveTextAsync(
+            [ShellText.NavInbox.Vi, ShellText.NavVerify.Vi, ShellText.NavNotifications.Vi, ShellText.NavCredential.Vi]);
         await _session.ScreenshotAsync("home");
     });
 
@@ -78,7 +80,7 @@ public sealed class SignInTests(WebAppFixture web, BrowserFixture browsers, ITes
 
         var header = new SiteHeader(page, WebLanguage.English);
         await Expect(new HomePage(page, WebLanguage.English).Greeting(Official.DisplayName)).ToBeVisibleAsync();
-        await Expect(header.NavigationLinks).ToHaveTextAsync(["Home", "Verify"]);
+        await Expect(header.NavigationLinks).ToHaveTextAsync(["Home", "Documents to sign", "Verify", "Notifications", "Signing PIN"]);
         await Expect(header.Account).ToContainTextAsync("Signing official");
         await header.NavigationLink(ShellText.NavVerify).ClickAsync();
         await Expect(new VerifyPage(page, WebLanguage.English).Heading).ToHaveTextAsync("Verify digital signatures");

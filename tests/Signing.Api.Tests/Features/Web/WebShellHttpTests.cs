@@ -12,7 +12,7 @@ namespace Signing.Api.Tests.Features.Web;
 
 /// <summary>
 /// The web app's rules that need no browser, through the real pipeline: who gets pages and who gets problems, the
-/// headers, where a sign-in may return to, the shared password-guessing limit, and that every text has two languages.
+/// headers, where a sign-in may return to, the shared login back-off, and that every text has two languages.
 /// </summary>
 public sealed partial class WebShellHttpTests : IAsyncLifetime
 {
@@ -123,7 +123,7 @@ public sealed partial class WebShellHttpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SignInPage_SharesThePasswordGuessingLimit_ShowingItsFormIsFree()
+    public async Task SignInPage_SharesTheLoginBackOff_ShowingItsFormIsFree()
     {
         using var browser = Browser();
         string token = "";
@@ -141,9 +141,11 @@ public sealed partial class WebShellHttpTests : IAsyncLifetime
         }
         while (response.StatusCode == HttpStatusCode.OK && attempts <= 25);
 
+        // Five wrong passwords are answered at once; the sixth must wait (Auth:LoginFreeFailures, Auth:LoginBackoffBase).
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
-        Assert.Equal(21, attempts);
-        Assert.Contains(ErrorText.For(429).Heading.Vi, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(6, attempts);
+        Assert.Equal("2", Assert.Single(response.Headers.GetValues("Retry-After")));
+        Assert.Contains(SignInText.Throttled.Vi.Split('{')[0], await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

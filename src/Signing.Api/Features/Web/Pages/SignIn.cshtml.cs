@@ -56,7 +56,17 @@ public sealed class SignInModel(SignInService signIn) : PageModel
             return Page();
         }
 
-        if (await signIn.SignInWithPasswordAsync(HttpContext, Input.Username, Input.Password, ct) is null)
+        var outcome = await signIn.SignInWithPasswordAsync(HttpContext, Input.Username, Input.Password, ct);
+        if (outcome.RetryAfter is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ModelState.AddModelError(string.Empty, SignInText.Throttled.Format(seconds));
+            return Page();
+        }
+
+        if (outcome.User is null)
         {
             ModelState.AddModelError(string.Empty, SignInText.Refused.ToString());
             return Page();

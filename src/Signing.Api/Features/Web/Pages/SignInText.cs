@@ -18,6 +18,11 @@ public static class SignInText
         "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.",
         "The username or password is incorrect, or the account is disabled.");
 
+    /// <summary>Too many failed attempts from here on this account: when to try again ({0}: seconds).</summary>
+    public static readonly Phrase Throttled = new(
+        "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {0} giây.",
+        "Too many failed sign-in attempts. Try again in {0} seconds.");
+
     /// <summary>The certificate section's heading.</summary>
     public static readonly Phrase CertificateHeading = new("Đăng nhập bằng chứng thư số", "Sign in with a certificate");
 
