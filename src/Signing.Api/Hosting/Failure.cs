@@ -32,6 +32,9 @@ public enum FailureKind
 
     /// <summary>A device or service the operation needs is unavailable; retry later (503).</summary>
     Unavailable,
+
+    /// <summary>Too many attempts from this caller; retry after the time given (429).</summary>
+    Throttled,
 }
 
 /// <summary>

@@ -97,6 +97,7 @@ public static partial class ProblemMap
         FailureKind.Locked => StatusCodes.Status423Locked,
         FailureKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
         FailureKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        FailureKind.Throttled => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
     };
 

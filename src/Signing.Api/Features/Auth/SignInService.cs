@@ -66,6 +66,35 @@ public sealed class SignInService(AccountStore accounts, AuditLog audit, ServerS
     }
 
     /// <summary>
+    /// Checks the signed-in person's password again before a sensitive change (a new signing factor), under the same
+    /// throttle as sign-in: the form that asks for it would otherwise be a password oracle without a limit for anyone
+    /// holding a session cookie. A wrong password is counted and audited.
+    /// </summary>
+    /// <returns>Null when the password is right; otherwise how long to wait (when throttled) or <see cref="TimeSpan.Zero"/>.</returns>
+    public async Task<TimeSpan?> ConfirmPasswordAsync(HttpContext context, string userId, string? password, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var address = context.Connection.RemoteIpAddress;
+        var user = await accounts.FindUserAsync(userId, ct);
+        var account = user?.Username ?? "(invalid)";
+        if (await throttle.WaitBeforeAsync(account, address, ct) is { } wait)
+        {
+            return wait;
+        }
+
+        if (user?.PasswordHash is { } hash && !string.IsNullOrEmpty(password) && PasswordHashing.Verify(hash, password) != PasswordCheck.Failed)
+        {
+            await throttle.RecordSuccessAsync(account, address, ct);
+            return null;
+        }
+
+        await throttle.RecordFailureAsync(account, address, ct);
+        await audit.AppendAsync(new AuditEntry(user is null ? "user:unknown" : $"user:{user.Username}", user?.AgencyId, "auth.confirm-password", null,
+            AuditOutcome.Denied, address?.ToString(), "password"), ct);
+        return TimeSpan.Zero;
+    }
+
+    /// <summary>
     /// Turns the client certificate presented on this connection (mTLS) into a cookie session for the person it is
     /// registered to. The certificate is checked by the client-certificate authentication scheme, whatever implements
     /// it; a refusal is audited with that scheme's reason.

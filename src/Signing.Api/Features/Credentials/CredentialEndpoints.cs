@@ -60,10 +60,10 @@ public static class CredentialEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SetPinAsync(
-        SetPinRequest request, HttpContext context, AccountStore accounts, SigningCredentials credentials, CancellationToken ct)
+        SetPinRequest request, HttpContext context, SignInService signIn, SigningCredentials credentials, CancellationToken ct)
     {
         var actor = context.User.ToActor();
-        if (await PasswordFailureAsync(actor, request.Password, accounts, ct) is { } failure)
+        if (await PasswordFailureAsync(context, actor, request.Password, signIn, ct) is { } failure)
         {
             return failure.ToProblem(context);
         }
@@ -72,12 +72,12 @@ public static class CredentialEndpoints
     }
 
     private static async Task<Results<Ok<TotpEnrolment>, ProblemHttpResult>> BeginTotpAsync(
-        TotpRequest request, HttpContext context, AccountStore accounts, SigningCredentials credentials, CancellationToken ct)
+        TotpRequest request, HttpContext context, SignInService signIn, SigningCredentials credentials, CancellationToken ct)
     {
         var actor = context.User.ToActor();
         // The reply holds the new TOTP secret: it is never kept for an idempotent replay.
         IdempotencyMiddleware.DoNotStore(context);
-        return await PasswordFailureAsync(actor, request.Password, accounts, ct) is { } failure
+        return await PasswordFailureAsync(context, actor, request.Password, signIn, ct) is { } failure
             ? failure.ToProblem(context)
             : TypedResults.Ok(credentials.BeginTotp(actor));
     }
@@ -104,11 +104,13 @@ public static class CredentialEndpoints
     }
 
     // Setting a factor asks for the account password again: a session cookie alone must not be enough to create a way to sign.
-    private static async Task<Failure?> PasswordFailureAsync(Actor actor, string? password, AccountStore accounts, CancellationToken ct)
-    {
-        var account = await accounts.FindUserAsync(actor.Id, ct);
-        return account?.PasswordHash is { } hash && !string.IsNullOrEmpty(password) && PasswordHashing.Verify(hash, password) != PasswordCheck.Failed
-            ? null
-            : new Failure(FailureKind.Forbidden, "password-wrong", "Password needed", "Give your account password to change a signing factor.") { Field = "password" };
-    }
+    private static async Task<Failure?> PasswordFailureAsync(HttpContext context, Actor actor, string? password, SignInService signIn, CancellationToken ct)
+        => await signIn.ConfirmPasswordAsync(context, actor.Id, password, ct) switch
+        {
+            null => null,
+            { } wait when wait > TimeSpan.Zero => new Failure(FailureKind.Throttled, "login-throttled", "Too many attempts",
+                $"Too many wrong passwords; try again in {Math.Ceiling(wait.TotalSeconds)} s.")
+            { RetryAfterSeconds = (int)Math.Ceiling(wait.TotalSeconds) },
+            _ => new Failure(FailureKind.Forbidden, "password-wrong", "Password needed", "Give your account password to change a signing factor.") { Field = "password" },
+        };
 }

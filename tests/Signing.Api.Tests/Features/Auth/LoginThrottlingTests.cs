@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Features.Auth;
 using Signing.Api.Tests.Fixtures;
+using Signing.Api.Tests.Http;
 using Signing.Storage.Accounts;
 
 namespace Signing.Api.Tests.Features.Auth;
@@ -70,6 +71,27 @@ public sealed class LoginThrottlingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, (await LoginAsync(client, victim, ApiFactory.Password, Attacker)).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await LoginAsync(client, victim, ApiFactory.Password, "198.51.100.7")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ThePasswordCheckBeforeANewSigningFactor_IsThrottledLikeSignIn()
+    {
+        await using var api = await new ApiFactory().SeedAsync();
+        using var official = await api.SignedInAsync(api.A.Official);
+        object SetPin(string password) => new { password, pin = "246813579" };
+        for (var i = 0; i < 5; i++)
+        {
+            await (await official.PutAsJsonAsync("/api/v1/me/signing-credential/pin", SetPin("wrong-password"))).AssertProblemAsync(HttpStatusCode.Forbidden);
+        }
+
+        var held = await official.PutAsJsonAsync("/api/v1/me/signing-credential/pin", SetPin(ApiFactory.Password));
+        await held.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal("2", Assert.Single(held.Headers.GetValues("Retry-After")));
+        var audit = await api.Services.GetRequiredService<Signing.Storage.Audit.AuditLog>().ReadAsync(api.A.Agency.Id, 0, 1000, default);
+        Assert.Equal(5, audit.Count(record => record.Action == "auth.confirm-password"));
+
+        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        Assert.Equal(HttpStatusCode.NoContent, (await official.PutAsJsonAsync("/api/v1/me/signing-credential/pin", SetPin(ApiFactory.Password))).StatusCode);
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using QRCoder;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.Credentials;
-using Signing.Storage.Accounts;
 using Signing.Storage.Credentials;
 
 namespace Signing.Api.Features.Web.Pages.Credential;
@@ -75,7 +74,7 @@ public sealed class TotpConfirmInput
 /// and whether wrong attempts locked it; setting the PIN and enrolling an authenticator (QR code), both after the
 /// account password.
 /// </summary>
-public sealed class SigningCredentialModel(SigningCredentials credentials, SigningCredentialStore store, AccountStore accounts) : PageModel
+public sealed class SigningCredentialModel(SigningCredentials credentials, SigningCredentialStore store, SignInService signIn) : PageModel
 {
     /// <summary>The PIN form.</summary>
     [BindProperty]
@@ -176,14 +175,17 @@ public sealed class SigningCredentialModel(SigningCredentials credentials, Signi
 
     private async Task<bool> PasswordMatchesAsync(string? password, string field, CancellationToken ct)
     {
-        var account = await accounts.FindUserAsync(User.ToActor().Id, ct);
-        if (account?.PasswordHash is { } hash && !string.IsNullOrEmpty(password) && PasswordHashing.Verify(hash, password) != PasswordCheck.Failed)
+        switch (await signIn.ConfirmPasswordAsync(HttpContext, User.ToActor().Id, password, ct))
         {
-            return true;
+            case null:
+                return true;
+            case { } wait when wait > TimeSpan.Zero:
+                ModelState.AddModelError(field, SignInText.Throttled.Format(Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))));
+                return false;
+            default:
+                ModelState.AddModelError(field, CredentialText.WrongPassword.ToString());
+                return false;
         }
-
-        ModelState.AddModelError(field, CredentialText.WrongPassword.ToString());
-        return false;
     }
 
     // Each form posts its own fields: the other forms' (empty) fields are not this post's to validate.
