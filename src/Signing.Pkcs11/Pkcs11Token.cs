@@ -265,11 +265,15 @@ public sealed partial class Pkcs11Token
                     (slot, info) = FindSlot();
                     break;
                 }
-                catch (Pkcs11TokenException e) when (e.Kind == Pkcs11ErrorKind.TokenUnavailable
-                                                     && _options.ReinitializeModuleOnRecovery && !reinitialized)
+                catch (Exception e) when ((e is Pkcs11TokenException { Kind: Pkcs11ErrorKind.TokenUnavailable }
+                                               or Pkcs11Exception { Kind: Pkcs11ErrorKind.TokenUnavailable })
+                                          && _options.ReinitializeModuleOnRecovery && !reinitialized)
                 {
                     // A token that was here before and is gone from the slot list may be back
                     // in a form the module only notices in C_Initialize (re-inserted, store restored).
+                    // C_GetSlotList itself fails with CKR_CRYPTOKI_NOT_INITIALIZED when an earlier
+                    // restart's C_Initialize failed (module configuration or store unreadable then):
+                    // without a restart here the token would stay unavailable until the process restarts.
                 }
             }
 

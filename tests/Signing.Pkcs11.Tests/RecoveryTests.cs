@@ -64,6 +64,47 @@ public sealed class RecoveryTests(SoftHsmToken hsm)
         Assert.Equal(256, shared.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, new byte[256]));
     }
 
+    // "Break the module": SoftHSM2 reads softhsm2.conf in C_Initialize, and a token store it cannot enumerate makes
+    // C_Initialize fail (CKR_GENERAL_ERROR), which leaves the module uninitialised. The restart that found the module
+    // broken must not be the last one: once the configuration and the token are back, signing resumes in-process.
+    [Fact]
+    public void ModuleBrokenWhileTokenAway_FailsClearly_ThenRecoversWhenBothAreBack()
+    {
+        var directory = hsm.InitializeToken("broken", "2222", "22222222");
+        var token = hsm.Module.OpenToken("broken", options: new Pkcs11TokenOptions { RecoveryRetryInterval = RetryInterval });
+        token.Login("2222");
+        var key = token.OpenPrivateKey(token.GenerateKeyPair(Pkcs11KeyAlgorithm.Rsa2048, "broken-key").Uri);
+        var hash = SHA256.HashData("z"u8);
+        var signature = new byte[key.SignatureSize];
+        key.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, signature);
+
+        var away = Path.Combine(hsm.Directory, "away-" + Path.GetFileName(directory));
+        var configuration = File.ReadAllText(hsm.ConfPath);
+        Directory.Move(directory, away);
+        try
+        {
+            Assert.Throws<Pkcs11Exception>(() => key.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, signature));
+            var gone = Assert.Throws<Pkcs11TokenException>(() => key.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, signature));
+            Assert.Contains("no longer present", gone.Message, StringComparison.Ordinal);
+
+            File.WriteAllText(hsm.ConfPath, configuration.Replace(hsm.TokenStore, Path.Combine(hsm.Directory, "no-such-store"), StringComparison.Ordinal));
+            Thread.Sleep(RetryInterval + TimeSpan.FromMilliseconds(500));
+            var broken = Assert.Throws<Pkcs11Exception>(() => key.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, signature));
+            Assert.StartsWith("C_Initialize returned CKR_GENERAL_ERROR", broken.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.WriteAllText(hsm.ConfPath, configuration);
+            Directory.Move(away, directory);
+        }
+
+        Thread.Sleep(RetryInterval + TimeSpan.FromMilliseconds(500));
+        Assert.Equal(key.SignatureSize, key.SignRsaPkcs1(hash, HashAlgorithmName.SHA256, signature));
+        using var publicKey = RSA.Create(key.ExportRsaPublicParameters());
+        Assert.True(publicKey.VerifyHash(hash, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        Assert.True(token.IsLoggedIn);
+    }
+
     [Fact]
     public void SessionHandleInvalid_DropsPool_NextCallReconnectsAndLogsInAgain()
     {

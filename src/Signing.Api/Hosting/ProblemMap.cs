@@ -74,7 +74,15 @@ public static partial class ProblemMap
 
     /// <summary>The answer when a token or HSM cannot be used: the reason is in the log, never in the reply.</summary>
     public static Failure TokenUnavailable() => new(FailureKind.Unavailable, "token-unavailable", "Token not available",
-        "The signing device could not be used; try again later, or quote the trace id to the operator.");
+        "The signing device could not be used; try again later, or quote the trace id to the operator.")
+    {
+        // The binding retries a missing token every 2 s (Pkcs11TokenOptions.RecoveryRetryInterval), so a client that
+        // waits this long asks a reconnected token or gets the same answer without touching the module again.
+        RetryAfterSeconds = TokenRetryAfterSeconds,
+    };
+
+    /// <summary>The <c>Retry-After</c> of a token-unavailable answer, in seconds.</summary>
+    public const int TokenRetryAfterSeconds = 2;
 
     /// <summary>The HTTP status of a kind of failure.</summary>
     public static int StatusOf(FailureKind kind) => kind switch

@@ -20,7 +20,9 @@ public static class UploadForm
         IFormCollection form;
         try
         {
-            form = await request.ReadFormAsync(ct);
+            // Through FormReading: a part header the framework cannot decode (charset=utf-7, an empty filename*) is an
+            // InvalidDataException there, so it is the 400 below rather than a 500 (found by the multipart fuzzer).
+            form = await request.ReadFormOrInvalidDataAsync(ct);
         }
         catch (IOException exception) when (!ct.IsCancellationRequested && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {

@@ -169,8 +169,9 @@ internal static class DerInputGuard
     /// <summary>
     /// How BouncyCastle's ASN.1 parsers report bad input: Asn1Exception (an IOException), ArgumentException
     /// from GetInstance, InvalidCastException for a wrong type, Asn1ParsingException (an InvalidOperationException),
-    /// FormatException for a bad time, OverflowException for an out-of-range INTEGER or ENUMERATED.
+    /// FormatException for a bad time, ArithmeticException (OverflowException among them) for an out-of-range INTEGER or
+    /// ENUMERATED: DerEnumerated.IntValueExact throws a plain ArithmeticException, found by the fuzzer.
     /// </summary>
     private static bool IsBouncyCastleParseFailure(Exception e) =>
-        e is IOException or ArgumentException or InvalidCastException or InvalidOperationException or FormatException or OverflowException;
+        e is IOException or ArgumentException or InvalidCastException or InvalidOperationException or FormatException or ArithmeticException;
 }

@@ -56,6 +56,10 @@ internal static class CmsDecoding
                 throw new CryptographicException("SignedData has no SignerInfo");
             }
 
+            // SignedCms loads the certificates set lazily, so a corrupt certificate would surface later as a bare
+            // CryptographicException from SignerInfo.Certificate (found by the fuzzer); load them here, under the guard.
+            _ = signedCms.Certificates;
+
             return signedCms;
         }, MaxCmsBytes, allowIndefiniteLength: true);
     }

@@ -108,8 +108,13 @@ public sealed class CertificateRevocationList
     {
         if (data.Length > 10 && data.Span[0] == (byte)'-')
         {
+            // PemEncoding.Find throws ArgumentException for text with no PEM block: a malformed CRL, not a caller's bug.
             var text = System.Text.Encoding.ASCII.GetString(data.Span);
-            var fields = System.Security.Cryptography.PemEncoding.Find(text);
+            if (!System.Security.Cryptography.PemEncoding.TryFind(text, out var fields))
+            {
+                throw new MalformedPkiDataException("CertificateList", "input starts like PEM but has no PEM block");
+            }
+
             data = Convert.FromBase64String(text[fields.Base64Data]);
         }
 

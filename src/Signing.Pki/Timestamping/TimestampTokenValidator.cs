@@ -36,13 +36,13 @@ public static class TimestampTokenValidator
         try
         {
             signedCms.Decode(encodedToken.Span);
+            // SignerInfos and the certificates are decoded lazily: a corrupt one throws here, and is garbage, not altered.
+            if (signedCms.SignerInfos.Count == 0 || signedCms.SignerInfos[0].Certificate is null)
+            {
+                return false;
+            }
         }
         catch (CryptographicException)
-        {
-            return false;
-        }
-
-        if (signedCms.SignerInfos.Count == 0 || signedCms.SignerInfos[0].Certificate is null)
         {
             return false;
         }

@@ -41,6 +41,23 @@ public sealed class CmsSignatureVerifier
         }
 
         checks.Add(new("format", CheckOutcome.Passed, $"CMS SignedData with {signedCms.SignerInfos.Count} signer(s); the first is validated"));
+        try
+        {
+            return await VerifyDecodedAsync(cms, detachedContent, signedCms, enveloping, checks, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CryptographicException e) when (e is not MalformedPkiDataException)
+        {
+            // SignedCms decodes attribute values (message digest, signing time) and the signer's certificate only when
+            // they are read, so a corrupt one throws here rather than in Decode; the fuzzer found such inputs. It is
+            // still malformed input, reported as such rather than thrown.
+            checks.Add(new("signer-info", CheckOutcome.Failed, $"a field of the first SignerInfo is malformed: {e.Message}"));
+            return new ValidationReport { Indication = Indication.TotalFailed, SubIndication = SubIndication.FormatFailure, Checks = checks };
+        }
+    }
+
+    private async Task<ValidationReport> VerifyDecodedAsync(
+        ReadOnlyMemory<byte> cms, byte[]? detachedContent, SignedCms signedCms, bool enveloping, List<ValidationCheck> checks, CancellationToken cancellationToken)
+    {
         var signerInfo = signedCms.SignerInfos[0];
         var certificate = signerInfo.Certificate;
         var baseReport = new ValidationReport

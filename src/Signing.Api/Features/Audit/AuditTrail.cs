@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using Signing.Storage.Audit;
 
 namespace Signing.Api.Features.Audit;
 
@@ -23,6 +24,16 @@ public sealed class AuditTrail
 
     /// <summary>Overrides the agency taken from the request's principal.</summary>
     public string? AgencyId { get; set; }
+
+    /// <summary>
+    /// Builds the success record as <see cref="AuditedEndpointFilter"/> would write it, for an operation that must
+    /// commit that record in its own transaction: a two-step completion commits its claim and signed document, and a
+    /// kill between that commit and a separate audit append would leave a signature without its record.
+    /// </summary>
+    public Func<AuditTrail, AuditEntry>? SuccessEntry { get; set; }
+
+    /// <summary>True once the operation committed its success record itself; the filter then writes none for a 2xx.</summary>
+    public bool SuccessRecorded { get; set; }
 
     /// <summary>The details so far, <c>name=value</c> pairs separated by <c>"; "</c>.</summary>
     public string Details => _details.ToString();

@@ -19,6 +19,7 @@ public sealed class AuditedEndpointFilter(string action, AuditLog audit, ILogger
         var http = context.HttpContext;
         var trail = AuditTrail.Of(http);
         trail.Action = action;
+        trail.SuccessEntry = written => Entry(http, written, StatusCodes.Status200OK, null);
         object? result;
         try
         {
@@ -33,11 +34,16 @@ public sealed class AuditedEndpointFilter(string action, AuditLog audit, ILogger
         }
 
         var (statusCode, title) = Describe(result);
+        if (trail.SuccessRecorded && statusCode < 400)
+        {
+            return result;
+        }
+
         await AppendAsync(http, trail, statusCode, title, deferrable: true);
         return result;
     }
 
-    private Task AppendAsync(HttpContext http, AuditTrail trail, int status, string? title, bool deferrable = false)
+    private static AuditEntry Entry(HttpContext http, AuditTrail trail, int status, string? title)
     {
         var outcome = status switch
         {
@@ -47,7 +53,12 @@ public sealed class AuditedEndpointFilter(string action, AuditLog audit, ILogger
         };
         var details = outcome == AuditOutcome.Success ? trail.Details : $"{trail.Details}; status={status}; {title}";
         var entry = http.AuditEntry(trail.Action, trail.Target, outcome, details, trail.AgencyId);
-        entry = trail.Actor is null ? entry : entry with { Actor = trail.Actor };
+        return trail.Actor is null ? entry : entry with { Actor = trail.Actor };
+    }
+
+    private Task AppendAsync(HttpContext http, AuditTrail trail, int status, string? title, bool deferrable = false)
+    {
+        var entry = Entry(http, trail, status, title);
         if (deferrable && IdempotencyMiddleware.AuditOf(http) is { } idempotent)
         {
             idempotent.Entries.Add(entry);

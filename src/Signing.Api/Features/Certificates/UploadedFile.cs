@@ -1,3 +1,5 @@
+using Signing.Api.Hosting;
+
 namespace Signing.Api.Features.Certificates;
 
 /// <summary>A file sent to an import endpoint: a multipart part named <c>file</c>, or the raw request body.</summary>
@@ -15,7 +17,7 @@ internal sealed record UploadedFile(byte[] Content, string? Name, string? Conten
     {
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
+            var form = await request.ReadFormOrInvalidDataAsync(ct);
             var file = form.Files.GetFile("file");
             if (file is null)
             {

@@ -57,8 +57,8 @@ public sealed record DigestSignature(byte[] Signature, string Algorithm);
 /// </summary>
 public sealed partial class SigningService(
     SigningKeyStore keys, KeyRevocationCache revocation, TokenKeys tokens, PdfSignatureService pdf, PdfSignOperationStore operations,
-    Storage.Database database, Storage.Results.StoredResultStore results, IOptions<SigningOptions> options, TimeProvider clock,
-    ILogger<SigningService> logger)
+    Storage.Database database, Storage.Results.StoredResultStore results, Storage.Audit.AuditLog audit, IOptions<SigningOptions> options,
+    TimeProvider clock, ILogger<SigningService> logger)
 {
     /// <summary>Seconds a client should wait before retrying when revocation sources are unreachable.</summary>
     public const int RevocationRetryAfterSeconds = 30;
@@ -337,8 +337,9 @@ public sealed partial class SigningService(
         document.Position = 0;
         await PdfSignatureService.EmbedAsync(document, PreparedSignature.FromJson(operation.StateJson), assembled.Value!, ct);
 
-        // The claim and the signed document commit together: a completion that crashed before its reply left is not lost,
-        // a retry learns where the document is (GET /api/v1/results/{operationId}).
+        // The claim, the signed document and its audit record commit together: a completion that crashed before its reply
+        // left is not lost, a retry learns where the document is (GET /api/v1/results/{operationId}), and no signature
+        // exists without its record (the kill loop found one when the record was appended after this commit).
         await using (var transaction = await database.BeginWriteAsync($"operation:{operation.Id}", ct))
         {
             if (!await operations.TryClaimAsync(transaction, operation.Id, now, ct))
@@ -349,7 +350,13 @@ public sealed partial class SigningService(
             document.Position = 0;
             await results.SaveAsync(transaction, operation.Id, actor.Id, "application/pdf",
                 System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { [SignEndpoints.SignatureIdHeader] = operation.Id }), document, ct);
+            if (trail.SuccessEntry is { } success)
+            {
+                await audit.AppendAsync(transaction, success(trail), ct);
+            }
+
             await transaction.CommitAsync(ct);
+            trail.SuccessRecorded = trail.SuccessEntry is not null;
         }
 
         return new CompletedPdf(document.ToArray(), key.Value!);

@@ -49,6 +49,10 @@ public sealed class TokenKeys(IOptions<TokenOptions> options) : IDisposable
                 WithPin(token, pin => opened.Login(pin));
             }
 
+            // Ask the token itself: a logged-in state cached from before an unplugged USB token or a dead HSM link
+            // would otherwise read as ready until the next signature fails. C_GetTokenInfo answers
+            // CKR_TOKEN_NOT_PRESENT / CKR_DEVICE_REMOVED then, and the binding drops the connection to reconnect.
+            opened.GetInfo();
             return opened.IsLoggedIn ? null : $"token '{token.Label}' is present but not logged in";
         }
         catch (CryptographicException exception)

@@ -92,7 +92,7 @@ public static class WebSetup
             return TypedResults.BadRequest();
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var form = await context.Request.ReadFormOrInvalidDataAsync(context.RequestAborted);
         if (WebLanguages.Parse(form["language"]) is not { } language)
         {
             return TypedResults.BadRequest();
