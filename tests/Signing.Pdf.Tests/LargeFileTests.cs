@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Signing.Pdf.Signatures;
 using Signing.Pdf.Tests.Infrastructure;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests;
 

@@ -1,4 +1,5 @@
 using Signing.Pdf.Tests.Infrastructure;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Signing.Pdf.Tests.Infrastructure;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pkcs11.Tests.Fixtures;
+using Signing.Testing;
 
 namespace Signing.Pkcs11.Tests;
 

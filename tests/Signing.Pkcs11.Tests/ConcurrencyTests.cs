@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Signing.Pkcs11.Tests.Fixtures;
+using Signing.Testing;
 
 namespace Signing.Pkcs11.Tests;
 

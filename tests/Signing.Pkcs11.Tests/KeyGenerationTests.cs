@@ -1,4 +1,5 @@
 using Signing.Pkcs11.Tests.Fixtures;
+using Signing.Testing;
 
 namespace Signing.Pkcs11.Tests;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Signing.Pkcs11.Tests.Fixtures;
+using Signing.Testing;
 
 namespace Signing.Pkcs11.Tests;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.Pkcs;
 using Signing.Pkcs11.Tests.Fixtures;
+using Signing.Testing;
 
 namespace Signing.Pkcs11.Tests;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Signing.Pkcs11.Tests.Fixtures;
+using Signing.Testing;
 
 namespace Signing.Pkcs11.Tests;
 
@@ -106,7 +107,7 @@ public sealed class SigningTests(SoftHsmToken hsm)
             }
 
             args.Add(Path.Combine(dir, "data"));
-            var (exit, stdout, stderr) = ExternalTool.Run("openssl", args);
+            var (exit, stdout, stderr) = ExternalTool.Run("openssl", args, null);
             Assert.True(exit == 0, $"openssl rejected the signature: {stdout} {stderr}");
             Assert.Contains("Verified OK", stdout, StringComparison.Ordinal);
         }

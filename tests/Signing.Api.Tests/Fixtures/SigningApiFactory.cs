@@ -19,7 +19,7 @@ public sealed class SigningApiFactory(TokenPki pki, IDictionary<string, string?>
         builder.ConfigureServices(services =>
         {
             services.AddHttpClient(KeyRevocationCache.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new TestServerHandler(this));
-            services.AddHttpClient(nameof(Signing.Api.Features.Signing.PdfSignatureService)).ConfigurePrimaryHttpMessageHandler(() => new TestServerHandler(this));
+            services.AddHttpClient(nameof(global::Signing.Api.Features.Signing.PdfSignatureService)).ConfigurePrimaryHttpMessageHandler(() => new TestServerHandler(this));
         });
     }
 

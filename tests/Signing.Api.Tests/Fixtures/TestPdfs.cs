@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using Signing.Pdf.Tests.Infrastructure;
+using Signing.Testing;
 
 namespace Signing.Api.Tests.Fixtures;
 

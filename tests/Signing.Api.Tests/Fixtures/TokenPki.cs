@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pkcs11;
-using Signing.Pkcs11.Tests.Fixtures;
 using Signing.Pki.DevPki;
 using Signing.Testing;
 

@@ -68,7 +68,7 @@ public sealed class WebAppFactory : ApiFactory
         builder.ConfigureServices(services =>
         {
             services.AddHttpClient(KeyRevocationCache.HttpClientName).ConfigurePrimaryHttpMessageHandler(SelfConnectingHandler);
-            services.AddHttpClient(nameof(Signing.Api.Features.Signing.PdfSignatureService)).ConfigurePrimaryHttpMessageHandler(SelfConnectingHandler);
+            services.AddHttpClient(nameof(global::Signing.Api.Features.Signing.PdfSignatureService)).ConfigurePrimaryHttpMessageHandler(SelfConnectingHandler);
         });
     }
 

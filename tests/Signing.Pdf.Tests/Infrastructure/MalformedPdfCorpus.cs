@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests.Infrastructure;
 

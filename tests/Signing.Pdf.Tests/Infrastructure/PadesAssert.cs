@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using Signing.Pdf.Signatures.Internal;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests.Infrastructure;
 

@@ -4,10 +4,10 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pdf.Signatures;
 using Signing.Pkcs11;
-using Signing.Pkcs11.Tests.Fixtures;
 using Signing.Pki.DevPki;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests.Infrastructure;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using Signing.Pdf.Signatures;
 using Signing.Pdf.Tests.Infrastructure;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests.Pades;
 

@@ -4,6 +4,7 @@ using Signing.Pdf.Signatures.Internal;
 using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pdf.Validation;
 using Signing.Pki.Validation;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests.Pades;
 

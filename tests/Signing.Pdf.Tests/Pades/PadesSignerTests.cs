@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Signing.Pdf.Signatures;
 using Signing.Pdf.Signatures.Internal;
 using Signing.Pdf.Tests.Infrastructure;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests.Pades;
 

@@ -2,6 +2,7 @@ using Signing.Pdf.Drawing;
 using Signing.Pdf.Signatures;
 using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pdf.Text;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests.Pades;
 

@@ -1,7 +1,7 @@
 using System.Text;
-using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pdf.Text;
 using Signing.Pdf.Validation;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests.Text;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pdf.Validation;
 using Signing.Pki.Validation;
+using Signing.Testing;
 using Xunit.Abstractions;
 
 namespace Signing.Pdf.Tests.Validation;

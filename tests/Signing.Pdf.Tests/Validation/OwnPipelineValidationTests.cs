@@ -2,6 +2,7 @@ using Signing.Pdf.Signatures;
 using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pdf.Validation;
 using Signing.Pki.Validation;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests.Validation;
 

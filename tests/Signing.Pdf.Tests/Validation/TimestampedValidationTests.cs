@@ -8,6 +8,7 @@ using Signing.Pki.Cms;
 using Signing.Pki.DevPki;
 using Signing.Pki.Timestamping;
 using Signing.Pki.Validation;
+using Signing.Testing;
 
 namespace Signing.Pdf.Tests.Validation;
 

@@ -1,3 +1,5 @@
+using Signing.Testing;
+
 namespace Signing.Pkcs11.Tests.Fixtures;
 
 /// <summary>All tests that touch SoftHSM2 share one token store and one module instance.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Signing.Testing;
 
 namespace Signing.Pkcs11.Tests.Fixtures;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Signing.Api.Tests.Fixtures;
-using Signing.Api.Tests.Http;
 
 namespace Signing.Api.Tests.Features.Accounts;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Signing.Api.Tests.Fixtures;
-using Signing.Api.Tests.Http;
 using Signing.Testing;
 
 namespace Signing.Api.Tests.Features.Auth;

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Features.Auth;
 using Signing.Api.Tests.Fixtures;
-using Signing.Api.Tests.Http;
 using Signing.Storage.Accounts;
 
 namespace Signing.Api.Tests.Features.Auth;
@@ -87,7 +86,7 @@ public sealed class LoginThrottlingTests : IAsyncLifetime
         var held = await official.PutAsJsonAsync("/api/v1/me/signing-credential/pin", SetPin(ApiFactory.Password));
         await held.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.Equal("2", Assert.Single(held.Headers.GetValues("Retry-After")));
-        var audit = await api.Services.GetRequiredService<Signing.Storage.Audit.AuditLog>().ReadAsync(api.A.Agency.Id, 0, 1000, default);
+        var audit = await api.Services.GetRequiredService<global::Signing.Storage.Audit.AuditLog>().ReadAsync(api.A.Agency.Id, 0, 1000, default);
         Assert.Equal(5, audit.Count(record => record.Action == "auth.confirm-password"));
 
         await Task.Delay(TimeSpan.FromSeconds(2.2));

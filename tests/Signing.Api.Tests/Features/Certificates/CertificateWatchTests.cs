@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Tests.Fixtures;
-using Signing.Api.Tests.Http;
 using Signing.Storage.Certificates;
 using Signing.Testing;
 

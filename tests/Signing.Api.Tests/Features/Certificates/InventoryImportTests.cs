@@ -4,8 +4,6 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Signing.Api.Tests.Fixtures;
-using Signing.Api.Tests.Http;
-using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pkcs11;
 using Signing.Testing;
 using Xunit.Abstractions;
@@ -183,7 +181,7 @@ public sealed class InventoryImportTests(TokenPki pki, PostgresCluster cluster, 
             new[] { "0A1B2C", CertificateTestKit.Issuer, "Ngô Thị Lan", "ỦY BAN NHÂN DÂN XÃ HÒA BÌNH", "2025-01-02", "2030-01-01", api.A.Official.Username },
             new[] { "0A1B2D", CertificateTestKit.Issuer, "Đỗ Văn Nam", "ỦY BAN NHÂN DÂN XÃ HÒA BÌNH", "2025-01-02", "2030-01-01", "nobody" },
         };
-        var xlsx = Signing.Api.Features.Certificates.TableFile.WriteXlsx("Kho", header, rows);
+        var xlsx = global::Signing.Api.Features.Certificates.TableFile.WriteXlsx("Kho", header, rows);
         var report = await admin.PostOkAsync("/api/v1/certificates/import/table",
             CertificateTestKit.FileForm(xlsx, "kho.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
         Assert.Equal(1, report.GetProperty("added").GetInt32());

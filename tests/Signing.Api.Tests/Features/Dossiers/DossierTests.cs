@@ -8,8 +8,6 @@ using Signing.Api.Features.GccRequests;
 using Signing.Api.Tests.Features.Certificates;
 using Signing.Api.Tests.Features.SignatureRequests;
 using Signing.Api.Tests.Fixtures;
-using Signing.Api.Tests.Http;
-using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pki.Names;
 using Signing.Testing;
 using Xunit.Abstractions;
@@ -103,7 +101,7 @@ public sealed class DossierTests(TokenPki pki, PostgresCluster cluster, ITestOut
         var csvRows = ReadCsv(csv);
         Assert.Equal(DossierDocuments.Columns, csvRows[0]);
         Assert.Equal(3, csvRows.Count - 1);
-        var xlsx = Signing.Api.Features.Certificates.TableFile.Read(await admin.GetByteArrayAsync($"/api/v1/dossiers/{id}/xlsx"), "xlsx", 100);
+        var xlsx = global::Signing.Api.Features.Certificates.TableFile.Read(await admin.GetByteArrayAsync($"/api/v1/dossiers/{id}/xlsx"), "xlsx", 100);
         Assert.Equal(3, xlsx.Rows.Count);
         Assert.Equal(["issue-individual", "change-info", "revoke"], csvRows.Skip(1).Select(KindOf));
         AssertRowsArePdfRows(draft, csvRows.Skip(1).ToList());

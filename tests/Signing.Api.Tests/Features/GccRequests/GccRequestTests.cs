@@ -5,8 +5,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Signing.Api.Tests.Features.Certificates;
 using Signing.Api.Tests.Fixtures;
-using Signing.Api.Tests.Http;
-using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pkcs11;
 using Signing.Testing;
 

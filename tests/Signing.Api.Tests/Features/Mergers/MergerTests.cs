@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Tests.Features.Certificates;
 using Signing.Api.Tests.Features.SignatureRequests;
 using Signing.Api.Tests.Fixtures;
-using Signing.Api.Tests.Http;
 using Signing.Pki.Names;
 using Signing.Storage.Accounts;
 using Signing.Testing;

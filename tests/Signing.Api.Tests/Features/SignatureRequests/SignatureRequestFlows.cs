@@ -5,10 +5,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Tests.Fixtures;
-using Signing.Api.Tests.Http;
 using Signing.Pdf.Drawing;
 using Signing.Pdf.Signatures;
-using Signing.Pdf.Tests.Infrastructure;
 using Signing.Testing;
 
 namespace Signing.Api.Tests.Features.SignatureRequests;
@@ -79,7 +77,7 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
         var text = Workflow.PdfText(pdf);
         Assert.Contains($"Số: {symbol}", text, StringComparison.Ordinal);
         var date = DateOnly.ParseExact(issued, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Contains(Signing.Pdf.Text.RegistrationOverlays.DateLine(date), text, StringComparison.Ordinal);
+        Assert.Contains(global::Signing.Pdf.Text.RegistrationOverlays.DateLine(date), text, StringComparison.Ordinal);
         Assert.Contains("Nguyễn Văn An", text, StringComparison.Ordinal);
 
         // The attachment carries the agency's signature too: valid, on page 1, naming the document's number.
@@ -294,7 +292,7 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
 
         // The node died after the commit and before it recorded the reply: the key's record is gone once its lease ran
         // out. The request itself remembers the key.
-        var database = _api.Services.GetRequiredService<Signing.Storage.Database>();
+        var database = _api.Services.GetRequiredService<global::Signing.Storage.Database>();
         await using (var connection = await database.OpenAsync(default))
         await using (var command = connection.CreateCommand())
         {
@@ -350,11 +348,11 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
     private static byte[] ChangePageContent(byte[] pdf)
     {
         using var input = new MemoryStream(pdf);
-        var reader = Signing.Pdf.PdfReader.Open(input);
-        var writer = new Signing.Pdf.PdfIncrementalWriter(reader);
+        var reader = global::Signing.Pdf.PdfReader.Open(input);
+        var writer = new global::Signing.Pdf.PdfIncrementalWriter(reader);
         var pageReference = reader.GetPageReferences()[0];
         var page = reader.ResolveDictionary(writer.GetObject(pageReference), "page 1").Clone();
-        page["Contents"] = writer.AddObject(new Signing.Pdf.PdfStream(new Signing.Pdf.PdfDictionary(), "BT /F1 24 Tf 72 700 Td (Noi dung khac) Tj ET"u8.ToArray()));
+        page["Contents"] = writer.AddObject(new global::Signing.Pdf.PdfStream(new global::Signing.Pdf.PdfDictionary(), "BT /F1 24 Tf 72 700 Td (Noi dung khac) Tj ET"u8.ToArray()));
         writer.SetObject(pageReference, page);
         using var output = new MemoryStream();
         writer.WriteToAsync(output).GetAwaiter().GetResult();

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Signing.Api.Tests.Fixtures;
-using Signing.Api.Tests.Http;
 
 namespace Signing.Api.Tests.Features.SignatureRequests;
 

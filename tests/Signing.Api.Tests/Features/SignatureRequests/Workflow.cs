@@ -5,9 +5,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Tests.Fixtures;
 using Signing.Pdf.Drawing;
-using Signing.Pdf.Tests.Infrastructure;
 using Signing.Storage.Accounts;
 using Signing.Storage.Keys;
+using Signing.Testing;
 
 namespace Signing.Api.Tests.Features.SignatureRequests;
 

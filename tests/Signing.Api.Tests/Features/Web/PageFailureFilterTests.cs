@@ -19,7 +19,7 @@ public sealed class PageFailureFilterTests
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, busy.Status);
         Assert.Equal("5", busy.Context.HttpContext.Response.Headers.RetryAfter.ToString());
 
-        Assert.Equal(StatusCodes.Status422UnprocessableEntity, Run(new Signing.Pdf.PdfFormatException("broken")).Status);
+        Assert.Equal(StatusCodes.Status422UnprocessableEntity, Run(new global::Signing.Pdf.PdfFormatException("broken")).Status);
         Assert.Equal(StatusCodes.Status500InternalServerError, Run(new InvalidOperationException("bug")).Status);
 
         using var abandoned = new CancellationTokenSource();

@@ -6,8 +6,8 @@ using Signing.Api.Features.Auth;
 using Signing.Api.Features.SignatureRequests;
 using Signing.Api.Features.Web.Pages.Requests;
 using Signing.Api.Tests.Fixtures;
-using Signing.Pdf.Tests.Infrastructure;
 using Signing.Storage.Accounts;
+using Signing.Testing;
 
 namespace Signing.Api.Tests.Features.Web;
 
@@ -50,7 +50,7 @@ public sealed partial class RequestPageHttpTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Contains(RequestText.Failure(new Hosting.Failure(Hosting.FailureKind.Conflict, "stale-revision", "", "")).Vi, html, StringComparison.Ordinal);
+        Assert.Contains(RequestText.Failure(new global::Signing.Api.Hosting.Failure(global::Signing.Api.Hosting.FailureKind.Conflict, "stale-revision", "", "")).Vi, html, StringComparison.Ordinal);
         Assert.Contains($"name=\"ExpectedSha256\" value=\"{_request.HeadSha256}\"", html, StringComparison.Ordinal);
         var view = (await _api.Services.GetRequiredService<SignatureRequestService>()
             .ViewAsync(new Actor(Actor.User, _api.A.Official.Id, _api.A.Official.Username, _api.A.Agency.Id, [Roles.Official]), _request.Id, default)).Value!;

@@ -51,12 +51,12 @@ public sealed class SignatureRequestPagesTests(SignatureRequestWebFixture web, B
             var credential = new CredentialPage(page);
             var pin = ApiFactory.RandomPassword(10);
             await credential.SetPinAsync(ApiFactory.Password, pin);
-            await Expect(credential.Done).ToHaveTextAsync(Signing.Api.Features.Web.Pages.Credential.CredentialText.PinSaved.Vi);
+            await Expect(credential.Done).ToHaveTextAsync(global::Signing.Api.Features.Web.Pages.Credential.CredentialText.PinSaved.Vi);
             var secret = await credential.StartTotpAsync(ApiFactory.Password);
             var authenticator = new Totp(Base32Encoding.ToBytes(secret));
             await credential.ConfirmTotpAsync(authenticator.ComputeTotp());
-            await Expect(credential.Done).ToHaveTextAsync(Signing.Api.Features.Web.Pages.Credential.CredentialText.TotpSaved.Vi);
-            await Expect(credential.State).ToContainTextAsync(Signing.Api.Features.Web.Pages.Credential.CredentialText.Enrolled.Vi);
+            await Expect(credential.Done).ToHaveTextAsync(global::Signing.Api.Features.Web.Pages.Credential.CredentialText.TotpSaved.Vi);
+            await Expect(credential.State).ToContainTextAsync(global::Signing.Api.Features.Web.Pages.Credential.CredentialText.Enrolled.Vi);
 
             // The inbox lists the four with their badges; the counter leads there.
             await header.Banner.GetByRole(AriaRole.Link, new() { Name = ShellText.TodoCounter.Vi.Replace("{0}", "4", StringComparison.Ordinal) }).ClickAsync();
@@ -82,7 +82,7 @@ public sealed class SignatureRequestPagesTests(SignatureRequestWebFixture web, B
             await AssertOutlineInsideCanvasAsync(request);
             await session.ScreenshotAsync("request");
 
-            await request.Label(request.Sign, Signing.Api.Features.Web.FormText.OneTimeCodePhrase).FillAsync(authenticator.ComputeTotp());
+            await request.Label(request.Sign, global::Signing.Api.Features.Web.FormText.OneTimeCodePhrase).FillAsync(authenticator.ComputeTotp());
             await request.Button(request.Sign, RequestText.Sign).ClickAsync();
             await Expect(request.Done("sign")).ToBeVisibleAsync();
             await Expect(request.Route.GetByRole(AriaRole.Listitem).First).ToContainTextAsync(RequestText.StepState(StepStates.Done).Vi);
@@ -214,7 +214,7 @@ public sealed class SignatureRequestPagesTests(SignatureRequestWebFixture web, B
         Assert.Equal(["Nguyễn Văn An", "ỦY BAN NHÂN DÂN XÃ HÒA BÌNH"], signers);
         var text = web.TextOf(final);
         Assert.Contains($"Số: {preview.Symbol}", text, StringComparison.Ordinal);
-        Assert.Contains(Signing.Pdf.Text.RegistrationOverlays.DateLine(issuedOn), text, StringComparison.Ordinal);
+        Assert.Contains(global::Signing.Pdf.Text.RegistrationOverlays.DateLine(issuedOn), text, StringComparison.Ordinal);
         var view = (await web.Requests.ViewAsync(clerk, issued.Id, default)).Value!;
         Assert.Equal(RequestStates.Completed, view.State);
         Assert.Equal([100L, 101L], view.Documents.Where(d => d.Kind == "copy").Select(d => d.Index).Order());
@@ -375,10 +375,10 @@ public sealed class SignatureRequestPagesTests(SignatureRequestWebFixture web, B
         var outline = (await request.PlannedSignature.BoundingBoxAsync())!;
         var planned = (await request.Preview.Locator("[data-kind=sign]").GetAttributeAsync("data-rect"))!
             .Split(',').Select(value => double.Parse(value, CultureInfo.InvariantCulture)).ToArray();
-        var scale = canvas.Width / Signing.Pdf.Drawing.PdfDocumentBuilder.A4Width;
+        var scale = canvas.Width / global::Signing.Pdf.Drawing.PdfDocumentBuilder.A4Width;
         Assert.InRange(outline.X, canvas.X + (planned[0] * scale) - 2, canvas.X + (planned[0] * scale) + 2);
-        Assert.InRange(outline.Y, canvas.Y + ((Signing.Pdf.Drawing.PdfDocumentBuilder.A4Height - planned[1] - planned[3]) * scale) - 2,
-            canvas.Y + ((Signing.Pdf.Drawing.PdfDocumentBuilder.A4Height - planned[1] - planned[3]) * scale) + 2);
+        Assert.InRange(outline.Y, canvas.Y + ((global::Signing.Pdf.Drawing.PdfDocumentBuilder.A4Height - planned[1] - planned[3]) * scale) - 2,
+            canvas.Y + ((global::Signing.Pdf.Drawing.PdfDocumentBuilder.A4Height - planned[1] - planned[3]) * scale) + 2);
         Assert.InRange(outline.Width, (planned[2] * scale) - 2, (planned[2] * scale) + 2);
         Assert.True(outline.X + (outline.Width / 2) > canvas.X + (canvas.Width / 2), "The signature block is not on the right, under the signer's title.");
     }

@@ -9,10 +9,10 @@ using Signing.Api.Features.Verification;
 using Signing.Api.Tests.Fixtures;
 using Signing.Pdf.Drawing;
 using Signing.Pdf.Signatures;
-using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pki.Validation;
 using Signing.Storage.Accounts;
 using Signing.Storage.Keys;
+using Signing.Testing;
 
 namespace Signing.Api.Tests.Features.Web;
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Features.Web.Pages;
 using Signing.Api.Tests.Features.Web.PageObjects;
 using Signing.Api.Tests.Fixtures;
-using Signing.Pdf.Tests.Infrastructure;
 using Signing.Storage.Audit;
+using Signing.Testing;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 

@@ -4,10 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Tests.Fixtures;
 using Signing.Pdf.Drawing;
 using Signing.Pdf.Signatures;
-using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pki;
 using Signing.Pki.DevPki;
 using Signing.Storage.Accounts;
+using Signing.Testing;
 
 namespace Signing.Api.Tests.Features.Web;
 

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Signing.Api.Features.Web;
 using Signing.Api.Features.Web.Pages;
 using Signing.Api.Tests.Fixtures;
-using Signing.Api.Tests.Http;
 using Signing.Storage.Accounts;
 
 namespace Signing.Api.Tests.Features.Web;
