@@ -50,8 +50,8 @@ public static class CertificateEndpoints
         group.MapPut("/{id}/holder", AssignAsync).Audited("certificate.assign").RequireAuthorization(AuthenticationSetup.KeyAdminPolicy);
         group.MapPost("/import/registry", ImportRegistryAsync).Audited("certificate.import.registry").RequireAuthorization(AuthenticationSetup.KeyAdminPolicy);
         group.MapPost("/import/token", ScanTokenAsync).Audited("certificate.import.token").RequireAuthorization(AuthenticationSetup.KeyAdminPolicy);
-        group.MapPost("/import/file", UploadAsync).Audited("certificate.import.file").RequireAuthorization(AuthenticationSetup.KeyAdminPolicy).DisableAntiforgery();
-        group.MapPost("/import/table", ImportTableAsync).Audited("certificate.import.table").RequireAuthorization(AuthenticationSetup.KeyAdminPolicy).DisableAntiforgery();
+        group.MapPost("/import/file", UploadAsync).Accepts<IFormFile>("multipart/form-data", "application/x-pem-file", "application/pkix-cert", "application/x-pkcs7-certificates", "application/octet-stream").Audited("certificate.import.file").RequireAuthorization(AuthenticationSetup.KeyAdminPolicy).DisableAntiforgery();
+        group.MapPost("/import/table", ImportTableAsync).Accepts<IFormFile>("multipart/form-data", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").Audited("certificate.import.table").RequireAuthorization(AuthenticationSetup.KeyAdminPolicy).DisableAntiforgery();
         group.MapPost("/watch", WatchAsync).Audited("certificate.watch").RequireAuthorization(AuthenticationSetup.KeyAdminPolicy);
         return app;
     }

@@ -55,7 +55,7 @@ public static class DossierEndpoints
         group.MapGet("/{id}/package", (string id, HttpContext context, DossierService service, CancellationToken ct) => PackageAsync(id, false, context, service, ct));
         group.MapPost("/{id}/package", (string id, HttpContext context, DossierService service, CancellationToken ct) => PackageAsync(id, true, context, service, ct))
             .Audited("dossier.package");
-        group.MapPost("/{id}/answers", AnswersAsync).Audited("dossier.answers").DisableAntiforgery();
+        group.MapPost("/{id}/answers", AnswersAsync).Accepts<IFormFile>("multipart/form-data", "application/x-pem-file", "application/x-pkcs7-certificates", "application/octet-stream").Audited("dossier.answers").DisableAntiforgery();
         return app;
     }
 

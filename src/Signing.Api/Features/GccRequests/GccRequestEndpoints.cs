@@ -34,7 +34,7 @@ public static class GccRequestEndpoints
         group.MapPut("/{id}", UpdateAsync).Audited("certificate-request.update");
         group.MapDelete("/{id}", DeleteAsync).Audited("certificate-request.delete");
         group.MapPost("/{id}/key", KeyAsync).Audited("certificate-request.key");
-        group.MapPost("/{id}/csr", UploadCsrAsync).Audited("certificate-request.csr").DisableAntiforgery();
+        group.MapPost("/{id}/csr", UploadCsrAsync).Accepts<IFormFile>("multipart/form-data", "application/pkcs10", "application/x-pem-file", "text/plain").Audited("certificate-request.csr").DisableAntiforgery();
         group.MapGet("/{id}/csr", CsrAsync);
         return app;
     }

@@ -30,7 +30,7 @@ public static class MergerEndpoints
         group.MapPost("", CreateAsync).Audited("merger.create");
         group.MapGet("/{id}", GetAsync);
         group.MapPut("/{id}", UpdateAsync).Audited("merger.update");
-        group.MapPost("/{id}/mapping", MappingAsync).Audited("merger.mapping").DisableAntiforgery();
+        group.MapPost("/{id}/mapping", MappingAsync).Accepts<IFormFile>("multipart/form-data", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").Audited("merger.mapping").DisableAntiforgery();
         group.MapPost("/{id}/confirm", ConfirmAsync).Audited("merger.confirm.http");
         group.MapPost("/{id}/complete", CompleteAsync).Audited("merger.complete.http");
         app.MapGet("/api/v1/agencies/{agencyId}/history", HistoryAsync).WithTags("Accounts");

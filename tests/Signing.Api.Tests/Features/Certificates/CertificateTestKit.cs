@@ -84,10 +84,18 @@ internal static class CertificateTestKit
         return form;
     }
 
-    /// <summary>Posts JSON and returns the reply's JSON, failing with the body when the status is not 2xx.</summary>
+    /// <summary>
+    /// Posts JSON (or the given content; nothing when <paramref name="body"/> is null, as operations without a body
+    /// refuse any) and returns the reply's JSON, failing with the body when the status is not 2xx.
+    /// </summary>
     public static async Task<JsonElement> PostOkAsync(this HttpClient client, string url, object? body = null)
     {
-        using var response = body is HttpContent content ? await client.PostAsync(url, content) : await client.PostAsJsonAsync(url, body ?? new { });
+        using var response = body switch
+        {
+            null => await client.PostAsync(url, null),
+            HttpContent content => await client.PostAsync(url, content),
+            _ => await client.PostAsJsonAsync(url, body),
+        };
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"POST {url}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
