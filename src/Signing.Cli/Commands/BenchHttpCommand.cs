@@ -43,10 +43,7 @@ internal static class BenchHttpCommand
                 throw new CliUsageException($"--seconds {duration} is outside 0.5-3600.");
             }
 
-            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
-            {
-                throw new CliUsageException($"--url '{parse.GetValue(url)}' is not an http(s) URL.");
-            }
+            var baseUrl = BaseUrl(parse.GetValue(url));
 
             var input = parse.GetValue(file)!;
             if (!input.Exists)
@@ -134,6 +131,13 @@ internal static class BenchHttpCommand
         return await http.PostAsync(target, content, ct);
     }
 
-    private static double Percentile(List<double> sorted, double fraction)
+    /// <summary>The service's base URL from <c>--url</c>; a usage error unless it is an absolute http(s) URL.</summary>
+    internal static Uri BaseUrl(string? text)
+        => Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new CliUsageException($"--url '{text}' is not an http(s) URL.");
+
+    /// <summary>The value below which <paramref name="fraction"/> of the sorted samples lie (nearest rank).</summary>
+    internal static double Percentile(List<double> sorted, double fraction)
         => sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

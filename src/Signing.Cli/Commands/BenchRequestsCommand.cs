@@ -46,10 +46,7 @@ internal static class BenchRequestsCommand
                 throw new CliUsageException($"--clients {clientCount} is outside 1-64.");
             }
 
-            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
-            {
-                throw new CliUsageException($"--url '{parse.GetValue(url)}' is not an http(s) URL.");
-            }
+            var baseUrl = BenchHttpCommand.BaseUrl(parse.GetValue(url));
 
             var demoFile = parse.GetValue(demo)!;
             if (!demoFile.Exists)
@@ -138,14 +135,11 @@ internal static class BenchRequestsCommand
         var all = (await Task.WhenAll(workers)).SelectMany(t => t).ToList();
         clock.Stop();
         var totals = all.Select(t => t.TotalMs).Order().ToList();
-        return new BenchResult(all.Count, clock.Elapsed.TotalSeconds, Percentile(totals, 0.50), Percentile(totals, 0.99),
+        return new BenchResult(all.Count, clock.Elapsed.TotalSeconds, BenchHttpCommand.Percentile(totals, 0.50), BenchHttpCommand.Percentile(totals, 0.99),
             Mean(all, t => t.SubmitMs), Mean(all, t => t.SignMs), Mean(all, t => t.SealMs), errors);
     }
 
     private static double Mean(List<StageTimings> timings, Func<StageTimings, double> stage) => timings.Count == 0 ? 0 : timings.Average(stage);
-
-    private static double Percentile(List<double> sorted, double fraction)
-        => sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private sealed record StageTimings(double SubmitMs, double SignMs, double SealMs)
     {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Signing.Api.Hosting;
 
 namespace Signing.Api.Features.Auth;
 
@@ -32,13 +33,12 @@ public static class AuthEndpoints
         LoginRequest request, HttpContext context, SignInService signIn, CancellationToken ct)
     {
         var outcome = await signIn.SignInWithPasswordAsync(context, request.Username, request.Password, ct);
-        if (outcome.RetryAfter is { } wait)
+        if (outcome.RetryAfterSeconds is { } seconds)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts",
-                type: Hosting.ProblemMap.TypePrefix + "login-throttled",
-                detail: $"Too many failed sign-in attempts; try again in {seconds} s.");
+            return new Failure(FailureKind.Throttled, "login-throttled", "Too many attempts", $"Too many failed sign-in attempts; try again in {seconds} s.")
+            {
+                RetryAfterSeconds = seconds,
+            }.ToProblem(context);
         }
 
         if (outcome.User is null)

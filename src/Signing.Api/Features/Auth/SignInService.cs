@@ -20,7 +20,7 @@ public sealed class SignInService(AccountStore accounts, AuditLog audit, ServerS
     /// <see cref="LoginThrottle"/>: an attempt that comes too soon is refused unchecked with the time to wait.
     /// </summary>
     /// <returns>The person signed in, or why not.</returns>
-    public async Task<PasswordSignIn> SignInWithPasswordAsync(HttpContext context, string? username, string? password, CancellationToken ct)
+    public async Task<PasswordOutcome> SignInWithPasswordAsync(HttpContext context, string? username, string? password, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var address = context.Connection.RemoteIpAddress;
@@ -30,7 +30,7 @@ public sealed class SignInService(AccountStore accounts, AuditLog audit, ServerS
         {
             await audit.AppendAsync(new AuditEntry("user:unknown", null, "auth.login", null, AuditOutcome.Denied,
                 address?.ToString(), "password; throttled"), ct);
-            return new PasswordSignIn(null, wait);
+            return new PasswordOutcome(null, wait);
         }
 
         var user = await accounts.FindUserByUsernameAsync(username ?? "", ct);
@@ -52,7 +52,7 @@ public sealed class SignInService(AccountStore accounts, AuditLog audit, ServerS
             await audit.AppendAsync(new AuditEntry(
                 user is null ? "user:unknown" : $"user:{user.Username}", user?.AgencyId, "auth.login", null, AuditOutcome.Denied,
                 address?.ToString(), "password"), ct);
-            return new PasswordSignIn(null, null);
+            return new PasswordOutcome(null, null);
         }
 
         await throttle.RecordSuccessAsync(account, address, ct);
@@ -62,7 +62,7 @@ public sealed class SignInService(AccountStore accounts, AuditLog audit, ServerS
         }
 
         await StartSessionAsync(context, user, "password", ct);
-        return new PasswordSignIn(user, null);
+        return new PasswordOutcome(user, null);
     }
 
     /// <summary>
@@ -70,8 +70,8 @@ public sealed class SignInService(AccountStore accounts, AuditLog audit, ServerS
     /// throttle as sign-in: the form that asks for it would otherwise be a password oracle without a limit for anyone
     /// holding a session cookie. A wrong password is counted and audited.
     /// </summary>
-    /// <returns>Null when the password is right; otherwise how long to wait (when throttled) or <see cref="TimeSpan.Zero"/>.</returns>
-    public async Task<TimeSpan?> ConfirmPasswordAsync(HttpContext context, string userId, string? password, CancellationToken ct)
+    /// <returns>The person when the password is right; otherwise null, with the time to wait when throttled.</returns>
+    public async Task<PasswordOutcome> ConfirmPasswordAsync(HttpContext context, string userId, string? password, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var address = context.Connection.RemoteIpAddress;
@@ -79,19 +79,19 @@ public sealed class SignInService(AccountStore accounts, AuditLog audit, ServerS
         var account = user?.Username ?? "(invalid)";
         if (await throttle.WaitBeforeAsync(account, address, ct) is { } wait)
         {
-            return wait;
+            return new PasswordOutcome(null, wait);
         }
 
         if (user?.PasswordHash is { } hash && !string.IsNullOrEmpty(password) && PasswordHashing.Verify(hash, password) != PasswordCheck.Failed)
         {
             await throttle.RecordSuccessAsync(account, address, ct);
-            return null;
+            return new PasswordOutcome(user, null);
         }
 
         await throttle.RecordFailureAsync(account, address, ct);
         await audit.AppendAsync(new AuditEntry(user is null ? "user:unknown" : $"user:{user.Username}", user?.AgencyId, "auth.confirm-password", null,
             AuditOutcome.Denied, address?.ToString(), "password"), ct);
-        return TimeSpan.Zero;
+        return new PasswordOutcome(null, null);
     }
 
     /// <summary>
@@ -155,7 +155,11 @@ public sealed class SignInService(AccountStore accounts, AuditLog audit, ServerS
     }
 }
 
-/// <summary>The outcome of a password sign-in.</summary>
-/// <param name="User">The person signed in, or null when refused.</param>
+/// <summary>The outcome of a password check: a sign-in, or the password asked again before a sensitive change.</summary>
+/// <param name="User">The person whose password it is, or null when refused.</param>
 /// <param name="RetryAfter">Set when the attempt was refused unchecked because it came too soon after failures.</param>
-public sealed record PasswordSignIn(User? User, TimeSpan? RetryAfter);
+public sealed record PasswordOutcome(User? User, TimeSpan? RetryAfter)
+{
+    /// <summary><see cref="RetryAfter"/> in whole seconds, at least 1, as <c>Retry-After</c> and people are told it.</summary>
+    public int? RetryAfterSeconds => RetryAfter is { } wait ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : null;
+}

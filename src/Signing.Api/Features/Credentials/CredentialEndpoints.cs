@@ -107,10 +107,10 @@ public static class CredentialEndpoints
     private static async Task<Failure?> PasswordFailureAsync(HttpContext context, Actor actor, string? password, SignInService signIn, CancellationToken ct)
         => await signIn.ConfirmPasswordAsync(context, actor.Id, password, ct) switch
         {
-            null => null,
-            { } wait when wait > TimeSpan.Zero => new Failure(FailureKind.Throttled, "login-throttled", "Too many attempts",
-                $"Too many wrong passwords; try again in {Math.Ceiling(wait.TotalSeconds)} s.")
-            { RetryAfterSeconds = (int)Math.Ceiling(wait.TotalSeconds) },
+            { User: not null } => null,
+            { RetryAfterSeconds: { } seconds } => new Failure(FailureKind.Throttled, "login-throttled", "Too many attempts",
+                $"Too many wrong passwords; try again in {seconds} s.")
+            { RetryAfterSeconds = seconds },
             _ => new Failure(FailureKind.Forbidden, "password-wrong", "Password needed", "Give your account password to change a signing factor.") { Field = "password" },
         };
 }

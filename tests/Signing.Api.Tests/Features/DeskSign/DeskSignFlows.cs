@@ -143,7 +143,10 @@ public abstract class DeskSignFlows(TokenPki pki) : IAsyncLifetime
     }
 
     /// <summary>Signs as the desk signer would, with the token key of <paramref name="key"/>, as an incremental update.</summary>
-    protected async Task<byte[]> SignAsync(byte[] pdf, TokenPki.IssuedKey key)
+    protected Task<byte[]> SignAsync(byte[] pdf, TokenPki.IssuedKey key) => SignAsDeskSignerAsync(pki, pdf, key);
+
+    /// <summary>Signs as the desk signer would, with the token key of <paramref name="key"/> on <paramref name="pki"/>'s token.</summary>
+    internal static async Task<byte[]> SignAsDeskSignerAsync(TokenPki pki, byte[] pdf, TokenPki.IssuedKey key)
     {
         using var token = pki.Open(key);
         using var input = new MemoryStream(pdf);

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Features.Verification;
 using Signing.Api.Tests.Features.DeskSign;
 using Signing.Api.Tests.Fixtures;
-using Signing.Pdf.Signatures;
 
 namespace Signing.Api.Tests.Features.Verification;
 
@@ -51,12 +50,9 @@ public sealed class DevelopmentTrustAnchorsTests(TokenPki pki) : IAsyncLifetime
         using var official = await _api.SignedInAsync(_api.A.Official);
         var original = TestPdfs.Simple(2);
         var session = await DeskSignFlows.CreateAsync(official, original, officialKey);
-        using var token = pki.Open(pki.Official);
-        using var input = new MemoryStream(original);
-        using var output = new MemoryStream();
-        await PadesSigner.SignAsync(input, output, token.PrivateKey, new PadesSignOptions { Certificate = pki.Official.Certificate });
+        var signed = await DeskSignFlows.SignAsDeskSignerAsync(pki, original, pki.Official);
         using var deskSigner = _api.CreateClient();
-        var (status, _) = await DeskSignFlows.UploadAsync(deskSigner, session.GetProperty("fileUploadHandler").GetString()!, output.ToArray());
+        var (status, _) = await DeskSignFlows.UploadAsync(deskSigner, session.GetProperty("fileUploadHandler").GetString()!, signed);
         Assert.Equal(HttpStatusCode.OK, status);
 
         using var auditor = await _api.SignedInAsync(_api.A.Auditor);

@@ -57,9 +57,8 @@ public sealed class SignInModel(SignInService signIn) : PageModel
         }
 
         var outcome = await signIn.SignInWithPasswordAsync(HttpContext, Input.Username, Input.Password, ct);
-        if (outcome.RetryAfter is { } wait)
+        if (outcome.RetryAfterSeconds is { } seconds)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             ModelState.AddModelError(string.Empty, SignInText.Throttled.Format(seconds));

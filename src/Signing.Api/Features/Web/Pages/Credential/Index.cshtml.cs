@@ -175,17 +175,16 @@ public sealed class SigningCredentialModel(SigningCredentials credentials, Signi
 
     private async Task<bool> PasswordMatchesAsync(string? password, string field, CancellationToken ct)
     {
-        switch (await signIn.ConfirmPasswordAsync(HttpContext, User.ToActor().Id, password, ct))
+        var outcome = await signIn.ConfirmPasswordAsync(HttpContext, User.ToActor().Id, password, ct);
+        if (outcome.User is not null)
         {
-            case null:
-                return true;
-            case { } wait when wait > TimeSpan.Zero:
-                ModelState.AddModelError(field, SignInText.Throttled.Format(Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))));
-                return false;
-            default:
-                ModelState.AddModelError(field, CredentialText.WrongPassword.ToString());
-                return false;
+            return true;
         }
+
+        ModelState.AddModelError(field, outcome.RetryAfterSeconds is { } seconds
+            ? SignInText.Throttled.Format(seconds)
+            : CredentialText.WrongPassword.ToString());
+        return false;
     }
 
     // Each form posts its own fields: the other forms' (empty) fields are not this post's to validate.
