@@ -55,5 +55,6 @@ for threads in 1 2; do
   line=$(signing verify pdf "$work/signed.pdf" --trust "$work/pki/root.pem" --offline --repeat "$repeat" --threads "$threads" 2>&1 >/dev/null | tail -1)
   pdfs=$(echo "$line" | sed -n 's/.*: \([0-9.]*\) PDFs\/s.*/\1/p')
   raw=$(openssl speed -seconds "$seconds" -multi "$threads" rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $NF}')
-  echo "threads $threads: verify pdf $pdfs PDFs/s; openssl rsa2048 verify $raw/s (raw)"
+  gc=$(echo "$line" | sed -n "s/.*, \([0-9.]*%\) of the time paused for GC.*/\1/p")
+  echo "threads $threads: verify pdf $pdfs PDFs/s (GC pauses $gc); openssl rsa2048 verify $raw/s (raw)"
 done

@@ -28,6 +28,48 @@ join)"));
         Assert.True(value.IsHex);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LongHexString_WithScatteredWhitespaceAndOddRuns_DecodesLikeDigitByDigit(bool inPlace)
+    {
+        // Longer than the 16 KiB read buffer, so runs of digits also straddle buffer boundaries when not read in place.
+        var random = new Random(4711);
+        var text = new StringBuilder("<");
+        var digits = new List<int>();
+        while (digits.Count < 70_000)
+        {
+            var run = random.Next(0, 5) == 0 ? random.Next(1, 4) : random.Next(1, 3000);
+            for (var i = 0; i < run; i++)
+            {
+                var nibble = random.Next(16);
+                digits.Add(nibble);
+                text.Append(random.Next(2) == 0 ? "0123456789abcdef"[nibble] : "0123456789ABCDEF"[nibble]);
+            }
+
+            text.Append(" \r\n\t\f"[random.Next(5)]);
+        }
+
+        text.Append("7>");
+        digits.Add(7);
+        var expected = new byte[(digits.Count + 1) / 2];
+        for (var i = 0; i < digits.Count; i++)
+        {
+            expected[i / 2] |= (byte)(i % 2 == 0 ? digits[i] << 4 : digits[i]);
+        }
+
+        var bytes = Encoding.Latin1.GetBytes(text.ToString());
+        var stream = inPlace ? new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true) : new MemoryStream(bytes);
+        var value = Assert.IsType<PdfString>(new ObjectParser(new ByteInput(stream), PdfReaderLimits.Default, "test").ParseObject());
+        Assert.Equal(expected, value.Bytes);
+    }
+
+    [Fact]
+    public void HexString_WithANonHexCharacterAfterALongRun_IsRefused()
+    {
+        Assert.Throws<PdfFormatException>(() => Parse("<" + new string('a', 5000) + "g0>"));
+    }
+
     [Fact]
     public void Name_WithHashEscapes_Decodes()
     {

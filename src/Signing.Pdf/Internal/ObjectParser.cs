@@ -25,6 +25,7 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
     private static bool IsRegular(int c) => c >= 0 && !IsWhitespace(c) && !IsDelimiter(c);
 
     private static readonly System.Buffers.SearchValues<byte> Whitespace = System.Buffers.SearchValues.Create([0, 9, 10, 12, 13, 32]);
+    private static readonly System.Buffers.SearchValues<byte> HexDigits = System.Buffers.SearchValues.Create("0123456789ABCDEFabcdef"u8);
     private static readonly System.Buffers.SearchValues<byte> LineEnds = System.Buffers.SearchValues.Create([10, 13]);
 
     public void SkipWhitespace()
@@ -282,7 +283,7 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
     {
         // Sized from the closing '>' when it is already buffered (always, for a document read in place).
         var closing = input.Buffered().IndexOf((byte)'>');
-        var bytes = new byte[closing > 0 ? (closing / 2) + 1 : 256];
+        var bytes = new byte[closing > 0 ? (closing + 1) / 2 : 256];
         var count = 0;
         var high = -1;
         while (true)
@@ -297,6 +298,30 @@ internal sealed class ObjectParser(ByteInput input, PdfReaderLimits limits, stri
             var closed = false;
             for (; used < span.Length; used++)
             {
+                if (high < 0)
+                {
+                    // A signature's /Contents is tens of kilobytes of unbroken hex digits: decode such runs vectorised,
+                    // leaving whitespace, the closing '>' and a lone trailing digit to the loop below.
+                    var run = span[used..].IndexOfAnyExcept(HexDigits);
+                    var pairs = (run < 0 ? span.Length - used : run) / 2;
+                    if (pairs > 0)
+                    {
+                        if (count + pairs > bytes.Length)
+                        {
+                            CheckTokenLength(count + pairs);
+                            Array.Resize(ref bytes, Math.Max(count + pairs, checked(bytes.Length * 2)));
+                        }
+
+                        Convert.FromHexString(span.Slice(used, pairs * 2), bytes.AsSpan(count, pairs), out _, out _);
+                        count += pairs;
+                        used += pairs * 2;
+                        if (used == span.Length)
+                        {
+                            break;
+                        }
+                    }
+                }
+
                 var c = span[used];
                 if (c == '>')
                 {
