@@ -22,6 +22,24 @@ public class PdfReaderTests
     }
 
     [Fact]
+    public void PdfBytes_AreReadInPlace_StreamDataIsASliceOfTheDocument_AndALengthLimitsTheRevision()
+    {
+        var original = ClassicPdfBuilder.SimpleDocument(pages: 2);
+        var bytes = original.Concat(Encoding.ASCII.GetBytes("% bytes of a later revision\n")).ToArray();
+        var reader = PdfReader.Open(PdfBytes.Open(bytes, original.Length));
+
+        var content = Assert.IsType<PdfStream>(reader.GetObject(new PdfReference(5, 0)));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(content.EncodedData, out var segment));
+        Assert.Same(bytes, segment.Array);
+        Assert.Equal(original.Length, reader.Length);
+        Assert.Equal(original.Length - 1, Assert.Single(reader.Revisions).EndOffset);
+
+        var copied = Assert.IsType<PdfStream>(PdfReader.Open(new MemoryStream(bytes)).GetObject(new PdfReference(5, 0)));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(copied.EncodedData, out var copy));
+        Assert.NotSame(bytes, copy.Array);
+    }
+
+    [Fact]
     public void XrefAndObjectStreams_FromQpdf_ReadsEveryObject()
     {
         var bytes = ExternalTool.Qpdf(ClassicPdfBuilder.SimpleDocument(pages: 4), "--object-streams=generate", "--newline-before-endstream");

@@ -11,12 +11,12 @@ internal sealed class FontSet
 
     private FontSet(List<FontResource> fonts) => this.fonts = fonts;
 
-    public static FontSet Create(byte[] mainProgram, IReadOnlyList<string> fallbackPaths, IReadOnlyList<string> lines)
+    public static FontSet Create(TrueTypeFont main, IReadOnlyList<string> fallbackPaths, IReadOnlyList<string> lines)
     {
-        var fonts = new List<FontResource> { new(TrueTypeFont.Load(mainProgram)) };
+        var fonts = new List<FontResource> { new(main) };
         foreach (var path in fallbackPaths.Take(MaxFallbacks).Where(File.Exists))
         {
-            fonts.Add(new FontResource(TrueTypeFont.Load(File.ReadAllBytes(path))));
+            fonts.Add(new FontResource(TrueTypeFont.SharedFile(path)));
         }
 
         var set = new FontSet(fonts);

@@ -39,8 +39,8 @@ public sealed class PdfDocumentBuilder
     /// <exception cref="FileNotFoundException">fonts-liberation or fonts-dejavu-core is not installed.</exception>
     public PdfDocumentBuilder()
     {
-        _regularMetrics = FontSet.Create(RegularProgram.Value, DocumentFonts.FallbackPaths, []);
-        _boldMetrics = FontSet.Create(DocumentFonts.ReadSerifBold(), DocumentFonts.BoldFallbackPaths, []);
+        _regularMetrics = FontSet.Create(TrueTypeFont.Shared(RegularProgram.Value), DocumentFonts.FallbackPaths, []);
+        _boldMetrics = FontSet.Create(TrueTypeFont.Shared(DocumentFonts.ReadSerifBold()), DocumentFonts.BoldFallbackPaths, []);
     }
 
     private static readonly Lazy<byte[]> RegularProgram = new(() => File.ReadAllBytes(DocumentFonts.SerifPath));
@@ -124,10 +124,10 @@ public sealed class PdfDocumentBuilder
 
         var regularText = _pages.SelectMany(page => page.Runs).Where(run => !run.Bold).Select(run => run.Text).ToList();
         var boldText = _pages.SelectMany(page => page.Runs).Where(run => run.Bold).Select(run => run.Text).ToList();
-        var regular = FontSet.Create(RegularProgram.Value, DocumentFonts.FallbackPaths, regularText);
-        var bold = FontSet.Create(DocumentFonts.ReadSerifBold(), DocumentFonts.BoldFallbackPaths, boldText);
+        var regular = FontSet.Create(TrueTypeFont.Shared(RegularProgram.Value), DocumentFonts.FallbackPaths, regularText);
+        var bold = FontSet.Create(TrueTypeFont.Shared(DocumentFonts.ReadSerifBold()), DocumentFonts.BoldFallbackPaths, boldText);
 
-        var reader = PdfReader.Open(new MemoryStream(Skeleton()));
+        var reader = PdfReader.Open(PdfBytes.Open(Skeleton()));
         var writer = new PdfIncrementalWriter(reader);
         var fonts = new PdfDictionary();
         foreach (var (name, value) in regular.AddTo(writer).Entries)

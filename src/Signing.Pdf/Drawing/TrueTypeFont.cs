@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Signing.Pdf.Drawing;
@@ -39,6 +41,12 @@ internal sealed class TrueTypeFont
     // What a CIDFontType2 program needs (ISO 32000-1 §9.9), plus cmap so the subset stays a self-describing font;
     // post, name and OS/2 (glyph names, strings) are dropped: they are large and PDF does not read them.
     private static readonly string[] KeptTables = ["head", "cmap", "hhea", "maxp", "hmtx", "cvt ", "fpgm", "prep"];
+
+    // Font paths come from configuration (the fallbacks), so a handful; the bound only guards against a caller
+    // that would name a new path each time.
+    private const int MaxSharedFiles = 64;
+    private static readonly ConditionalWeakTable<byte[], TrueTypeFont> ParsedPrograms = new();
+    private static readonly ConcurrentDictionary<string, ((long Length, DateTime Written) Stamp, TrueTypeFont Font)> ParsedFiles = new(StringComparer.Ordinal);
 
     private readonly byte[] data;
     private readonly Dictionary<string, (int Offset, int Length)> tables;
@@ -108,6 +116,35 @@ internal sealed class TrueTypeFont
     public int[] Advances { get; }
 
     public string PostScriptName { get; }
+
+    /// <summary>
+    /// The parsed font of a program array, parsed once per array: every signature appearance, overlay and report draws
+    /// with the same few programs, and parsing one (hundreds of kilobytes, a cmap of thousands of entries) per drawing
+    /// made the collector run full collections under load. A parsed font is immutable, so threads share it.
+    /// </summary>
+    public static TrueTypeFont Shared(byte[] data) => ParsedPrograms.GetValue(data, Load);
+
+    /// <summary>
+    /// The parsed font of a file, read and parsed again only when the file's size or modification time changes.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static TrueTypeFont SharedFile(string path)
+    {
+        var file = new FileInfo(path);
+        var stamp = (file.Length, file.LastWriteTimeUtc);
+        if (ParsedFiles.TryGetValue(path, out var cached) && cached.Stamp == stamp)
+        {
+            return cached.Font;
+        }
+
+        var font = Load(File.ReadAllBytes(path));
+        if (ParsedFiles.Count < MaxSharedFiles || ParsedFiles.ContainsKey(path))
+        {
+            ParsedFiles[path] = (stamp, font);
+        }
+
+        return font;
+    }
 
     public static TrueTypeFont Load(byte[] data)
     {

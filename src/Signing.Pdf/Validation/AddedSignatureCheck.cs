@@ -49,7 +49,7 @@ public static class AddedSignatureCheck
             return Refuse("The uploaded file does not start with the original document unchanged: sign it as an incremental update, without rewriting it.");
         }
 
-        using var stream = new MemoryStream(signed, writable: false);
+        using var stream = PdfBytes.Open(signed);
         var report = await new PdfSignatureValidator(validation).ValidateAsync(stream, ct);
         if (report.FormatProblem is { } formatProblem)
         {
@@ -105,11 +105,12 @@ public static class AddedSignatureCheck
 
     private static List<string> ChangesBesidesSignatures(ReadOnlyMemory<byte> original, byte[] signed, PdfReaderLimits limits)
     {
-        var before = PdfReader.Open(new MemoryStream(original.ToArray(), writable: false), limits);
-        var after = PdfReader.Open(new MemoryStream(signed, writable: false), limits);
+        // The signed file starts with the original (checked first), so both revisions are read in place from it.
+        var before = PdfReader.Open(PdfBytes.Open(signed, original.Length), limits);
+        var after = PdfReader.Open(PdfBytes.Open(signed), limits);
         // A certified original keeps its DocMDP level; otherwise signatures, form filling and annotations (the
         // registered number and date) are what a signing step may add.
-        var permission = (int?)Signatures.DocumentCertification.Read(new MemoryStream(original.ToArray(), writable: false), limits) ?? 3;
+        var permission = (int?)Signatures.DocumentCertification.Read(PdfBytes.Open(signed, original.Length), limits) ?? 3;
         return [.. ModificationAnalyzer.Analyze(before, after, permission, new HashSet<string>())
             .Where(change => !change.Allowed).Select(change => change.Description)];
     }

@@ -47,11 +47,11 @@ public static class ValidationReportDocument
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
         var lines = Compose(report, documentName, language, validatedAt);
-        var fonts = FontSet.Create(await File.ReadAllBytesAsync(fontPath, cancellationToken),
+        var fonts = FontSet.Create(TrueTypeFont.SharedFile(fontPath),
             DocumentFonts.FallbackPaths, [.. lines.Select(line => line.Text)]);
         var wrapped = lines.SelectMany(line => Wrap(line, fonts)).Take(MaxLines).ToList();
 
-        var reader = PdfReader.Open(new MemoryStream(Skeleton()));
+        var reader = PdfReader.Open(PdfBytes.Open(Skeleton()));
         var writer = new PdfIncrementalWriter(reader);
         var fontResources = fonts.AddTo(writer);
         var pagesReference = (PdfReference)reader.Catalog["Pages"]!;

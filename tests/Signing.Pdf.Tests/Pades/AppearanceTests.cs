@@ -73,6 +73,33 @@ public sealed class AppearanceTests(PadesEnvironment pki)
         Assert.Contains("U+4E2D", missing.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void SharedFonts_AreParsedOncePerProgramOrFile_AndAgainWhenTheFileChanges()
+    {
+        var program = File.ReadAllBytes("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf");
+        Assert.Same(TrueTypeFont.Shared(program), TrueTypeFont.Shared(program));
+        Assert.NotSame(TrueTypeFont.Shared(program), TrueTypeFont.Shared([.. program]));
+
+        var directory = Directory.CreateTempSubdirectory("shared-font-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "font.ttf");
+            File.WriteAllBytes(path, program);
+            var first = TrueTypeFont.SharedFile(path);
+            Assert.Same(first, TrueTypeFont.SharedFile(path));
+
+            File.Copy(SignatureAppearance.DefaultFontPath, path, overwrite: true);
+            var replaced = TrueTypeFont.SharedFile(path);
+            Assert.NotSame(first, replaced);
+            Assert.Equal(TrueTypeFont.Load(File.ReadAllBytes(SignatureAppearance.DefaultFontPath)).PostScriptName, replaced.PostScriptName);
+            Assert.NotEqual(first.PostScriptName, replaced.PostScriptName);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("cairo")]
     [InlineData("qpdf-object-streams")]

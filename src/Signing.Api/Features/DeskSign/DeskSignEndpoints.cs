@@ -7,6 +7,7 @@ using Signing.Api.Features.Auth;
 using Signing.Api.Features.Signing;
 using Signing.Api.Features.Verification;
 using Signing.Api.Hosting;
+using Signing.Pdf;
 using Signing.Pdf.Validation;
 using Signing.Storage.DeskSign;
 
@@ -115,7 +116,7 @@ public static class DeskSignEndpoints
         var original = new byte[input.Document.Length];
         input.Document.Position = 0;
         await input.Document.ReadExactlyAsync(original, ct);
-        using var stream = new MemoryStream(original, writable: false);
+        using var stream = PdfBytes.Open(original);
         var report = await new PdfSignatureValidator(ValidationOptions(anchors, clock)).ValidateAsync(stream, ct);
         if (report.FormatProblem is { } formatProblem)
         {

@@ -5,6 +5,7 @@ using Signing.Api.Features.DeskSign;
 using Signing.Api.Features.Signing;
 using Signing.Api.Features.Webhooks;
 using Signing.Api.Hosting;
+using Signing.Pdf;
 using Signing.Pdf.Signatures;
 using Signing.Pdf.Validation;
 using Signing.Storage;
@@ -640,7 +641,7 @@ public sealed partial class SignatureRequestService
 
         // The official's image is inside the new signature's widget: the seal goes over its left third.
         string? imageBox = null;
-        using (var stream = new MemoryStream(signed, writable: false))
+        using (var stream = PdfBytes.Open(signed))
         {
             var fields = await new PdfSignatureValidator(new PdfValidationOptions
             {
@@ -664,7 +665,7 @@ public sealed partial class SignatureRequestService
     // Signs one revision with a key and checks the result is the revision plus exactly that one signature.
     private async Task<Result<byte[]>> SignCheckedAsync(SigningKey key, RequestDocument before, byte[] content, PdfSignatureRequest request, CancellationToken ct)
     {
-        using var input = new MemoryStream(content, writable: false);
+        using var input = PdfBytes.Open(content);
         var signed = await signing.SignWithKeyAsync(key, input, request, ct);
         if (signed.Failure is { } failure)
         {

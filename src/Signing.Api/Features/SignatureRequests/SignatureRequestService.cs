@@ -471,7 +471,7 @@ public sealed partial class SignatureRequestService(
     // Readable, not encrypted, and open to the changes its route will make (DocMDP); counts its signatures.
     private async Task<Result<(string Sha256, int Signatures)>> InspectAsync(NamedPdf file, string field, bool writesRegistration, CancellationToken ct)
     {
-        using var stream = new MemoryStream(file.Content, writable: false);
+        using var stream = PdfBytes.Open(file.Content);
         CertificationPermissions? certification;
         try
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Signing.Api.Features.Signing;
 using Signing.Api.Features.Verification;
 using Signing.Api.Hosting;
+using Signing.Pdf;
 using Signing.Pdf.Drawing;
 using Signing.Pdf.Signatures;
 using Signing.Pdf.Text;
@@ -67,7 +68,7 @@ public sealed class StepDocuments(IOptions<SignatureRequestOptions> options, IOp
         }
         else
         {
-            using var stream = new MemoryStream(document, writable: false);
+            using var stream = PdfBytes.Open(document);
             var found = anchor is null
                 ? null
                 : PdfTextAnchor.FindSignatureRectangle(stream, anchor, BlockWidth, height, step.Page is { } p ? (int)p : null, pdf.ReaderLimits);
@@ -110,7 +111,7 @@ public sealed class StepDocuments(IOptions<SignatureRequestOptions> options, IOp
         var overlays = Array.Empty<PdfTextOverlay>() as IReadOnlyList<PdfTextOverlay>;
         if (request.Symbol is { } symbol && DateOnly.TryParseExact(request.IssuedDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            using var stream = new MemoryStream(document, writable: false);
+            using var stream = PdfBytes.Open(document);
             overlays = RegistrationOverlays.Find(stream, symbol, date, pdf.ReaderLimits);
             if (overlays.Count == 0)
             {

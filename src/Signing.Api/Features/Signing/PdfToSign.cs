@@ -49,7 +49,7 @@ public sealed class PdfToSign : IAsyncDisposable
     public static PdfToSign FromBytes(byte[] document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return new PdfToSign(new MemoryStream(document, writable: false), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(document)));
+        return new PdfToSign(PdfBytes.Open(document), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(document)));
     }
 
     /// <summary>A buffer for the signed or prepared form of this document: in memory when the document is, else a scratch file.</summary>

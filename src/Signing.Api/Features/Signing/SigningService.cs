@@ -6,6 +6,7 @@ using Signing.Api.Features.Auth;
 using Signing.Api.Features.Keys;
 using Signing.Api.Features.Tokens;
 using Signing.Api.Hosting;
+using Signing.Pdf;
 using Signing.Pdf.Signatures;
 using Signing.Pkcs11;
 using Signing.Pki.Cms;
@@ -266,7 +267,7 @@ public sealed partial class SigningService(
         ArgumentNullException.ThrowIfNull(request);
         return pdf.UnsupportedInTwoSteps(request.Level) is { } unsupported
             ? Task.FromResult<Result<PreparedPdf>>(LevelNotSupported(unsupported))
-            : PrepareAsync(actor, key, new MemoryStream(document, writable: false), sha256, request, Guid.CreateVersion7().ToString("N"), ct);
+            : PrepareAsync(actor, key, PdfBytes.Open(document), sha256, request, Guid.CreateVersion7().ToString("N"), ct);
     }
 
     private async Task<Result<PreparedPdf>> PrepareAsync(

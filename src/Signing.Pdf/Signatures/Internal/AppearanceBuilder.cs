@@ -34,7 +34,7 @@ internal static class AppearanceBuilder
         var lines = appearance.TextLines.Select(l => l.Normalize(NormalizationForm.FormC)).ToList();
         var headers = appearance.HeaderLines.Select(l => l.Normalize(NormalizationForm.FormC)).ToList();
         FontSet? font = allLines.Count > 0
-            ? FontSet.Create(appearance.FontProgram ?? ReadDefaultFont(), appearance.FallbackFontPaths, [.. headers, .. lines])
+            ? FontSet.Create(appearance.FontProgram is { } program ? TrueTypeFont.Shared(program) : DefaultFont(), appearance.FallbackFontPaths, [.. headers, .. lines])
             : null;
         var textHeight = TextBlockHeight(lines.Count, appearance.FontSize);
         var headerHeight = TextBlockHeight(headers.Count, appearance.FontSize);
@@ -232,7 +232,7 @@ internal static class AppearanceBuilder
         }
 
         var line = text.Normalize(NormalizationForm.FormC);
-        var font = FontSet.Create(ReadDefaultFont(), DocumentFonts.FallbackPaths, [line]);
+        var font = FontSet.Create(DefaultFont(), DocumentFonts.FallbackPaths, [line]);
         var content = new StringBuilder();
         content.Append(Invariant($"q 1 g 0 0 {width:0.##} {height:0.##} re f Q\nBT 0 g\n"));
         content.Append(Invariant($"1 0 0 1 {Padding:0.##} {height / 5:0.##} Tm\n"));
@@ -252,11 +252,11 @@ internal static class AppearanceBuilder
         return writer.AddObject(new PdfStream(form, Encoding.ASCII.GetBytes(content.ToString())));
     }
 
-    private static byte[] ReadDefaultFont()
+    private static TrueTypeFont DefaultFont()
     {
         try
         {
-            return File.ReadAllBytes(SignatureAppearance.DefaultFontPath);
+            return TrueTypeFont.SharedFile(SignatureAppearance.DefaultFontPath);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
