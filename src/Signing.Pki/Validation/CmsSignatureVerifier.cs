@@ -135,7 +135,9 @@ public sealed class CmsSignatureVerifier
                 return Report(Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, baseReport, checks);
             default:
                 checks.Add(new("signature-value", CheckOutcome.Failed, value.Detail));
-                return Report(Indication.TotalFailed, messageDigest is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, baseReport, checks);
+                // Without signed attributes a mismatch is the content's digest (HASH_FAILURE), except for EdDSA, whose
+                // value is over the content itself: there is no digest to blame, only the signature (SIG_CRYPTO_FAILURE).
+                return Report(Indication.TotalFailed, messageDigest is null && !SignsContentItself(signerInfo) ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, baseReport, checks);
         }
 
         var (timestampTime, timestampFailure) = await CheckTimestampAsync(signerInfo, signedCms.Certificates, checks, cancellationToken).ConfigureAwait(false);
@@ -268,10 +270,19 @@ public sealed class CmsSignatureVerifier
             return new(SignatureValueStatus.Unsupported, $"the digest algorithm {parts.DigestAlgorithm} is not supported");
         }
 
-        // Without signed attributes the value signs the content's digest itself.
+        // Without signed attributes the value signs the content's digest, or the content itself for EdDSA.
+        if (parts.SignsContentItself)
+        {
+            using var content = new MemoryStream(signedCms.ContentInfo.Content, writable: false);
+            return parts.Verify(certificate, digest, [], content);
+        }
+
         var contentDigest = parts.SignedAttributes is null ? digest.Hash(signedCms.ContentInfo.Content) : [];
         return parts.Verify(certificate, digest, contentDigest);
     }
+
+    private static bool SignsContentItself(SignerInfo signerInfo) =>
+        signerInfo.SignedAttributes.Count == 0 && SignatureValueVerifier.SignsContentItself(signerInfo.SignatureAlgorithm.Value ?? "");
 
     private static byte[]? FindSignedAttribute(SignerInfo signerInfo, string oid) =>
         signerInfo.SignedAttributes.Cast<CryptographicAttributeObject>()
