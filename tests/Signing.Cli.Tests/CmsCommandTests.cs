@@ -90,6 +90,26 @@ public sealed class CmsCommandTests(DevPkiCliFixture pki)
     }
 
     [Fact]
+    public async Task VerifyCms_LeafOnlySignature_OnlineFetchesTheIntermediateThroughAia_OfflineDoesNot()
+    {
+        var doc = WriteContent();
+        var sig = doc + ".p7s";
+        // No -certfile: the CMS carries the signer's certificate alone.
+        var (exit, output) = Cli.OpenSsl("cms", "-sign", "-binary", "-in", doc, "-signer", pki.Path_("official.pem"), "-inkey", pki.Path_("official.key"),
+            "-outform", "DER", "-out", sig);
+        Assert.True(exit == 0, output);
+
+        var online = await Cli.RunAsync("verify", "cms", sig, "--content", doc, "--trust", pki.Path_("root.pem"), "--json");
+        var offline = await Cli.RunAsync("verify", "cms", sig, "--content", doc, "--trust", pki.Path_("root.pem"), "--offline", "--json");
+
+        Assert.True(online.ExitCode == 0, online.Output + online.Error);
+        Assert.Contains("\"certificate-fetch\"", online.Output);
+        Assert.Equal(2, offline.ExitCode);
+        Assert.Contains("\"NO_CERTIFICATE_CHAIN_FOUND\"", offline.Output);
+        Assert.DoesNotContain("certificate-fetch", offline.Output);
+    }
+
+    [Fact]
     public async Task VerifyCms_OpenSslSignature_Offline_ExitsZeroAndSaysRevocationSkipped()
     {
         var doc = WriteContent();

@@ -74,7 +74,10 @@ internal static class VerifyCommands
 
             using var http = new HttpClient();
             var revocation = parseResult.GetValue(offline) ? null : RevocationChecker.Create(http);
-            var verifier = new CmsSignatureVerifier(new CertificatePathValidator(anchors, revocation));
+
+            // Online, as for PDFs: an intermediate the CMS does not carry is fetched from the AIA caIssuers URL.
+            var verifier = new CmsSignatureVerifier(new CertificatePathValidator(anchors, revocation), null,
+                parseResult.GetValue(offline) ? null : new IssuerCertificateFetcher(http));
             var report = await verifier.VerifyAsync(cms, contentBytes, cancellationToken);
             if (parseResult.GetValue(json))
             {

@@ -194,6 +194,12 @@ public sealed partial class PdfSignatureValidator
 
             contentDigest = digestAlgorithm.Hash(content);
         }
+        else if (fields.SignsContentItself)
+        {
+            // PureEdDSA without signed attributes (RFC 8419 3.1) signs the byte range itself: it is streamed to the
+            // verifier below, and a digest of it would be read for nothing.
+            contentDigest = [];
+        }
         else
         {
             contentDigest = ByteRangeInspection.Digest(context.File, report.ByteRange, digestAlgorithm);
@@ -229,15 +235,35 @@ public sealed partial class PdfSignatureValidator
             return Done(report, Indication.Indeterminate, SubIndication.NoSigningCertificateFound, checks);
         }
 
-        var value = fields.Verify(certificate, digestAlgorithm, contentDigest);
+        SignatureValueResult value;
+        if (fields.SignsContentItself && !enveloping)
+        {
+            // The inspection above admitted only [0 a b c] inside the file.
+            var range = report.ByteRange;
+            using var signedBytes = new Signatures.Internal.ByteRangeReadStream(context.File, new Signatures.PdfByteRange(range[0], range[1], range[2], range[3]));
+            value = fields.Verify(certificate, digestAlgorithm, contentDigest, signedBytes);
+        }
+        else if (fields.SignsContentItself)
+        {
+            // adbe.pkcs7.sha1: the signed content is the enveloped SHA-1 of the byte range, checked above.
+            using var enveloped = new MemoryStream(signedCms.ContentInfo.Content, writable: false);
+            value = fields.Verify(certificate, digestAlgorithm, contentDigest, enveloped);
+        }
+        else
+        {
+            value = fields.Verify(certificate, digestAlgorithm, contentDigest);
+        }
+
         switch (value.Status)
         {
             case SignatureValueStatus.Unsupported:
                 checks.Add(new("signature-value", CheckOutcome.Indeterminate, value.Detail));
                 return Done(report, Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, checks);
             case SignatureValueStatus.Invalid:
+                // Without signed attributes a mismatch is the byte range's digest (HASH_FAILURE), except for EdDSA,
+                // whose value is over the bytes themselves: no digest to blame, only the signature (SIG_CRYPTO_FAILURE).
                 checks.Add(new("signature-value", CheckOutcome.Failed, value.Detail));
-                return Done(report, Indication.TotalFailed, fields.SignedAttributes is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, checks);
+                return Done(report, Indication.TotalFailed, fields.SignedAttributes is null && !fields.SignsContentItself ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, checks);
         }
 
         checks.Add(new("signature-value", CheckOutcome.Passed, $"{value.Detail}: verifies with the key of '{certificate.Subject}'"));

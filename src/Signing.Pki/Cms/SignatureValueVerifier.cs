@@ -47,6 +47,9 @@ public static class SignatureValueVerifier
     private const string Ed448 = "1.3.101.113";
     private const string PlainEcdsaArc = "0.4.0.127.0.7.1.1.4.1.";
 
+    // The content of a pure EdDSA signature is fed to the verifier this many bytes at a time.
+    private const int ContentChunkBytes = 64 * 1024;
+
     private enum Family
     {
         RsaPkcs1,
@@ -61,7 +64,8 @@ public static class SignatureValueVerifier
     /// <summary>
     /// Verifies <paramref name="signature"/>. With signed attributes the value signs their DER (re-tagged as a SET OF,
     /// RFC 5652 5.4); without them it signs the content, of which the caller passes the <paramref name="contentDigest"/>
-    /// computed with <paramref name="digest"/>.
+    /// computed with <paramref name="digest"/>, or, for EdDSA (which signs the content itself, RFC 8419 3.1), the
+    /// <paramref name="content"/> (see <see cref="SignsContentItself"/>).
     /// </summary>
     /// <param name="signer">The signer's certificate.</param>
     /// <param name="digest">The SignerInfo's digestAlgorithm.</param>
@@ -70,6 +74,10 @@ public static class SignatureValueVerifier
     /// <param name="signedAttributes">The DER SET OF signed attributes, or null.</param>
     /// <param name="contentDigest">The content digest, used when there are no signed attributes.</param>
     /// <param name="signature">The signature value.</param>
+    /// <param name="content">
+    /// The signed content, read once from its position in bounded chunks; needed only when
+    /// <see cref="SignsContentItself"/> holds and there are no signed attributes.
+    /// </param>
     public static SignatureValueResult Verify(
         X509Certificate2 signer,
         CmsDigest digest,
@@ -77,7 +85,8 @@ public static class SignatureValueVerifier
         ReadOnlyMemory<byte>? signatureParameters,
         byte[]? signedAttributes,
         ReadOnlySpan<byte> contentDigest,
-        byte[] signature)
+        byte[] signature,
+        Stream? content = null)
     {
         ArgumentNullException.ThrowIfNull(signer);
         ArgumentNullException.ThrowIfNull(digest);
@@ -92,7 +101,7 @@ public static class SignatureValueVerifier
         {
             return family switch
             {
-                Family.Ed25519 or Family.Ed448 => VerifyEdDsa(signer, family, digest, signedAttributes, signature),
+                Family.Ed25519 or Family.Ed448 => VerifyEdDsa(signer, family, digest, signedAttributes, content, signature),
                 Family.RsaPss => VerifyPss(signer, digest, signatureParameters, signedAttributes, contentDigest, signature),
                 _ => VerifyWithHash(signer, family, hashOid is null ? digest : CmsDigest.FromOid(hashOid), hashOid, digest, signedAttributes, contentDigest, signature),
             };
@@ -104,6 +113,14 @@ public static class SignatureValueVerifier
             return new(SignatureValueStatus.Invalid, $"the {family} signature value could not be verified: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="signatureAlgorithmOid"/> signs the content itself, not a digest of it, when a SignerInfo
+    /// has no signed attributes: PureEdDSA (RFC 8419 3.1; HashEdDSA is not used with CMS). The caller then passes the
+    /// content to <see cref="Verify"/> instead of digesting it.
+    /// </summary>
+    /// <param name="signatureAlgorithmOid">The SignerInfo's signatureAlgorithm OID.</param>
+    public static bool SignsContentItself(string signatureAlgorithmOid) => signatureAlgorithmOid is Ed25519 or Ed448;
 
     /// <summary>The family of a signature algorithm and the hash OID it names, if it names one.</summary>
     private static (Family Family, string? HashOid)? Classify(string oid) => oid switch
@@ -237,10 +254,15 @@ public static class SignatureValueVerifier
     }
 
     /// <summary>
-    /// RFC 8419 section 3: with signed attributes, Ed25519 is used with SHA-512 and Ed448 with SHAKE256 (512-bit
-    /// output) as the message digest; any other pairing is refused rather than guessed at.
+    /// RFC 8419 section 3: Ed25519 is used with SHA-512 and Ed448 with SHAKE256 (512-bit output) as the message digest;
+    /// any other pairing is refused rather than guessed at. With signed attributes the signature is over their DER;
+    /// without them (3.1) it is PureEdDSA over the content itself, so the content is streamed to the verifier. The
+    /// pure mode needs the whole message before it can decide (k = H(R || A || M) is over all of it, and the library
+    /// keeps what it is fed), so the content is held once in the verifier's buffer; it is never read into a second
+    /// copy first. Ed448 hashes with SHAKE256 internally, with the empty context RFC 8419 prescribes.
     /// </summary>
-    private static SignatureValueResult VerifyEdDsa(X509Certificate2 signer, Family family, CmsDigest digest, byte[]? signedAttributes, byte[] signature)
+    private static SignatureValueResult VerifyEdDsa(
+        X509Certificate2 signer, Family family, CmsDigest digest, byte[]? signedAttributes, Stream? content, byte[] signature)
     {
         var name = family == Family.Ed25519 ? "Ed25519" : "Ed448";
         var allowed = family == Family.Ed25519 ? digest.Oid == CmsDigest.Sha512Oid : digest.IsShake256;
@@ -249,9 +271,9 @@ public static class SignatureValueVerifier
             return Unsupported($"{name} with the message digest {digest.Name} is forbidden (RFC 8419: {(family == Family.Ed25519 ? "SHA-512" : "SHAKE256")})");
         }
 
-        if (signedAttributes is null)
+        if (signedAttributes is null && content is null)
         {
-            return Unsupported($"{name} without signed attributes signs the whole content, which is not checked here");
+            return Unsupported($"{name} without signed attributes signs the whole content, which was not given to the verifier");
         }
 
         var key = PublicKeyFactory.CreateKey(signer.PublicKey.ExportSubjectPublicKeyInfo());
@@ -267,10 +289,31 @@ public static class SignatureValueVerifier
         }
 
         verifier.Init(false, key);
-        verifier.BlockUpdate(signedAttributes, 0, signedAttributes.Length);
+        if (signedAttributes is not null)
+        {
+            verifier.BlockUpdate(signedAttributes, 0, signedAttributes.Length);
+        }
+        else
+        {
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ContentChunkBytes);
+            try
+            {
+                int read;
+                while ((read = content!.Read(buffer, 0, ContentChunkBytes)) > 0)
+                {
+                    verifier.BlockUpdate(buffer, 0, read);
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        var over = signedAttributes is null ? "over the content (no signed attributes)" : $"with {digest.Name}";
         return verifier.VerifySignature(signature)
-            ? new(SignatureValueStatus.Valid, $"{name} with {digest.Name}")
-            : new(SignatureValueStatus.Invalid, $"the {name} signature value does not verify with the signer's public key");
+            ? new(SignatureValueStatus.Valid, $"{name} {over}")
+            : new(SignatureValueStatus.Invalid, $"the {name} signature value {over} does not verify with the signer's public key");
     }
 
     /// <summary>

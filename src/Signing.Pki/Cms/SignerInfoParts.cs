@@ -164,13 +164,21 @@ public sealed record SignerInfoParts(
 
     /// <summary>
     /// Verifies the signature value with <paramref name="certificate"/>'s key: over the signed attributes when present,
-    /// else over <paramref name="contentDigest"/>.
+    /// else over <paramref name="contentDigest"/>, or over <paramref name="content"/> itself for EdDSA
+    /// (<see cref="SignsContentItself"/>).
     /// </summary>
     /// <param name="certificate">The signer's certificate.</param>
     /// <param name="digestAlgorithm">The SignerInfo's digest algorithm.</param>
     /// <param name="contentDigest">The content's digest, used when there are no signed attributes.</param>
-    public SignatureValueResult Verify(X509Certificate2 certificate, CmsDigest digestAlgorithm, byte[] contentDigest) =>
-        SignatureValueVerifier.Verify(certificate, digestAlgorithm, SignatureAlgorithm, SignatureParameters, SignedAttributes, contentDigest, Signature);
+    /// <param name="content">The content, read once, when <see cref="SignsContentItself"/>; else null.</param>
+    public SignatureValueResult Verify(X509Certificate2 certificate, CmsDigest digestAlgorithm, byte[] contentDigest, Stream? content = null) =>
+        SignatureValueVerifier.Verify(certificate, digestAlgorithm, SignatureAlgorithm, SignatureParameters, SignedAttributes, contentDigest, Signature, content);
+
+    /// <summary>
+    /// Whether the signature value is over the content itself rather than over a digest the caller computes: no signed
+    /// attributes and an EdDSA algorithm (RFC 8419 3.1).
+    /// </summary>
+    public bool SignsContentItself => SignedAttributes is null && SignatureValueVerifier.SignsContentItself(SignatureAlgorithm);
 }
 
 /// <summary>

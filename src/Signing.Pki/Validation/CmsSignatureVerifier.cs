@@ -15,12 +15,20 @@ public sealed class CmsSignatureVerifier
 {
     private readonly CertificatePathValidator _pathValidator;
     private readonly TimeProvider _time;
+    private readonly IssuerCertificateFetcher? _issuerFetcher;
 
     /// <summary>Creates a verifier that validates signer and TSA paths with <paramref name="pathValidator"/>.</summary>
-    public CmsSignatureVerifier(CertificatePathValidator pathValidator, TimeProvider? time = null)
+    /// <param name="pathValidator">Validates the signer's and the TSA's paths.</param>
+    /// <param name="time">The clock; the system's when null.</param>
+    /// <param name="issuerFetcher">
+    /// Online validation: completes a signer path that the CMS leaves short through the AIA caIssuers URLs; null (offline)
+    /// fetches nothing.
+    /// </param>
+    public CmsSignatureVerifier(CertificatePathValidator pathValidator, TimeProvider? time = null, IssuerCertificateFetcher? issuerFetcher = null)
     {
         _pathValidator = pathValidator;
         _time = time ?? TimeProvider.System;
+        _issuerFetcher = issuerFetcher;
     }
 
     /// <summary>Validates <paramref name="cms"/> (DER or PEM); pass <paramref name="detachedContent"/> for a detached signature.</summary>
@@ -135,7 +143,9 @@ public sealed class CmsSignatureVerifier
                 return Report(Indication.Indeterminate, SubIndication.CryptoConstraintsFailure, baseReport, checks);
             default:
                 checks.Add(new("signature-value", CheckOutcome.Failed, value.Detail));
-                return Report(Indication.TotalFailed, messageDigest is null ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, baseReport, checks);
+                // Without signed attributes a mismatch is the content's digest (HASH_FAILURE), except for EdDSA, whose
+                // value is over the content itself: there is no digest to blame, only the signature (SIG_CRYPTO_FAILURE).
+                return Report(Indication.TotalFailed, messageDigest is null && !SignsContentItself(signerInfo) ? SubIndication.HashFailure : SubIndication.SigCryptoFailure, baseReport, checks);
         }
 
         var (timestampTime, timestampFailure) = await CheckTimestampAsync(signerInfo, signedCms.Certificates, checks, cancellationToken).ConfigureAwait(false);
@@ -158,6 +168,19 @@ public sealed class CmsSignatureVerifier
     {
         var now = _time.GetUtcNow();
         var path = await _pathValidator.ValidateAsync(certificate, embedded, now, cancellationToken).ConfigureAwait(false);
+        if (path.Status == PathStatus.NoChain && _issuerFetcher is { } fetcher)
+        {
+            // Online validation: an intermediate the CMS does not carry is fetched from the AIA caIssuers URL.
+            var fetched = await fetcher.CompleteAsync(certificate, embedded, cancellationToken).ConfigureAwait(false);
+            if (fetched.Count > 0)
+            {
+                var candidates = new X509Certificate2Collection(embedded);
+                candidates.AddRange(fetched.ToArray());
+                checks.Add(new("certificate-fetch", CheckOutcome.Passed, $"completed the path through AIA caIssuers: {string.Join(", ", fetched.Select(c => c.Subject))}"));
+                path = await _pathValidator.ValidateAsync(certificate, candidates, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         switch (path.Status)
         {
             case PathStatus.NoChain:
@@ -268,10 +291,19 @@ public sealed class CmsSignatureVerifier
             return new(SignatureValueStatus.Unsupported, $"the digest algorithm {parts.DigestAlgorithm} is not supported");
         }
 
-        // Without signed attributes the value signs the content's digest itself.
+        // Without signed attributes the value signs the content's digest, or the content itself for EdDSA.
+        if (parts.SignsContentItself)
+        {
+            using var content = new MemoryStream(signedCms.ContentInfo.Content, writable: false);
+            return parts.Verify(certificate, digest, [], content);
+        }
+
         var contentDigest = parts.SignedAttributes is null ? digest.Hash(signedCms.ContentInfo.Content) : [];
         return parts.Verify(certificate, digest, contentDigest);
     }
+
+    private static bool SignsContentItself(SignerInfo signerInfo) =>
+        signerInfo.SignedAttributes.Count == 0 && SignatureValueVerifier.SignsContentItself(signerInfo.SignatureAlgorithm.Value ?? "");
 
     private static byte[]? FindSignedAttribute(SignerInfo signerInfo, string oid) =>
         signerInfo.SignedAttributes.Cast<CryptographicAttributeObject>()

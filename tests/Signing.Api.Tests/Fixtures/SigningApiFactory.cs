@@ -20,6 +20,7 @@ public sealed class SigningApiFactory(TokenPki pki, IDictionary<string, string?>
         {
             services.AddHttpClient(KeyRevocationCache.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new TestServerHandler(this));
             services.AddHttpClient(nameof(global::Signing.Api.Features.Signing.PdfSignatureService)).ConfigurePrimaryHttpMessageHandler(() => new TestServerHandler(this));
+            services.AddHttpClient(global::Signing.Api.Features.Signing.SigningSetup.CaIssuersHttpClientName).ConfigurePrimaryHttpMessageHandler(() => new TestServerHandler(this));
         });
     }
 
@@ -30,8 +31,11 @@ public sealed class SigningApiFactory(TokenPki pki, IDictionary<string, string?>
         return this;
     }
 
-    /// <summary>Registers a key in agency A as its admin and returns its id.</summary>
-    public async Task<string> RegisterAsync(string purpose, string location, string? uri, string certificatePem, string? ownerUserId = null)
+    /// <summary>
+    /// Registers a key in agency A as its admin and returns its id; with <paramref name="withChain"/> false the key is
+    /// registered with its certificate alone, as from a token that holds only its leaf.
+    /// </summary>
+    public async Task<string> RegisterAsync(string purpose, string location, string? uri, string certificatePem, string? ownerUserId = null, bool withChain = true)
     {
         using var admin = await SignedInAsync(A.Admin);
         var response = await admin.PostAsJsonAsync("/api/v1/keys", new
@@ -40,7 +44,7 @@ public sealed class SigningApiFactory(TokenPki pki, IDictionary<string, string?>
             location,
             pkcs11Uri = uri,
             certificatePem,
-            chainPem = pki.SubCaPem,
+            chainPem = withChain ? pki.SubCaPem : null,
             ownerUserId,
         });
         response.EnsureSuccessStatusCode();
@@ -48,9 +52,9 @@ public sealed class SigningApiFactory(TokenPki pki, IDictionary<string, string?>
     }
 
     /// <summary>Registers a key in agency A and grants it to A's caller.</summary>
-    public async Task<string> RegisterGrantedAsync(TokenPki.IssuedKey key, string purpose = "agency-seal")
+    public async Task<string> RegisterGrantedAsync(TokenPki.IssuedKey key, string purpose = "agency-seal", bool withChain = true)
     {
-        var id = await RegisterAsync(purpose, "pkcs11", key.Uri, key.CertificatePem);
+        var id = await RegisterAsync(purpose, "pkcs11", key.Uri, key.CertificatePem, withChain: withChain);
         await GrantAsync(id);
         return id;
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Pki.Revocation;
+using Signing.Pki.Validation;
 using Signing.Storage.Keys;
 
 namespace Signing.Api.Features.Keys;
@@ -14,8 +15,10 @@ public sealed record KeyRevocationVerdict(bool Usable, bool Unavailable, string?
 /// <summary>
 /// Checks a key's certificate against OCSP, then its CRL (through Signing.Pki's <see cref="RevocationChecker"/>), and
 /// caches each definite answer until the source's nextUpdate so that a busy key does not query the CA per signature.
+/// A key registered without its issuer (a token that holds only its leaf) has the issuer fetched from its certificate's
+/// AIA caIssuers URL through <see cref="IssuerCertificateFetcher"/>, which keeps the answer.
 /// </summary>
-public sealed class KeyRevocationCache(RevocationChecker revocation, TimeProvider clock)
+public sealed class KeyRevocationCache(RevocationChecker revocation, IssuerCertificateFetcher issuerFetcher, TimeProvider clock)
 {
     /// <summary>The named HTTP client revocation requests go through.</summary>
     public const string HttpClientName = "revocation";
@@ -40,11 +43,12 @@ public sealed class KeyRevocationCache(RevocationChecker revocation, TimeProvide
             return new KeyRevocationVerdict(true, false, null);
         }
 
-        var issuer = RevocationSources.FindIssuer(certificate, key.RegisteredChain());
+        var issuer = RevocationSources.FindIssuer(certificate, key.RegisteredChain())
+            ?? RevocationSources.FindIssuer(certificate, await issuerFetcher.CompleteAsync(certificate, key.RegisteredChain(), ct));
         if (issuer is null)
         {
             return new KeyRevocationVerdict(false, false,
-                $"The key's certificate names revocation sources but its issuer '{certificate.Issuer}' is not in the registered chain, so revocation cannot be checked; register the key with its chain.");
+                $"The key's certificate names revocation sources but its issuer '{certificate.Issuer}' is neither in the registered chain nor at its AIA caIssuers URL, so revocation cannot be checked; register the key with its chain.");
         }
 
         return Verdict(await CheckAndCacheAsync(key.Thumbprint, certificate, issuer, fresh: false, ct));

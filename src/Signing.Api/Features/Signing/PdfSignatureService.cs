@@ -8,6 +8,7 @@ using Signing.Pdf.Signatures;
 using Signing.Pki.Cms;
 using Signing.Pki.Revocation;
 using Signing.Pki.Timestamping;
+using Signing.Pki.Validation;
 
 namespace Signing.Api.Features.Signing;
 
@@ -47,7 +48,7 @@ public sealed record PdfSignatureRequest(
 /// </summary>
 public sealed class PdfSignatureService(
     IOptions<SigningOptions> options, IOptions<Limits.SigningLimitsOptions> limits, Verification.TrustAnchors trustAnchors,
-    IHttpClientFactory httpClients, RevocationChecker revocation)
+    IHttpClientFactory httpClients, RevocationChecker revocation, IssuerCertificateFetcher issuerFetcher)
 {
     /// <summary>The level signed when the caller names none.</summary>
     public const string DefaultLevel = "B-B";
@@ -101,6 +102,10 @@ public sealed class PdfSignatureService(
             ValidationCertificates = level >= PadesLevel.BaselineLT
                 ? [.. chain, .. trustAnchors.Certificates]
                 : chain,
+
+            // B-LT/B-LTA need the whole path: an intermediate the key was registered without (a token that holds only
+            // its leaf) is fetched from the AIA caIssuers URL and embedded in the CMS and the DSS.
+            IssuerFetcher = level >= PadesLevel.BaselineLT ? issuerFetcher : null,
         }, ct);
     }
 

@@ -19,9 +19,12 @@ public sealed record PdfVerification(PdfValidationReport Report, string Sha256, 
 /// <summary>
 /// Validates signatures against the configured trust anchors and revocation sources, for the verify endpoints and the
 /// web app's verify page alike, and notes on the operation's audit trail what was verified and with what result.
+/// Online (<c>Verification:CheckRevocation</c>, the default) a signer's intermediate that the signature does not carry
+/// is fetched from its AIA caIssuers URL; offline nothing is fetched.
 /// </summary>
 public sealed class SignatureVerification(
-    IOptions<VerificationOptions> options, TrustAnchors anchors, RevocationChecker revocation, PdfSignatureService pdf, TimeProvider clock)
+    IOptions<VerificationOptions> options, TrustAnchors anchors, RevocationChecker revocation, IssuerCertificateFetcher issuerFetcher,
+    PdfSignatureService pdf, TimeProvider clock)
 {
     /// <summary>
     /// Buffers an uploaded PDF (hashing it on the way), validates every signature and document timestamp in it, and
@@ -55,6 +58,7 @@ public sealed class SignatureVerification(
         {
             TrustAnchors = anchors.Certificates,
             OnlineRevocation = options.Value.CheckRevocation ? revocation : null,
+            IssuerFetcher = options.Value.CheckRevocation ? issuerFetcher : null,
             Time = clock,
             ReaderLimits = pdf.RequestReaderLimits(),
         });
@@ -91,8 +95,9 @@ public sealed class SignatureVerification(
     {
         ArgumentNullException.ThrowIfNull(cms);
         ArgumentNullException.ThrowIfNull(trail);
+        var online = options.Value.CheckRevocation;
         var verifier = new CmsSignatureVerifier(
-            new CertificatePathValidator(anchors.Certificates, options.Value.CheckRevocation ? revocation : null), clock);
+            new CertificatePathValidator(anchors.Certificates, online ? revocation : null), clock, online ? issuerFetcher : null);
         var report = await verifier.VerifyAsync(cms, content, ct);
         trail.Add("sha256", Convert.ToHexStringLower(SHA256.HashData(cms)))
             .Add("indication", report.Indication.ToString()).Add("signer", report.SignerSubject);
