@@ -15,8 +15,8 @@ public static class SigningSetup
 
     /// <summary>
     /// Adds <see cref="SigningService"/>, <see cref="PdfSignatureService"/>, the HTTP clients they use, and the one
-    /// <see cref="IssuerCertificateFetcher"/> that completes a key's or a signer's path through AIA caIssuers (issue 15,
-    /// item 6) for B-LT/B-LTA signing, the keys' revocation check and online verification.
+    /// <see cref="IssuerCertificateFetcher"/> that completes a key's or a signer's path through AIA caIssuers for B-LT/B-LTA
+    /// signing, the keys' revocation check and online verification.
     /// </summary>
     public static IServiceCollection AddSigningServices(this IServiceCollection services)
     {
