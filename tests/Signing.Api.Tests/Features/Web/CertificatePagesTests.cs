@@ -54,7 +54,11 @@ public sealed class CertificatePagesTests(CertificateWebFixture web, BrowserFixt
             await Expect(pages.Heading("Nguyễn Văn An")).ToBeVisibleAsync();
             await Expect(pages.Region(CertificateText.SubjectHeading.Vi)).ToContainTextAsync("an@hoabinh.gov.vn");
             await Expect(pages.Region(CertificateText.ChainHeading.Vi).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(3);
-            await Expect(pages.Region(CertificateText.HistoryHeading.Vi)).ToContainTextAsync(CertificateText.EventExpires.Vi);
+            // Its status history: one change so far, its entry into the inventory (expiring already, with 20 days left).
+            var history = pages.Table(CertificateText.HistoryCaption.Vi.Replace("{0}", "1", StringComparison.Ordinal));
+            await Expect(pages.Rows(history)).ToHaveCountAsync(1);
+            await Expect(pages.Rows(history).First).ToContainTextAsync(
+                CertificateText.EventAdded.Vi.Replace("{0}", CertificateText.SourceName("upload").Vi, StringComparison.Ordinal));
             await Expect(pages.Region(CertificateText.LinksHeading.Vi)).ToContainTextAsync($"Nguyễn Văn An ({web.App.A.Official.Username})");
             await Expect(pages.Region(CertificateText.LinksHeading.Vi)).ToContainTextAsync("TK-0042");
             await session.ScreenshotAsync("certificate");
