@@ -1,4 +1,6 @@
+using Signing.Api.Features.Dossiers;
 using Signing.Api.Features.GccRequests;
+using Signing.Api.Hosting;
 using Signing.Storage.Certificates;
 
 namespace Signing.Api.Features.Web.Pages.Certificates;
@@ -330,4 +332,36 @@ public static class CertificateText
         DossierStates.Completed => new("Hoàn thành", "Completed"),
         _ => new(state, state),
     };
+
+    /// <summary>Renders the dossier's PDF.</summary>
+    public static readonly Phrase RenderPdf = new("Tạo bản PDF của hồ sơ", "Render the dossier's PDF");
+
+    /// <summary>What the render button does.</summary>
+    public static readonly Phrase RenderHint = new(
+        "Bản nháp được dựng lại từ các đề nghị hiện có; hồ sơ đã gửi hoặc đã ký lấy bản đã lưu.",
+        "A draft is rendered from its requests as they are now; a sent or signed dossier gives the stored copy.");
+
+    /// <summary>The link to save the rendered PDF.</summary>
+    public static readonly Phrase SavePdf = new("Lưu tệp PDF của hồ sơ", "Save the dossier's PDF");
+
+    /// <summary>The rendering finished; {0} is the number of requests, {1} the file's size.</summary>
+    public static readonly Phrase Rendered = new("Đã tạo bản PDF: {0} đề nghị, {1}.", "The PDF is ready: {0} requests, {1}.");
+
+    /// <summary>The rendering failed; the reason follows.</summary>
+    public static readonly Phrase RenderFailed = new("Không tạo được bản PDF.", "The PDF could not be rendered.");
+
+    /// <summary>The rendering's progress in words; {0} is done, {1} the total.</summary>
+    public static Phrase RenderPhase(WorkProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        return progress.Phase switch
+        {
+            RenderPhases.Collect when progress.Total > 0 => new("Đã tập hợp {1} đề nghị", "Gathered {1} requests"),
+            RenderPhases.Collect => new("Đang tập hợp các đề nghị…", "Gathering the requests…"),
+            RenderPhases.Draw => new("Đã dựng {0}/{1} dòng", "Drew {0} of {1} rows"),
+            RenderPhases.Write => new("Đang ghi tệp PDF…", "Writing the PDF…"),
+            RenderPhases.Stored => new("Đang lấy bản PDF đã lưu…", "Reading the stored PDF…"),
+            _ => new(progress.Phase, progress.Phase),
+        };
+    }
 }
