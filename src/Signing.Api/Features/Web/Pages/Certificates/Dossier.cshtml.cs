@@ -13,7 +13,7 @@ namespace Signing.Api.Features.Web.Pages.Certificates;
 /// its PDF, rendered with live progress (<see cref="OnPostRenderStreamAsync"/>) or, without script, simply downloaded.
 /// </summary>
 [Authorize(Roles = Roles.CertAdmin + "," + Roles.Admin)]
-public sealed class DossierModel(DossierService dossiers) : PageModel
+public sealed class DossierModel(DossierService dossiers, ILogger<DossierModel> logger) : PageModel
 {
     /// <summary>The dossier.</summary>
     public DossierView Dossier { get; private set; } = null!;
@@ -55,7 +55,7 @@ public sealed class DossierModel(DossierService dossiers) : PageModel
             return Forbid();
         }
 
-        return new EventStreamResult(async (events, token) =>
+        return new EventStreamResult((events, token) => events.GuardAsync(HttpContext, logger, async () =>
         {
             var rows = 0;
             var report = events.Progress(CertificateText.RenderPhase);
@@ -77,7 +77,7 @@ public sealed class DossierModel(DossierService dossiers) : PageModel
                 total = rows,
                 file = new { name = FileName(id), type = "application/pdf", base64 = Convert.ToBase64String(pdf.Value!) },
             }, token);
-        });
+        }, token));
     }
 
     private static string FileName(string id) => $"ho-so-{id}.pdf";

@@ -21,7 +21,7 @@ public sealed record PeopleMappingView(MergerView Merger, IReadOnlyList<ImportPr
 /// progress is streamed (<see cref="OnPostImportStreamAsync"/>); without, the page comes back with the outcome.
 /// </summary>
 [Authorize(Roles = Roles.CertAdmin + "," + Roles.Admin)]
-public sealed class MergerPeopleModel(MergerService mergers, PartialHtml partials) : PageModel
+public sealed class MergerPeopleModel(MergerService mergers, PartialHtml partials, ILogger<MergerPeopleModel> logger) : PageModel
 {
     /// <summary>The partial that shows the mapping, on the page and in the streamed outcome.</summary>
     public const string MappingPartial = "/Features/Web/Pages/Certificates/Mergers/_PeopleMapping.cshtml";
@@ -105,7 +105,7 @@ public sealed class MergerPeopleModel(MergerService mergers, PartialHtml partial
         }
 
         var table = await ReadAsync(ct);
-        return new EventStreamResult(async (events, token) =>
+        return new EventStreamResult((events, token) => events.GuardAsync(HttpContext, logger, async () =>
         {
             if (table is null)
             {
@@ -136,7 +136,7 @@ public sealed class MergerPeopleModel(MergerService mergers, PartialHtml partial
                 problems = merger.Problems.Count,
                 html = await partials.RenderAsync(PageContext, MappingPartial, new PeopleMappingView(merger, merger.Problems, Imported: true)),
             }, token);
-        });
+        }, token));
     }
 
     private sealed record UploadedTable(byte[] Content, string Format);
