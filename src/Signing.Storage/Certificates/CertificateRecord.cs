@@ -81,6 +81,58 @@ public static class CertificateStatuses
     }
 }
 
+/// <summary>One change of a certificate's status, as <c>certificate_status_changes</c> keeps it.</summary>
+/// <param name="CertificateId">The certificate.</param>
+/// <param name="Seq">Its place among the certificate's changes, from 1.</param>
+/// <param name="OldStatus">The status before; null for the certificate's entry into the inventory.</param>
+/// <param name="NewStatus">The status after.</param>
+/// <param name="ChangedAt">When (Unix ms).</param>
+/// <param name="Actor">Who or what made it, as the audit log names them (<c>user:…</c>, <c>system:certificate-watch</c>).</param>
+/// <param name="Reason">Why, as <see cref="StatusReasons"/> writes it (code, then an argument after a colon).</param>
+public sealed record CertificateStatusChange(
+    string CertificateId, long Seq, string? OldStatus, string NewStatus, long ChangedAt, string Actor, string? Reason);
+
+/// <summary>Who or what changes a certificate's status, and why, for its status history.</summary>
+/// <param name="Actor">As the audit log names them: <c>user:…</c>, <c>client:…</c> or <c>system:…</c>.</param>
+/// <param name="Reason">Why, as <see cref="StatusReasons.Of"/> writes it.</param>
+public sealed record StatusCause(string Actor, string? Reason = null);
+
+/// <summary>
+/// Why a status changed, as the history stores it: a code, and after a colon its argument (a source, a number of days,
+/// the CA's reason, a certificate id). Codes rather than sentences, so that the pages say them in the reader's language.
+/// </summary>
+public static class StatusReasons
+{
+    /// <summary>Entered the inventory; the argument is the source (upload, import, token, registry, gcc, demo).</summary>
+    public const string Added = "added";
+
+    /// <summary>Came within an expiry threshold; the argument is the threshold in days.</summary>
+    public const string Expiring = "expiring";
+
+    /// <summary>Its validity ended.</summary>
+    public const string Expired = "expired";
+
+    /// <summary>Its CA revoked it; the argument is the CA's reason, when it gave one.</summary>
+    public const string Revoked = "revoked";
+
+    /// <summary>A renewal or change of information replaced it; the argument is the new certificate's id.</summary>
+    public const string Superseded = "superseded";
+
+    /// <summary>Recorded by the migration that began the history, with the status the certificate held then.</summary>
+    public const string Migrated = "migrated";
+
+    /// <summary>The stored form of a reason.</summary>
+    public static string Of(string code, string? argument = null) => string.IsNullOrEmpty(argument) ? code : $"{code}:{argument}";
+
+    /// <summary>A stored reason split into its code and argument.</summary>
+    public static (string Code, string? Argument) Parse(string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        var colon = reason.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? (reason, null) : (reason[..colon], reason[(colon + 1)..]);
+    }
+}
+
 /// <summary>The kinds of certificate (GCC forms 01, 02 and 03).</summary>
 public static class CertificateKinds
 {

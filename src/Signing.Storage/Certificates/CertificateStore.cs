@@ -35,18 +35,35 @@ public sealed class CertificateStore(Database database, TimeProvider clock)
     /// <summary>A new inventory id (time-ordered, so lists sort by arrival).</summary>
     public static string NewId() => Guid.CreateVersion7().ToString("N");
 
-    /// <summary>Adds a certificate inside <paramref name="tx"/>; false when the same issuer and serial (or thumbprint) is already there.</summary>
-    public async Task<bool> InsertAsync(StorageTransaction tx, CertificateRecord certificate, CancellationToken ct)
+    /// <summary>
+    /// Adds a certificate inside <paramref name="tx"/>, with its first status change (none to its status); false when the
+    /// same issuer and serial (or thumbprint) is already there.
+    /// </summary>
+    public async Task<bool> InsertAsync(StorageTransaction tx, CertificateRecord certificate, StatusCause cause, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        return await tx.Connection.ExecuteAsync(new CommandDefinition(InsertSql, certificate, tx.Transaction, cancellationToken: ct)) == 1;
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (await tx.Connection.ExecuteAsync(new CommandDefinition(InsertSql, certificate, tx.Transaction, cancellationToken: ct)) != 1)
+        {
+            return false;
+        }
+
+        await RecordChangeAsync(tx, certificate.Id, null, certificate.Status, cause, ct);
+        return true;
     }
 
-    /// <summary>Adds a certificate on its own; false when it is already there.</summary>
-    public async Task<bool> InsertAsync(CertificateRecord certificate, CancellationToken ct)
+    /// <summary>Adds a certificate (and its first status change) in a transaction of its own; false when it is already there.</summary>
+    public async Task<bool> InsertAsync(CertificateRecord certificate, StatusCause cause, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(InsertSql, certificate, cancellationToken: ct)) == 1;
+        ArgumentNullException.ThrowIfNull(certificate);
+        await using var tx = await database.BeginWriteAsync($"certificate:{certificate.Id}", ct);
+        if (!await InsertAsync(tx, certificate, cause, ct))
+        {
+            return false;
+        }
+
+        await tx.CommitAsync(ct);
+        return true;
     }
 
     /// <summary>Which of <paramref name="serials"/> are already in the inventory, as (issuer, serial) pairs.</summary>
@@ -203,42 +220,87 @@ public sealed class CertificateStore(Database database, TimeProvider clock)
             new { agencyId }, cancellationToken: ct))).AsList();
     }
 
-    /// <summary>Moves a live certificate to <paramref name="status"/> if it still has <paramref name="expected"/>; false when another writer moved it.</summary>
-    public async Task<bool> SetStatusAsync(StorageTransaction tx, string id, string expected, string status, long? alertedDays, CancellationToken ct)
+    /// <summary>
+    /// Moves a live certificate to <paramref name="status"/> if it still has <paramref name="expected"/>, recording the
+    /// change; false when another writer moved it.
+    /// </summary>
+    public async Task<bool> SetStatusAsync(
+        StorageTransaction tx, string id, string expected, string status, long? alertedDays, StatusCause cause, CancellationToken ct)
+        => await ChangeStatusAsync(tx, id, [expected], status, cause,
+            "status = @status, alerted_days = @alertedDays, updated_at = @now", new { status, alertedDays }, ct) is not null;
+
+    /// <summary>
+    /// Records an expiry alert at <paramref name="days"/> if the last alert was for a larger threshold (or none), moving
+    /// the certificate to expiring (a change of status only when it was active).
+    /// </summary>
+    public async Task<bool> MarkAlertedAsync(
+        StorageTransaction tx, string id, string expectedStatus, long? previousDays, long days, StatusCause cause, CancellationToken ct)
+        => await ChangeStatusAsync(tx, id, [expectedStatus], CertificateStatuses.Expiring, cause,
+            "status = 'expiring', alerted_days = @days, updated_at = @now", new { days, previousDays },
+            ct, "((@previousDays IS NULL AND alerted_days IS NULL) OR alerted_days = @previousDays)") is not null;
+
+    /// <summary>Marks a certificate revoked if it is still one of <paramref name="expected"/>, recording the change.</summary>
+    public async Task<bool> MarkRevokedAsync(
+        StorageTransaction tx, string id, IReadOnlyCollection<string> expected, long revokedAt, string? reason, StatusCause cause, CancellationToken ct)
+        => await ChangeStatusAsync(tx, id, expected, CertificateStatuses.Revoked, cause,
+            "status = 'revoked', revoked_at = @revokedAt, revocation_reason = @reason, updated_at = @now", new { revokedAt, reason }, ct) is not null;
+
+    /// <summary>Marks a live certificate superseded by <paramref name="newId"/>, recording the change.</summary>
+    public async Task<bool> SupersedeAsync(StorageTransaction tx, string id, string newId, StatusCause cause, CancellationToken ct)
+        => await ChangeStatusAsync(tx, id, CertificateStatuses.Live, CertificateStatuses.Superseded, cause,
+            "status = 'superseded', superseded_by_id = @newId, updated_at = @now", new { newId }, ct) is not null;
+
+    /// <summary>A certificate's status changes, in the order they were made.</summary>
+    public Task<IReadOnlyList<CertificateStatusChange>> StatusChangesAsync(string certificateId, CancellationToken ct)
+        => ListAsync<CertificateStatusChange>(
+            "SELECT certificate_id AS CertificateId, seq AS Seq, old_status AS OldStatus, new_status AS NewStatus, changed_at AS ChangedAt, " +
+            "actor AS Actor, reason AS Reason FROM certificate_status_changes WHERE certificate_id = @certificateId ORDER BY seq",
+            new { certificateId }, ct);
+
+    // Every status change of the store goes through here: read the status in the transaction, update only if it is
+    // still that one (a concurrent writer that moved it first makes this a no-op), and record the change in the same
+    // transaction when the status actually changed. Returns the old status, or null when nothing was updated.
+    private async Task<string?> ChangeStatusAsync(
+        StorageTransaction tx, string id, IReadOnlyCollection<string> expected, string status, StatusCause cause,
+        string set, object values, CancellationToken ct, string? condition = null)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        return await tx.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE certificates SET status = @status, alerted_days = @alertedDays, updated_at = @now WHERE id = @id AND status = @expected",
-            new { id, expected, status, alertedDays, now = Now }, tx.Transaction, cancellationToken: ct)) == 1;
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(cause);
+        var old = await tx.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT status FROM certificates WHERE id = @id", new { id }, tx.Transaction, cancellationToken: ct));
+        if (old is null || !expected.Contains(old))
+        {
+            return null;
+        }
+
+        var parameters = new DynamicParameters(values);
+        parameters.Add("id", id);
+        parameters.Add("old", old);
+        parameters.Add("now", Now);
+        var updated = await tx.Connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE certificates SET {set} WHERE id = @id AND status = @old{(condition is null ? "" : " AND " + condition)}",
+            parameters, tx.Transaction, cancellationToken: ct));
+        if (updated != 1)
+        {
+            return null;
+        }
+
+        if (old != status)
+        {
+            await RecordChangeAsync(tx, id, old, status, cause, ct);
+        }
+
+        return old;
     }
 
-    /// <summary>Records an expiry alert at <paramref name="days"/> if the last alert was for a larger threshold (or none).</summary>
-    public async Task<bool> MarkAlertedAsync(StorageTransaction tx, string id, string expectedStatus, long? previousDays, long days, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(tx);
-        return await tx.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE certificates SET status = 'expiring', alerted_days = @days, updated_at = @now WHERE id = @id AND status = @expectedStatus " +
-            "AND ((@previousDays IS NULL AND alerted_days IS NULL) OR alerted_days = @previousDays)",
-            new { id, expectedStatus, previousDays, days, now = Now }, tx.Transaction, cancellationToken: ct)) == 1;
-    }
-
-    /// <summary>Marks a certificate revoked if it is still one of <paramref name="expected"/>.</summary>
-    public async Task<bool> MarkRevokedAsync(StorageTransaction tx, string id, IReadOnlyCollection<string> expected, long revokedAt, string? reason, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(tx);
-        return await tx.Connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE certificates SET status = 'revoked', revoked_at = @revokedAt, revocation_reason = @reason, updated_at = @now WHERE id = @id AND {database.InList("status", "expected")}",
-            new { id, expected = expected.ToArray(), revokedAt, reason, now = Now }, tx.Transaction, cancellationToken: ct)) == 1;
-    }
-
-    /// <summary>Marks a live certificate superseded by <paramref name="newId"/>.</summary>
-    public async Task<bool> SupersedeAsync(StorageTransaction tx, string id, string newId, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(tx);
-        return await tx.Connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE certificates SET status = 'superseded', superseded_by_id = @newId, updated_at = @now WHERE id = @id AND {database.InList("status", "live")}",
-            new { id, newId, live = CertificateStatuses.Live.ToArray(), now = Now }, tx.Transaction, cancellationToken: ct)) == 1;
-    }
+    // The next seq of the certificate: its row is locked by the insert or update just made, so no other transaction
+    // can take the same number.
+    private Task RecordChangeAsync(StorageTransaction tx, string id, string? oldStatus, string newStatus, StatusCause cause, CancellationToken ct)
+        => tx.Connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO certificate_status_changes (certificate_id, seq, old_status, new_status, changed_at, actor, reason) " +
+            "SELECT @id, COALESCE(MAX(seq), 0) + 1, @oldStatus, @newStatus, @now, @actor, @reason FROM certificate_status_changes WHERE certificate_id = @id",
+            new { id, oldStatus, newStatus, now = Now, actor = cause.Actor, reason = cause.Reason }, tx.Transaction, cancellationToken: ct));
 
     /// <summary>Links a certificate to its holder and key.</summary>
     public async Task LinkAsync(StorageTransaction tx, string id, string? holderUserId, string? keyId, CancellationToken ct)

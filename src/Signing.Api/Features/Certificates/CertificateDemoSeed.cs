@@ -18,6 +18,9 @@ public sealed partial class CertificateDemoSeed(
     CertificateInventory inventory, CertificateStore store, AccountStore accounts, IConfiguration configuration, TimeProvider clock,
     ILogger<CertificateDemoSeed> logger) : IDemoSeed
 {
+    // Who the status history says added the demo certificates.
+    private const string SeedActor = "system:demo-seed";
+
     /// <inheritdoc />
     public string Name => "a certificate inventory (two expiring within 30 days, one revoked)";
 
@@ -25,7 +28,7 @@ public sealed partial class CertificateDemoSeed(
     public async Task SeedAsync(Agency agency, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(agency);
-        await inventory.AddRegistryKeysAsync(agency.Id, ct);
+        await inventory.AddRegistryKeysAsync(agency.Id, SeedActor, ct);
         if ((await store.SearchAsync(new CertificateQuery(agency.Id, Source: CertificateSources.Demo, Limit: 1), 0, ct)).Count > 0)
         {
             return;
@@ -77,7 +80,7 @@ public sealed partial class CertificateDemoSeed(
                 };
             }
 
-            await store.InsertAsync(record, ct);
+            await store.InsertAsync(record, new StatusCause(SeedActor, StatusReasons.Of(StatusReasons.Added, record.Source)), ct);
         }
     }
 

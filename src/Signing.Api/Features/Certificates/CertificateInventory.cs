@@ -157,13 +157,16 @@ public sealed class CertificateInventory(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var added = await AddRegistryKeysAsync(actor.AgencyId, ct);
+        var added = await AddRegistryKeysAsync(actor.AgencyId, actor.AuditName, ct);
         var total = (await keys.ListForAgencyAsync(actor.AgencyId, ct)).Count;
         return new ImportReport(added.Count, total - added.Count, 0, added, [], (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    /// <summary>Inventories the registry keys (of one agency, or of all) not inventoried yet; returns the new ids.</summary>
-    public async Task<IReadOnlyList<string>> AddRegistryKeysAsync(string? agencyId, CancellationToken ct)
+    /// <summary>
+    /// Inventories the registry keys (of one agency, or of all) not inventoried yet, <paramref name="actorName"/> (as the
+    /// audit log names them) recorded as who added them; returns the new ids.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AddRegistryKeysAsync(string? agencyId, string actorName, CancellationToken ct)
     {
         var added = new List<string>();
         foreach (var key in await store.UninventoriedKeysAsync(agencyId, ct))
@@ -172,7 +175,7 @@ public sealed class CertificateInventory(
             var record = Describe(certificate, key.AgencyId, KindOf(key.Purpose), CertificateSources.Registry, key.OwnerUserId, key.Id, key.ChainPem, null, null)
                 with
             { TokenLabel = TokenLabelOf(key.Pkcs11Uri) };
-            if (await store.InsertAsync(record, ct))
+            if (await store.InsertAsync(record, new StatusCause(actorName, StatusReasons.Of(StatusReasons.Added, record.Source)), ct))
             {
                 added.Add(record.Id);
             }
@@ -216,7 +219,7 @@ public sealed class CertificateInventory(
             certificate.Dispose();
         }
 
-        var (added, present) = await InsertAllAsync(records, ct);
+        var (added, present) = await InsertAllAsync(records, actor.AuditName, ct);
         return new ImportReport(added.Count, present, 0, added, [], (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
@@ -295,7 +298,7 @@ public sealed class CertificateInventory(
                     chainPem.Length > 0 ? chainPem : key?.ChainPem, upload.TokenSerial, null));
             }
 
-            var (added, present) = await InsertAllAsync(records, ct);
+            var (added, present) = await InsertAllAsync(records, actor.AuditName, ct);
             return new ImportReport(added.Count, present, 0, added, [], (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         finally
@@ -379,7 +382,7 @@ public sealed class CertificateInventory(
             }
         }
 
-        var (added, present) = await InsertAllAsync(unique, ct);
+        var (added, present) = await InsertAllAsync(unique, actor.AuditName, ct);
         var rejected = problems.Count(p => p.Row is > 1);
         return new ImportReport(added.Count, present, rejected, added, [.. problems.OrderBy(p => p.Row ?? 0)],
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -500,7 +503,7 @@ public sealed class CertificateInventory(
     }
 
     // One transaction for the whole batch: a 2,000-row file commits at once, and is either in or not.
-    private async Task<(List<string> Added, int Present)> InsertAllAsync(IReadOnlyList<CertificateRecord> records, CancellationToken ct)
+    private async Task<(List<string> Added, int Present)> InsertAllAsync(IReadOnlyList<CertificateRecord> records, string actorName, CancellationToken ct)
     {
         var existing = await store.ExistingAsync([.. records.Select(r => r.Serial)], ct);
         var added = new List<string>();
@@ -508,7 +511,7 @@ public sealed class CertificateInventory(
         await using var tx = await database.BeginWriteAsync("certificates", ct);
         foreach (var record in records)
         {
-            if (existing.Contains((record.Issuer, record.Serial)) || !await store.InsertAsync(tx, record, ct))
+            if (existing.Contains((record.Issuer, record.Serial)) || !await store.InsertAsync(tx, record, new StatusCause(actorName, StatusReasons.Of(StatusReasons.Added, record.Source)), ct))
             {
                 present++;
                 continue;

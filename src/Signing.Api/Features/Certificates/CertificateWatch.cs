@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -69,7 +70,7 @@ public sealed partial class CertificateWatch(
     /// <summary>Runs the watch over every agency once.</summary>
     public async Task<WatchReport> RunAsync(CancellationToken ct)
     {
-        var inventoried = (await inventory.AddRegistryKeysAsync(null, ct)).Count;
+        var inventoried = (await inventory.AddRegistryKeysAsync(null, SystemActor, ct)).Count;
         int checkedCount = 0, expiring = 0, expired = 0, revoked = 0, flagged = 0, noAnswer = 0;
         string? after = null;
         while (true)
@@ -173,7 +174,8 @@ public sealed partial class CertificateWatch(
         }
 
         await using var tx = await database.BeginWriteAsync($"certificate:{certificate.Id}", ct);
-        if (!await store.MarkAlertedAsync(tx, certificate.Id, certificate.Status, certificate.AlertedDays, threshold, ct))
+        if (!await store.MarkAlertedAsync(tx, certificate.Id, certificate.Status, certificate.AlertedDays, threshold,
+            new StatusCause(SystemActor, StatusReasons.Of(StatusReasons.Expiring, threshold.ToString(CultureInfo.InvariantCulture))), ct))
         {
             return false;
         }
@@ -193,8 +195,10 @@ public sealed partial class CertificateWatch(
     {
         await using var tx = await database.BeginWriteAsync($"certificate:{certificate.Id}", ct);
         var changed = status == CertificateStatuses.Revoked
-            ? await store.MarkRevokedAsync(tx, certificate.Id, CertificateStatuses.Live, revokedAt!.Value, reason, ct)
-            : await store.SetStatusAsync(tx, certificate.Id, certificate.Status, CertificateStatuses.Expired, certificate.AlertedDays, ct);
+            ? await store.MarkRevokedAsync(tx, certificate.Id, CertificateStatuses.Live, revokedAt!.Value, reason,
+                new StatusCause(SystemActor, StatusReasons.Of(StatusReasons.Revoked, reason)), ct)
+            : await store.SetStatusAsync(tx, certificate.Id, certificate.Status, CertificateStatuses.Expired, certificate.AlertedDays,
+                new StatusCause(SystemActor, StatusReasons.Expired), ct);
         if (!changed)
         {
             return null;

@@ -166,13 +166,14 @@ public sealed class DossierAnswers(
         }
 
         record = record with { KeyId = keyId };
-        if (!await certificates.InsertAsync(tx, record, ct))
+        if (!await certificates.InsertAsync(tx, record, new StatusCause(actor.AuditName, StatusReasons.Of(StatusReasons.Added, record.Source)), ct))
         {
             return (null, $"serial {facts.SerialHex} is already in the inventory");
         }
 
         string? superseded = null;
-        if (previous is not null && item.Kind is GccRequestKinds.Renew or GccRequestKinds.ChangeInfo && await certificates.SupersedeAsync(tx, previous.Id, record.Id, ct))
+        if (previous is not null && item.Kind is GccRequestKinds.Renew or GccRequestKinds.ChangeInfo && await certificates.SupersedeAsync(tx, previous.Id, record.Id,
+            new StatusCause(actor.AuditName, StatusReasons.Of(StatusReasons.Superseded, record.Id)), ct))
         {
             superseded = previous.Id;
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using Signing.Api.Features.Certificates;
 using Signing.Api.Features.GccRequests;
+using Signing.Api.Hosting;
 using Signing.Pdf.Drawing;
 using Signing.Storage.Certificates;
 
@@ -125,8 +126,10 @@ public static class DossierDocuments
     /// <summary>
     /// The dossier as a printable PDF, A4 landscape: the agency and the national motto, the title and recipient, one ruled
     /// table per kind with its form's columns, and the head's signature line, below which the signature goes.
+    /// <paramref name="progress"/> hears <see cref="RenderPhases.Draw"/> (rows drawn of all rows), then
+    /// <see cref="RenderPhases.Write"/> while the file is written.
     /// </summary>
-    public static async Task<byte[]> PdfAsync(DossierHeading heading, IReadOnlyList<DossierRow> rows, CancellationToken ct)
+    public static async Task<byte[]> PdfAsync(DossierHeading heading, IReadOnlyList<DossierRow> rows, CancellationToken ct, ProgressSink? progress = null)
     {
         ArgumentNullException.ThrowIfNull(heading);
         ArgumentNullException.ThrowIfNull(rows);
@@ -175,7 +178,10 @@ public static class DossierDocuments
         Line($"Căn cứ Nghị định số 68/2024/NĐ-CP, {heading.AgencyName} (mã định danh {heading.AgencyCode}) đề nghị thực hiện {rows.Count} yêu cầu dưới đây.", 10, false);
         y -= 6;
 
+        progress ??= (_, _) => Task.CompletedTask;
+        await progress(new WorkProgress(RenderPhases.Draw, 0, rows.Count), ct);
         var section = 0;
+        var drawn = 0;
         foreach (var group in rows.GroupBy(row => row.Kind))
         {
             ct.ThrowIfCancellationRequested();
@@ -194,6 +200,10 @@ public static class DossierDocuments
             foreach (var row in group)
             {
                 Row(columns.Select(column => row.Cells[column]).ToList(), widths, bold: false, header: columns.Select(column => Columns[column]).ToList());
+                if (WorkProgress.Worth(++drawn, rows.Count))
+                {
+                    await progress(new WorkProgress(RenderPhases.Draw, drawn, rows.Count), ct);
+                }
             }
 
             y -= 10;
@@ -212,6 +222,7 @@ public static class DossierDocuments
         page.Text(margin, y - 23, $"- {heading.Recipient};", 9, bold: false);
         page.Text(margin, y - 35, "- Lưu: VT.", 9, bold: false);
 
+        await progress(new WorkProgress(RenderPhases.Write, 0, 0), ct);
         using var output = new MemoryStream();
         await builder.WriteAsync(output, ct);
         return output.ToArray();
@@ -315,3 +326,19 @@ public static class DossierDocuments
 /// <param name="SignatureAnchor">The head's title line, below which the signature goes.</param>
 public sealed record DossierHeading(
     string AgencyName, string AgencyCode, string? ParentBody, string? Province, DateOnly Date, string Title, string Recipient, string SignatureAnchor);
+
+/// <summary>The phases of rendering a dossier, as its progress reports them.</summary>
+public static class RenderPhases
+{
+    /// <summary>Gathering the dossier's requests and their certificates (done of the requests).</summary>
+    public const string Collect = "collect";
+
+    /// <summary>Drawing the rows (done of all rows).</summary>
+    public const string Draw = "draw";
+
+    /// <summary>Writing the PDF file.</summary>
+    public const string Write = "write";
+
+    /// <summary>Reading the PDF already stored (sent or signed dossiers are not rendered again).</summary>
+    public const string Stored = "stored";
+}

@@ -173,9 +173,10 @@ public sealed class DossierService(
 
     /// <summary>
     /// The PDF: as signed by the head once signed, as sent while it waits for the signature, rendered from the current
-    /// items while a draft.
+    /// items while a draft. <paramref name="progress"/> hears the phases of <see cref="RenderPhases"/>: collect, draw
+    /// and write for a draft, stored otherwise.
     /// </summary>
-    public async Task<Result<byte[]>> PdfAsync(Actor actor, string id, CancellationToken ct)
+    public async Task<Result<byte[]>> PdfAsync(Actor actor, string id, CancellationToken ct, ProgressSink? progress = null)
     {
         var found = await FindAsync(actor, id, ct);
         if (found.Failure is { } failure)
@@ -183,18 +184,20 @@ public sealed class DossierService(
             return failure;
         }
 
+        progress ??= (_, _) => Task.CompletedTask;
         var dossier = await RefreshAsync(found.Value!, ct);
         if (dossier.State == DossierStates.Draft)
         {
-            return await RenderAsync(dossier, await RowsOfAsync(id, ct), ct);
+            await progress(new WorkProgress(RenderPhases.Collect, 0, 0), ct);
+            var rows = await RowsOfAsync(id, ct);
+            await progress(new WorkProgress(RenderPhases.Collect, rows.Count, rows.Count), ct);
+            return await RenderAsync(dossier, rows, ct, progress);
         }
 
-        if (dossier.State == DossierStates.AwaitingSignature)
-        {
-            return (await dossiers.PdfAsync(id, ct))!;
-        }
-
-        return await SignedPdfAsync(dossier, ct);
+        await progress(new WorkProgress(RenderPhases.Stored, 0, 1), ct);
+        var stored = dossier.State == DossierStates.AwaitingSignature ? (await dossiers.PdfAsync(id, ct))! : await SignedPdfAsync(dossier, ct);
+        await progress(new WorkProgress(RenderPhases.Stored, 1, 1), ct);
+        return stored;
     }
 
     /// <summary>
@@ -476,12 +479,12 @@ public sealed class DossierService(
         return DossierDocuments.Rows(items, byId);
     }
 
-    private async Task<byte[]> RenderAsync(Dossier dossier, IReadOnlyList<DossierRow> rows, CancellationToken ct)
+    private async Task<byte[]> RenderAsync(Dossier dossier, IReadOnlyList<DossierRow> rows, CancellationToken ct, ProgressSink? progress = null)
     {
         var agency = (await agencies.FindAsync(dossier.AgencyId, ct))!;
         var province = agency.Province?.Replace("Tỉnh ", "", StringComparison.Ordinal).Replace("Thành phố ", "", StringComparison.Ordinal);
         return await DossierDocuments.PdfAsync(new DossierHeading(agency.Name, agency.Code, agency.ParentBody, province, Today, dossier.Title,
-            options.Value.Recipient, options.Value.SignatureAnchor), rows, ct);
+            options.Value.Recipient, options.Value.SignatureAnchor), rows, ct, progress);
     }
 
     /// <summary>A dossier of the actor's agency, if the actor manages certificates.</summary>

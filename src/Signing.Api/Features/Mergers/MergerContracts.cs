@@ -106,3 +106,16 @@ public sealed record AgencyHistoryView(
 /// <param name="ChangedBy">Who changed it.</param>
 public sealed record AgencyVersionView(
     string Code, string Name, string? Province, string? ParentBody, DateTimeOffset ValidFrom, DateTimeOffset ValidTo, string Reason, string ChangedBy);
+
+/// <summary>The phases of a mapping import, as its progress reports them.</summary>
+public static class ImportPhases
+{
+    /// <summary>Reading the CSV or XLSX file.</summary>
+    public const string Read = "read";
+
+    /// <summary>Checking each row (done of the table's rows).</summary>
+    public const string Check = "check";
+
+    /// <summary>Planning the merger again with the mapping (people placed of those mapped).</summary>
+    public const string Plan = "plan";
+}

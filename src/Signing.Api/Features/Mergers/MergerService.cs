@@ -57,9 +57,14 @@ public sealed class MergerService(
     /// <summary>
     /// Replaces the per-person mapping with a CSV or XLSX table (columns <c>username</c>, <c>action</c>, <c>unit</c>,
     /// <c>position</c>, <c>email</c>, <c>reason</c>) and plans again; unusable rows are reported by row and column.
+    /// <paramref name="progress"/> hears the phases <see cref="ImportPhases.Read"/>, <see cref="ImportPhases.Check"/> (rows
+    /// checked of the table's rows) and <see cref="ImportPhases.Plan"/> (people placed of those mapped).
     /// </summary>
-    public async Task<Result<MergerView>> ImportMappingAsync(Actor actor, string id, byte[] content, string format, CancellationToken ct)
+    public async Task<Result<MergerView>> ImportMappingAsync(
+        Actor actor, string id, byte[] content, string format, CancellationToken ct, ProgressSink? progress = null)
     {
+        progress ??= (_, _) => Task.CompletedTask;
+        await progress(new WorkProgress(ImportPhases.Read, 0, 0), ct);
         TableData table;
         try
         {
@@ -77,8 +82,14 @@ public sealed class MergerService(
 
         var problems = new List<ImportProblem>(table.Problems);
         var entries = new List<MappingEntry>();
+        var done = 0;
         foreach (var row in table.Rows)
         {
+            if (WorkProgress.Worth(++done, table.Rows.Count))
+            {
+                await progress(new WorkProgress(ImportPhases.Check, done, table.Rows.Count), ct);
+            }
+
             var username = table.Cell(row, "username");
             var action = table.Cell(row, "action")?.ToLowerInvariant();
             var reason = table.Cell(row, "reason")?.ToLowerInvariant();
@@ -100,7 +111,14 @@ public sealed class MergerService(
             }
         }
 
-        return await ReplanAsync(actor, id, input => input with { People = [.. entries] }, problems, ct);
+        await progress(new WorkProgress(ImportPhases.Plan, 0, entries.Count), ct);
+        var replanned = await ReplanAsync(actor, id, input => input with { People = [.. entries] }, problems, ct);
+        if (replanned.Value is not null)
+        {
+            await progress(new WorkProgress(ImportPhases.Plan, entries.Count, entries.Count), ct);
+        }
+
+        return replanned;
     }
 
     /// <summary>A merger of the actor's agency.</summary>

@@ -3,12 +3,14 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Features.Dossiers;
 using Signing.Api.Features.GccRequests;
 using Signing.Api.Tests.Features.Certificates;
 using Signing.Api.Tests.Features.SignatureRequests;
 using Signing.Api.Tests.Fixtures;
 using Signing.Pki.Names;
+using Signing.Storage.Certificates;
 using Signing.Testing;
 using Xunit.Abstractions;
 
@@ -165,6 +167,15 @@ public sealed class DossierTests(TokenPki pki, PostgresCluster cluster, ITestOut
         Assert.Equal(movingId, changeMatch.GetProperty("supersededId").GetString());
         Assert.Equal("superseded", (await admin.GetOkAsync($"/api/v1/certificates/{movingId}")).GetProperty("status").GetString());
         Assert.Equal("revoked", (await admin.GetOkAsync($"/api/v1/certificates/{retiringId}")).GetProperty("status").GetString());
+        // Their status histories: each change once, with who made it and why, in the order made.
+        var store = api.Services.GetRequiredService<CertificateStore>();
+        var newId = changeMatch.GetProperty("certificateId").GetString();
+        Assert.Equal(
+            [(null, "active", $"user:{api.A.Admin.Username}", "added:upload"), ("active", "superseded", $"user:{api.A.Admin.Username}", $"superseded:{newId}")],
+            (await store.StatusChangesAsync(movingId, default)).Select(c => (c.OldStatus, c.NewStatus, c.Actor, c.Reason)));
+        Assert.Equal(
+            [(null, "active", $"user:{api.A.Admin.Username}", "added:upload"), ("active", "revoked", "system:certificate-watch", "revoked:CessationOfOperation")],
+            (await store.StatusChangesAsync(retiringId, default)).Select(c => (c.OldStatus, c.NewStatus, c.Actor, c.Reason)));
         var history = await admin.GetOkAsync($"/api/v1/certificates/people/{api.A.Official.Id}");
         Assert.Equal(3, history.GetArrayLength());
         var done = await admin.GetOkAsync($"/api/v1/dossiers/{id}");

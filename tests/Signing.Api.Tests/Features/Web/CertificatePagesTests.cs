@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 using Signing.Api.Features.Dossiers;
 using Signing.Api.Features.Mergers;
 using Signing.Api.Features.Web;
+using Signing.Api.Features.Web.Live;
 using Signing.Api.Features.Web.Pages;
 using Signing.Api.Features.Web.Pages.Certificates;
 using Signing.Api.Features.Web.Pages.Certificates.Mergers;
@@ -54,7 +55,11 @@ public sealed class CertificatePagesTests(CertificateWebFixture web, BrowserFixt
             await Expect(pages.Heading("Nguyễn Văn An")).ToBeVisibleAsync();
             await Expect(pages.Region(CertificateText.SubjectHeading.Vi)).ToContainTextAsync("an@hoabinh.gov.vn");
             await Expect(pages.Region(CertificateText.ChainHeading.Vi).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(3);
-            await Expect(pages.Region(CertificateText.HistoryHeading.Vi)).ToContainTextAsync(CertificateText.EventExpires.Vi);
+            // Its status history: one change so far, its entry into the inventory (expiring already, with 20 days left).
+            var history = pages.Table(CertificateText.HistoryCaption.Vi.Replace("{0}", "1", StringComparison.Ordinal));
+            await Expect(pages.Rows(history)).ToHaveCountAsync(1);
+            await Expect(pages.Rows(history).First).ToContainTextAsync(
+                CertificateText.EventAdded.Vi.Replace("{0}", CertificateText.SourceName("upload").Vi, StringComparison.Ordinal));
             await Expect(pages.Region(CertificateText.LinksHeading.Vi)).ToContainTextAsync($"Nguyễn Văn An ({web.App.A.Official.Username})");
             await Expect(pages.Region(CertificateText.LinksHeading.Vi)).ToContainTextAsync("TK-0042");
             await session.ScreenshotAsync("certificate");
@@ -87,6 +92,9 @@ public sealed class CertificatePagesTests(CertificateWebFixture web, BrowserFixt
             await wizard.Field(MergerText.MappingFile.Vi).SetInputFilesAsync(web.MappingPath);
             await wizard.Button(MergerText.Import.Vi).ClickAsync();
             await Expect(wizard.Status).ToHaveTextAsync(MergerText.Imported.Vi.Replace("{0}", "2", StringComparison.Ordinal));
+            // The import ran through its live progress: the bar is full.
+            var importProgress = page.GetByRole(AriaRole.Progressbar, new() { Name = ProgressText.Heading.Vi });
+            await Expect(importProgress).ToHaveAttributeAsync("value", "1");
             await wizard.Link(MergerText.Next.Vi).ClickAsync();
 
             await Expect(wizard.CurrentStep).ToContainTextAsync(MergerText.StepReview.Vi);
@@ -111,6 +119,12 @@ public sealed class CertificatePagesTests(CertificateWebFixture web, BrowserFixt
             var items = pages.Table(CertificateText.RequestsCaption.Vi.Replace("{0}", "5", StringComparison.Ordinal));
             await Expect(pages.Rows(items)).ToHaveCountAsync(5);
             await session.ScreenshotAsync("dossier");
+
+            // Its PDF, rendered with live progress and offered to save.
+            await page.GetByRole(AriaRole.Button, new() { Name = CertificateText.RenderPdf.Vi }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = CertificateText.SavePdf.Vi })).ToBeVisibleAsync();
+            await Expect(page.GetByText("Đã tạo bản PDF: 5 đề nghị", new() { Exact = false })).ToBeVisibleAsync();
+            await session.ScreenshotAsync("dossier-rendered");
 
             await pages.Tab(CertificateText.RequestsTitle.Vi).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = $"Hồ sơ sáp nhập thành {NewAgencyName}" })).ToBeVisibleAsync();

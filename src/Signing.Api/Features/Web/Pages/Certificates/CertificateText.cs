@@ -1,4 +1,6 @@
+using Signing.Api.Features.Dossiers;
 using Signing.Api.Features.GccRequests;
+using Signing.Api.Hosting;
 using Signing.Storage.Certificates;
 
 namespace Signing.Api.Features.Web.Pages.Certificates;
@@ -137,35 +139,56 @@ public static class CertificateText
     /// <summary>The detail's status history section.</summary>
     public static readonly Phrase HistoryHeading = new("Lịch sử trạng thái", "Status history");
 
-    /// <summary>A history event.</summary>
-    public static readonly Phrase EventValidFrom = new("Bắt đầu có hiệu lực", "Became valid");
-
-    /// <summary>A history event; {0} is the source.</summary>
-    public static readonly Phrase EventAdded = new("Đưa vào danh mục (nguồn: {0})", "Added to the inventory (source: {0})");
-
-    /// <summary>A history event.</summary>
-    public static readonly Phrase EventChecked = new("Kiểm tra trạng thái thu hồi gần nhất", "Last revocation check");
-
-    /// <summary>A history event; {0} is the reason.</summary>
-    public static readonly Phrase EventRevoked = new("Bị thu hồi: {0}", "Revoked: {0}");
-
-    /// <summary>A history event.</summary>
-    public static readonly Phrase EventSuperseded = new("Được thay thế bởi chứng thư mới", "Replaced by a new certificate");
-
-    /// <summary>A history event.</summary>
-    public static readonly Phrase EventExpires = new("Hết hạn", "Expires");
-
-    /// <summary>A history event.</summary>
-    public static readonly Phrase EventExpired = new("Đã hết hạn", "Expired");
-
-    /// <summary>A history event; {0} is the request.</summary>
-    public static readonly Phrase EventFlagged = new("Bước ký bị gắn cờ: {0}", "Signing step flagged: {0}");
+    /// <summary>The status history's table; {0} is the number of changes.</summary>
+    public static readonly Phrase HistoryCaption = new("Các lần thay đổi trạng thái: {0}", "Status changes: {0}");
 
     /// <summary>The history table's columns.</summary>
     public static readonly Phrase When = new("Thời điểm", "When");
 
     /// <summary>The history table's columns.</summary>
-    public static readonly Phrase What = new("Sự kiện", "What");
+    public static readonly Phrase FromStatus = new("Trạng thái trước", "From");
+
+    /// <summary>The history table's columns.</summary>
+    public static readonly Phrase ToStatus = new("Trạng thái sau", "To");
+
+    /// <summary>The history table's columns.</summary>
+    public static readonly Phrase ChangedBy = new("Người hoặc hệ thống thực hiện", "By");
+
+    /// <summary>The history table's columns.</summary>
+    public static readonly Phrase Why = new("Lý do", "Reason");
+
+    /// <summary>The "from" of the change that added the certificate.</summary>
+    public static readonly Phrase NotInInventory = new("(chưa có trong danh mục)", "(not in the inventory)");
+
+    /// <summary>A reason; {0} is the source.</summary>
+    public static readonly Phrase EventAdded = new("Đưa vào danh mục (nguồn: {0})", "Added to the inventory (source: {0})");
+
+    /// <summary>A reason; {0} is the threshold in days.</summary>
+    public static readonly Phrase EventExpiring = new("Còn không quá {0} ngày hiệu lực", "Within {0} days of expiry");
+
+    /// <summary>A reason.</summary>
+    public static readonly Phrase EventExpired = new("Hết thời hạn hiệu lực", "Its validity ended");
+
+    /// <summary>A reason; {0} is the CA's reason.</summary>
+    public static readonly Phrase EventRevoked = new("Tổ chức cấp đã thu hồi: {0}", "Revoked by the CA: {0}");
+
+    /// <summary>A reason, followed by a link to the new certificate.</summary>
+    public static readonly Phrase EventSuperseded = new("Được thay bằng chứng thư mới", "Replaced by a new certificate");
+
+    /// <summary>A reason.</summary>
+    public static readonly Phrase EventMigrated = new("Ghi khi bắt đầu lưu lịch sử; các thay đổi trước đó không được lưu", "Recorded when the history began; earlier changes were not kept");
+
+    /// <summary>Who: the certificate watch.</summary>
+    public static readonly Phrase ByWatch = new("Hệ thống theo dõi chứng thư", "The certificate watch");
+
+    /// <summary>The section of flagged steps.</summary>
+    public static readonly Phrase FlaggedHeading = new("Bước ký bị gắn cờ", "Flagged signing steps");
+
+    /// <summary>A flagged step; {0} is the reason.</summary>
+    public static readonly Phrase EventFlagged = new("Bước ký bị gắn cờ: {0}", "Signing step flagged: {0}");
+
+    /// <summary>A fact.</summary>
+    public static readonly Phrase CheckedAt = new("Kiểm tra thu hồi gần nhất", "Last revocation check");
 
     /// <summary>The linked key, token and person section.</summary>
     public static readonly Phrase LinksHeading = new("Khóa, thiết bị và người sử dụng", "Key, token and person");
@@ -309,4 +332,36 @@ public static class CertificateText
         DossierStates.Completed => new("Hoàn thành", "Completed"),
         _ => new(state, state),
     };
+
+    /// <summary>Renders the dossier's PDF.</summary>
+    public static readonly Phrase RenderPdf = new("Tạo bản PDF của hồ sơ", "Render the dossier's PDF");
+
+    /// <summary>What the render button does.</summary>
+    public static readonly Phrase RenderHint = new(
+        "Bản nháp được dựng lại từ các đề nghị hiện có; hồ sơ đã gửi hoặc đã ký lấy bản đã lưu.",
+        "A draft is rendered from its requests as they are now; a sent or signed dossier gives the stored copy.");
+
+    /// <summary>The link to save the rendered PDF.</summary>
+    public static readonly Phrase SavePdf = new("Lưu tệp PDF của hồ sơ", "Save the dossier's PDF");
+
+    /// <summary>The rendering finished; {0} is the number of requests, {1} the file's size.</summary>
+    public static readonly Phrase Rendered = new("Đã tạo bản PDF: {0} đề nghị, {1}.", "The PDF is ready: {0} requests, {1}.");
+
+    /// <summary>The rendering failed; the reason follows.</summary>
+    public static readonly Phrase RenderFailed = new("Không tạo được bản PDF.", "The PDF could not be rendered.");
+
+    /// <summary>The rendering's progress in words; {0} is done, {1} the total.</summary>
+    public static Phrase RenderPhase(WorkProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        return progress.Phase switch
+        {
+            RenderPhases.Collect when progress.Total > 0 => new("Đã tập hợp {1} đề nghị", "Gathered {1} requests"),
+            RenderPhases.Collect => new("Đang tập hợp các đề nghị…", "Gathering the requests…"),
+            RenderPhases.Draw => new("Đã dựng {0}/{1} dòng", "Drew {0} of {1} rows"),
+            RenderPhases.Write => new("Đang ghi tệp PDF…", "Writing the PDF…"),
+            RenderPhases.Stored => new("Đang lấy bản PDF đã lưu…", "Reading the stored PDF…"),
+            _ => new(progress.Phase, progress.Phase),
+        };
+    }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.Certificates;
 using Signing.Storage.Accounts;
+using Signing.Storage.Certificates;
 using Signing.Storage.Keys;
 
 namespace Signing.Api.Features.Web.Pages.Certificates;
@@ -16,21 +17,23 @@ namespace Signing.Api.Features.Web.Pages.Certificates;
 /// <param name="NotAfter">Its end of validity.</param>
 public sealed record ChainLink(string Subject, string Issuer, DateTimeOffset NotAfter);
 
-/// <summary>An event of a certificate's life, as the inventory's record tells it.</summary>
+/// <summary>A row of a certificate's status history, in words.</summary>
 /// <param name="At">When.</param>
-/// <param name="What">What happened.</param>
-/// <param name="CertificateId">A certificate it links to (the one that replaced it).</param>
-/// <param name="RequestId">A signature request it links to (a flagged step).</param>
-public sealed record CertificateEvent(DateTimeOffset At, string What, string? CertificateId = null, string? RequestId = null);
+/// <param name="From">The status before; null when the change added the certificate.</param>
+/// <param name="To">The status after.</param>
+/// <param name="By">Who or what made it.</param>
+/// <param name="Why">Why, when known.</param>
+/// <param name="CertificateId">The certificate that replaced this one, when the change was that.</param>
+public sealed record StatusHistoryRow(DateTimeOffset At, string? From, string To, string By, string? Why, string? CertificateId = null);
 
 /// <summary>
-/// One certificate: its subject field by field, its chain up to the root, its status history (from the inventory's
-/// record: validity, entry, checks, revocation, replacement, flagged steps), the signing key it certifies, the token
-/// that holds that key and the person who holds it, with that person's other certificates. A certificate of another
-/// agency is 403, like every page of another agency.
+/// One certificate: its subject field by field, its chain up to the root, its status history (every change the
+/// inventory made, from its status-change table, with who made it and why), the steps flagged because of it, the
+/// signing key it certifies, the token that holds that key and the person who holds it, with that person's other
+/// certificates. A certificate of another agency is 403, like every page of another agency.
 /// </summary>
 [Authorize(Roles = Roles.CertAdmin + "," + Roles.Admin)]
-public sealed class CertificateDetailModel(CertificateInventory inventory, SigningKeyStore keys, AccountStore accounts, TimeProvider clock) : PageModel
+public sealed class CertificateDetailModel(CertificateInventory inventory, CertificateStore certificates, SigningKeyStore keys, AccountStore accounts) : PageModel
 {
     /// <summary>The certificate.</summary>
     public CertificateView Certificate { get; private set; } = null!;
@@ -38,8 +41,8 @@ public sealed class CertificateDetailModel(CertificateInventory inventory, Signi
     /// <summary>Its issuers, nearest first; empty when the inventory holds no chain.</summary>
     public IReadOnlyList<ChainLink> Chain { get; private set; } = [];
 
-    /// <summary>Its history, oldest first.</summary>
-    public IReadOnlyList<CertificateEvent> History { get; private set; } = [];
+    /// <summary>Its status changes, oldest first.</summary>
+    public IReadOnlyList<StatusHistoryRow> History { get; private set; } = [];
 
     /// <summary>The registry key it certifies.</summary>
     public SigningKey? Key { get; private set; }
@@ -71,7 +74,7 @@ public sealed class CertificateDetailModel(CertificateInventory inventory, Signi
             PersonCertificates = (await inventory.HistoryAsync(actor, Person.Id, ct)).Value ?? [];
         }
 
-        History = HistoryOf(certificate, clock.GetUtcNow());
+        History = await HistoryAsync(await certificates.StatusChangesAsync(stored.Id, ct), ct);
         return Page();
     }
 
@@ -89,31 +92,34 @@ public sealed class CertificateDetailModel(CertificateInventory inventory, Signi
             : NotFound();
     }
 
-    private static List<CertificateEvent> HistoryOf(CertificateView c, DateTimeOffset now)
+    private async Task<List<StatusHistoryRow>> HistoryAsync(IReadOnlyList<CertificateStatusChange> changes, CancellationToken ct)
     {
-        var events = new List<CertificateEvent>
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var actor in changes.Select(change => change.Actor).Distinct(StringComparer.Ordinal))
         {
-            new(c.NotBefore, CertificateText.EventValidFrom.ToString()),
-            new(c.CreatedAt, CertificateText.EventAdded.Format(CertificateText.SourceName(c.Source))),
-        };
-        if (c.CheckedAt is { } checkedAt)
-        {
-            events.Add(new(checkedAt, CertificateText.EventChecked.ToString()));
+            names[actor] = actor.StartsWith("user:", StringComparison.Ordinal)
+                ? await accounts.FindUserByUsernameAsync(actor[5..], ct) is { } person ? $"{person.DisplayName} ({person.Username})" : actor[5..]
+                : actor == "system:certificate-watch" ? CertificateText.ByWatch.ToString()
+                : actor.StartsWith("client:", StringComparison.Ordinal) ? actor[7..]
+                : ShellText.AppName.ToString();
         }
 
-        if (c.RevokedAt is { } revokedAt)
+        return [.. changes.Select(change =>
         {
-            events.Add(new(revokedAt, CertificateText.EventRevoked.Format(c.RevocationReason ?? "—")));
-        }
-
-        if (c.SupersededById is { } newer)
-        {
-            events.Add(new(c.CheckedAt ?? now, CertificateText.EventSuperseded.ToString(), CertificateId: newer));
-        }
-
-        events.AddRange((c.FlaggedSteps ?? []).Select(flag => new CertificateEvent(flag.At, CertificateText.EventFlagged.Format(flag.Reason), RequestId: flag.RequestId)));
-        events.Add(new(c.NotAfter, (c.NotAfter <= now ? CertificateText.EventExpired : CertificateText.EventExpires).ToString()));
-        return [.. events.OrderBy(e => e.At)];
+            var (code, argument) = change.Reason is { } reason ? StatusReasons.Parse(reason) : ("", null);
+            var why = code switch
+            {
+                StatusReasons.Added => CertificateText.EventAdded.Format(CertificateText.SourceName(argument ?? "")),
+                StatusReasons.Expiring => CertificateText.EventExpiring.Format(argument),
+                StatusReasons.Expired => CertificateText.EventExpired.ToString(),
+                StatusReasons.Revoked => CertificateText.EventRevoked.Format(argument ?? "—"),
+                StatusReasons.Superseded => CertificateText.EventSuperseded.ToString(),
+                StatusReasons.Migrated => CertificateText.EventMigrated.ToString(),
+                _ => change.Reason,
+            };
+            return new StatusHistoryRow(DateTimeOffset.FromUnixTimeMilliseconds(change.ChangedAt), change.OldStatus, change.NewStatus, names[change.Actor], why,
+                code == StatusReasons.Superseded ? argument : null);
+        })];
     }
 
     private static List<ChainLink> ChainOf(string? pem)

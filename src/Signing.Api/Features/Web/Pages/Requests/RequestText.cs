@@ -467,8 +467,11 @@ public static class RequestText
     /// <summary>The download link of a stored revision.</summary>
     public static readonly Phrase Download = new("Tải về", "Download");
 
-    /// <summary>The label of the service's own explanation of a failure.</summary>
-    public static readonly Phrase Detail = new("Chi tiết kỹ thuật", "Technical detail");
+    /// <summary>
+    /// The label of the service's own explanation of a failure, which is in English (the API's words): folded away under
+    /// the message above it, for whoever the person asks for help.
+    /// </summary>
+    public static readonly Phrase Detail = new("Chi tiết kỹ thuật (bằng tiếng Anh, để gửi bộ phận hỗ trợ)", "Technical detail");
 
     /// <summary>The message after an action, by the action.</summary>
     public static Phrase? Done(string? action) => action switch

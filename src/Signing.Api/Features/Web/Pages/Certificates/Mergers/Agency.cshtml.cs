@@ -48,7 +48,7 @@ public sealed class MergerAgencyModel(AgencyStore agencies, MergerService merger
     public IReadOnlyList<AgencyProfile> Merging { get; private set; } = [];
 
     /// <summary>The service's reason when it refused the plan.</summary>
-    public string? FailureDetail { get; private set; }
+    public Phrase? FailureDetail { get; private set; }
 
     /// <summary>Shows the form.</summary>
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -88,7 +88,7 @@ public sealed class MergerAgencyModel(AgencyStore agencies, MergerService merger
         if (planned.Failure is { } failure)
         {
             ModelState.AddModelError(string.Empty, MergerText.PlanFailed.ToString());
-            FailureDetail = failure.Detail;
+            FailureDetail = ServiceFailureText.Of(failure);
             return Page();
         }
 

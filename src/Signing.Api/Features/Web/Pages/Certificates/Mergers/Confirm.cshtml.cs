@@ -15,7 +15,7 @@ public sealed class MergerConfirmModel(MergerService mergers) : PageModel
     public MergerView Merger { get; private set; } = null!;
 
     /// <summary>The service's reason when it refused.</summary>
-    public string? FailureDetail { get; private set; }
+    public Phrase? FailureDetail { get; private set; }
 
     /// <summary>Shows what confirming does.</summary>
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
@@ -53,7 +53,7 @@ public sealed class MergerConfirmModel(MergerService mergers) : PageModel
 
         Merger = merger;
         ModelState.AddModelError(string.Empty, MergerText.PlanFailed.ToString());
-        FailureDetail = confirmed.Failure?.Detail;
+        FailureDetail = confirmed.Failure is { } failure ? ServiceFailureText.Of(failure) : null;
         return Page();
     }
 }

@@ -1,3 +1,6 @@
+using Signing.Api.Features.Mergers;
+using Signing.Api.Hosting;
+
 namespace Signing.Api.Features.Web.Pages.Certificates.Mergers;
 
 /// <summary>The texts of the merger wizard.</summary>
@@ -184,4 +187,18 @@ public static class MergerText
         "completed" => new("Đã sáp nhập", "Completed"),
         _ => new(state, state),
     };
+
+    /// <summary>The import's progress in words; {0} is done, {1} the total.</summary>
+    public static Phrase ImportPhase(WorkProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        return progress.Phase switch
+        {
+            ImportPhases.Read => new("Đang đọc tệp…", "Reading the file…"),
+            ImportPhases.Check => new("Đã kiểm tra {0}/{1} dòng", "Checked {0} of {1} rows"),
+            ImportPhases.Plan when progress.Total > 0 && progress.Done == progress.Total => new("Đã lập lại kế hoạch cho {1} người", "Planned again for {1} people"),
+            ImportPhases.Plan => new("Đang lập lại kế hoạch cho {1} người…", "Planning again for {1} people…"),
+            _ => new(progress.Phase, progress.Phase),
+        };
+    }
 }
