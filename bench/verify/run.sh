@@ -7,11 +7,11 @@
 #  3. beside each, the raw RSA-2048 verify rate of OpenSSL (`openssl speed rsa2048`, -multi T) on the same machine in
 #     the same run, since a validation is a parse, a digest and about five RSA verifications.
 # Needs poppler-utils, qpdf, openssl and the .NET SDK.
-#   REPEAT=8000 SECONDS_PER_RUN=3 PORT=18931 bench/verify/run.sh
+#   REPEAT=20000 SECONDS_PER_RUN=3 PORT=18931 bench/verify/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-repeat=${REPEAT:-8000}
+repeat=${REPEAT:-20000}
 seconds=${SECONDS_PER_RUN:-3}
 port=${PORT:-18931}
 
