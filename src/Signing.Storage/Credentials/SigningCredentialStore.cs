@@ -38,9 +38,31 @@ public sealed class SigningCredentialStore(Database database, TimeProvider clock
     public Task SetPinAsync(string userId, string pinHash, CancellationToken ct)
         => UpsertAsync(userId, "pin_hash", pinHash, ct);
 
-    /// <summary>Sets (or replaces) the protected TOTP secret and clears the failure count.</summary>
-    public Task SetTotpAsync(string userId, string protectedSecret, CancellationToken ct)
-        => UpsertAsync(userId, "totp_secret", protectedSecret, ct);
+    /// <summary>
+    /// Sets (or replaces) the protected TOTP secret and clears the failure count; <paramref name="confirmedStep"/>, the
+    /// time step of the code that confirmed the enrolment, counts as used, so that code cannot sign afterwards.
+    /// </summary>
+    public async Task SetTotpAsync(string userId, string protectedSecret, long confirmedStep, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO signing_credentials (user_id, totp_secret, totp_last_step, failed_attempts, updated_at) VALUES (@userId, @protectedSecret, @confirmedStep, 0, @now) " +
+            "ON CONFLICT (user_id) DO UPDATE SET totp_secret = @protectedSecret, totp_last_step = @confirmedStep, failed_attempts = 0, updated_at = @now",
+            new { userId, protectedSecret, confirmedStep, now = Now }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Takes the TOTP time step <paramref name="step"/> for a signing, once (RFC 6238 5.2): true when no code of this or a
+    /// later step was accepted before, false for a code replayed or older than the last one used. One conditional
+    /// update, so two nodes given the same code cannot both accept it.
+    /// </summary>
+    public async Task<bool> TryUseTotpStepAsync(string userId, long step, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE signing_credentials SET totp_last_step = @step WHERE user_id = @userId AND (totp_last_step IS NULL OR totp_last_step < @step)",
+            new { userId, step }, cancellationToken: ct)) == 1;
+    }
 
     /// <summary>Counts a wrong factor; returns the failures so far and whether the credential is now locked.</summary>
     public async Task<(long Failures, bool Locked)> RecordFailureAsync(string userId, CancellationToken ct)

@@ -70,7 +70,17 @@ public sealed class SigningCredentials(SigningCredentialStore store, IDataProtec
         bool matches;
         if (!string.IsNullOrEmpty(oneTimeCode))
         {
-            matches = credential.TotpSecret is { } protectedSecret && TotpMatches(_secrets.Unprotect(protectedSecret), oneTimeCode);
+            var step = credential.TotpSecret is { } protectedSecret ? MatchedStep(_secrets.Unprotect(protectedSecret), oneTimeCode) : null;
+            if (step is { } matched && !await store.TryUseTotpStepAsync(actor.Id, matched, ct))
+            {
+                // A right code used before is not a guess, so it does not count towards the lock; it is refused and audited.
+                await audit.AppendAsync(new AuditEntry(actor.AuditName, actor.AgencyId, "credential.otp-reused", actor.Id, AuditOutcome.Denied, null,
+                    $"purpose={purpose}"), ct);
+                return new Failure(FailureKind.Forbidden, "signing-code-used", "One-time code already used",
+                    "This authenticator code has already been used; wait for the next code and try again.");
+            }
+
+            matches = step is not null;
         }
         else if (!string.IsNullOrEmpty(pin))
         {
@@ -152,12 +162,12 @@ public sealed class SigningCredentials(SigningCredentialStore store, IDataProtec
         }
 
         var secret = payload[(separator + 1)..];
-        if (string.IsNullOrEmpty(code) || !TotpMatches(secret, code))
+        if (string.IsNullOrEmpty(code) || MatchedStep(secret, code) is not { } confirmedStep)
         {
             return Failure.BadInput("Wrong code", "The code does not match the new secret; check the app's clock and try again.", "code");
         }
 
-        await store.SetTotpAsync(actor.Id, _secrets.Protect(secret), ct);
+        await store.SetTotpAsync(actor.Id, _secrets.Protect(secret), confirmedStep, ct);
         await audit.AppendAsync(new AuditEntry(actor.AuditName, actor.AgencyId, "credential.totp.set", actor.Id, AuditOutcome.Success, null), ct);
         return null;
     }
@@ -194,11 +204,14 @@ public sealed class SigningCredentials(SigningCredentialStore store, IDataProtec
 
     private sealed record VerifiedPin(string StoredHash, byte[] Mac, DateTimeOffset Expires);
 
-    private bool TotpMatches(string base32Secret, string code)
+    /// <summary>The time step the code belongs to when it is right for the secret, else null.</summary>
+    private long? MatchedStep(string base32Secret, string code)
     {
         var totp = new Totp(Base32Encoding.ToBytes(base32Secret), mode: OtpHashMode.Sha1, step: 30);
         // One step either side absorbs clock drift between the phone and the server.
-        return totp.VerifyTotp(clock.GetUtcNow().UtcDateTime, code.Trim(), out _, new VerificationWindow(previous: 1, future: 1));
+        return totp.VerifyTotp(clock.GetUtcNow().UtcDateTime, code.Trim(), out var step, new VerificationWindow(previous: 1, future: 1))
+            ? step
+            : null;
     }
 
     private static Failure Locked() => new(FailureKind.Locked, "signing-credential-locked", "Signing credential locked",

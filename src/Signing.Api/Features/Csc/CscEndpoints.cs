@@ -171,10 +171,13 @@ public static class CscEndpoints
         if (await credentials.VerifyAsync(context.User.ToActor(), request.PIN, request.OTP, "csc.authorize", ct) is { } factorFailure)
         {
             trail.Note(factorFailure.Code);
-            // CSC clients expect invalid_request / "Invalid PIN" for a wrong factor; a locked credential keeps its own status.
-            return factorFailure.Code == "signing-factor-wrong"
-                ? Error(StatusCodes.Status400BadRequest, "invalid_request", "Invalid PIN")
-                : Error(factorFailure, context);
+            // CSC clients expect invalid_request for a wrong PIN or a used one-time code; a locked credential keeps its own status.
+            return factorFailure.Code switch
+            {
+                "signing-factor-wrong" => Error(StatusCodes.Status400BadRequest, "invalid_request", "Invalid PIN"),
+                "signing-code-used" => Error(StatusCodes.Status400BadRequest, "invalid_request", "Invalid OTP"),
+                _ => Error(factorFailure, context),
+            };
         }
 
         var sad = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using OtpNet;
 using Signing.Api.Tests.Fixtures;
 
 namespace Signing.Api.Tests.Features.Csc;
@@ -80,6 +81,42 @@ public sealed class CscTests(TokenPki pki) : IAsyncLifetime
         var authorize = await otherOfficial.PostAsJsonAsync("/csc/v1/credentials/authorize",
             new { credentialID = keyId, numSignatures = 1, hash = new[] { Convert.ToBase64String(new byte[32]) }, PIN = await _api.SetSigningPinAsync(_api.B.Official) });
         Assert.Equal(HttpStatusCode.BadRequest, authorize.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAuthenticatorCode_AuthorizesOnce_TheConfirmingCodeAndAReplayAreRefused_WithoutCountingAsWrong()
+    {
+        var keyId = await _api.RegisterAsync("official", "pkcs11", pki.Official.Uri, pki.Official.CertificatePem, _api.A.Official.Id);
+        using var official = await _api.SignedInAsync(_api.A.Official);
+        var enrolment = await (await official.PostAsJsonAsync("/api/v1/me/signing-credential/totp", new { password = ApiFactory.Password }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var authenticator = new Totp(Base32Encoding.ToBytes(enrolment.GetProperty("secret").GetString()));
+        var now = DateTime.UtcNow;
+        var confirming = authenticator.ComputeTotp(now);
+        var confirmed = await official.PostAsJsonAsync("/api/v1/me/signing-credential/totp/confirm",
+            new { enrolmentToken = enrolment.GetProperty("enrolmentToken").GetString(), code = confirming });
+        Assert.Equal(HttpStatusCode.NoContent, confirmed.StatusCode);
+        object Authorize(string otp) => new { credentialID = keyId, numSignatures = 1, hash = new[] { Convert.ToBase64String(new byte[32]) }, OTP = otp };
+
+        // RFC 6238 5.2: the code that confirmed the enrolment is spent; the app's next code (one step ahead is inside
+        // the drift window) signs once, and the same code again is refused.
+        var reusedConfirming = await official.PostAsJsonAsync("/csc/v1/credentials/authorize", Authorize(confirming));
+        Assert.Equal(HttpStatusCode.BadRequest, reusedConfirming.StatusCode);
+        Assert.Contains("Invalid OTP", await reusedConfirming.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var next = authenticator.ComputeTotp(now.AddSeconds(30));
+        var authorized = await official.PostAsJsonAsync("/csc/v1/credentials/authorize", Authorize(next));
+        Assert.Equal(HttpStatusCode.OK, authorized.StatusCode);
+        Assert.NotNull((await authorized.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("SAD").GetString());
+        var replayed = await official.PostAsJsonAsync("/csc/v1/credentials/authorize", Authorize(next));
+        Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
+        Assert.Contains("Invalid OTP", await replayed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var state = await official.GetFromJsonAsync<JsonElement>("/api/v1/me/signing-credential");
+        Assert.Equal(0, state.GetProperty("failedAttempts").GetInt64());
+        using var scope = _api.Services.CreateScope();
+        var audit = scope.ServiceProvider.GetRequiredService<global::Signing.Storage.Audit.AuditLog>();
+        var records = await audit.ReadAsync(_api.A.Agency.Id, 0, 1000, default);
+        Assert.Equal(2, records.Count(record => record.Action == "credential.otp-reused"));
     }
 
     [Fact]

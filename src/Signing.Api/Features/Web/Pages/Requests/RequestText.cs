@@ -118,6 +118,9 @@ public static class RequestText
                 "Văn bản đã thay đổi kể từ khi bạn mở trang. Trang đang hiển thị bản mới nhất: hãy xem lại rồi thao tác.",
                 "The document changed since you opened the page. The page now shows the latest revision: look at it again, then act."),
             "signing-factor-wrong" => new("Mã PIN ký số hoặc mã xác thực không đúng.", "The signing PIN or code is wrong."),
+            "signing-code-used" => new(
+                "Mã xác thực này đã được dùng. Hãy chờ mã mới trên ứng dụng xác thực rồi thử lại.",
+                "This authenticator code has already been used. Wait for the next code in your app, then try again."),
             "signing-credential-locked" => new(
                 "Mã ký số của bạn đã bị khóa sau nhiều lần nhập sai; quản trị của cơ quan cần mở khóa.",
                 "Your signing credential is locked after too many wrong attempts; an administrator of your agency must unlock it."),
