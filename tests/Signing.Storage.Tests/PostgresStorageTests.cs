@@ -15,4 +15,6 @@ public sealed class PostgresStorageTests(PostgresCluster cluster) : StorageContr
     }
 
     protected override Database Reopen() => new PostgresDatabase(_connectionString) { AuditCheckpointFile = CheckpointFile };
+
+    protected override async Task<Database> CreateEmptyDatabaseAsync() => new PostgresDatabase(await cluster.CreateDatabaseAsync());
 }

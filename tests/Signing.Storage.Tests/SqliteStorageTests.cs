@@ -12,6 +12,9 @@ public sealed class SqliteStorageTests : StorageContract
 
     protected override Database Reopen() => new SqliteDatabase(ConnectionString) { AuditCheckpointFile = CheckpointFile };
 
+    protected override Task<Database> CreateEmptyDatabaseAsync()
+        => Task.FromResult<Database>(new SqliteDatabase($"Data Source={Path.Combine(_directory, $"empty-{Guid.NewGuid():N}.db")}"));
+
     public override async Task DisposeAsync()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

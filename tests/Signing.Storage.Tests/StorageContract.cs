@@ -22,6 +22,9 @@ public abstract partial class StorageContract : IAsyncLifetime
     /// <summary>A second handle on the same database, as another process would open it (no shared memory).</summary>
     protected abstract Database Reopen();
 
+    /// <summary>Creates another fresh, empty database beside <see cref="Db"/>, which nothing migrates (for tests that migrate step by step).</summary>
+    protected abstract Task<Database> CreateEmptyDatabaseAsync();
+
     protected Database Db => _database!;
 
     /// <summary>A folder for this test's files, deleted afterwards.</summary>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Signing.Api.Features.Keys;
 
@@ -20,16 +21,18 @@ namespace Signing.Api.Tests.Fixtures;
 /// </summary>
 public sealed class WebAppFactory : ApiFactory
 {
+    private readonly Action<IServiceCollection>? _testServices;
     private int _httpPort;
 
     /// <summary>Creates the factory; call <see cref="StartAsync"/>.</summary>
     /// <param name="pki">The token and dev PKI.</param>
     /// <param name="clientCertificateAuthorities">A PEM file of CAs whose client certificates the service accepts.</param>
     /// <param name="settings">More configuration keys, e.g. <c>Web:DeskSignerUrl</c>.</param>
-    public WebAppFactory(TokenPki pki, string clientCertificateAuthorities, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="testServices">Replaces services after the service has registered its own (e.g. one that fails on purpose).</param>
+    public WebAppFactory(
+        TokenPki pki, string clientCertificateAuthorities, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? testServices = null)
         : base(Settings(pki, clientCertificateAuthorities, settings))
-    {
-    }
+        => _testServices = testServices;
 
     /// <summary>The plain HTTP address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri HttpAddress { get; private set; } = null!;
@@ -70,6 +73,10 @@ public sealed class WebAppFactory : ApiFactory
             services.AddHttpClient(KeyRevocationCache.HttpClientName).ConfigurePrimaryHttpMessageHandler(SelfConnectingHandler);
             services.AddHttpClient(nameof(global::Signing.Api.Features.Signing.PdfSignatureService)).ConfigurePrimaryHttpMessageHandler(SelfConnectingHandler);
         });
+        if (_testServices is not null)
+        {
+            builder.ConfigureTestServices(_testServices);
+        }
     }
 
     private SocketsHttpHandler SelfConnectingHandler() => new()
