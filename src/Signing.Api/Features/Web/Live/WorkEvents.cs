@@ -69,8 +69,13 @@ public static class ProgressText
     /// <summary>The panel's heading.</summary>
     public static readonly Phrase Heading = new("Tiến độ", "Progress");
 
-    /// <summary>The work stopped on an error; {0} explains it as the error page would, {1} is the trace id.</summary>
-    public static readonly Phrase Stopped = new("Việc bị dừng giữa chừng: {0} Mã tra cứu: {1}.", "The work stopped: {0} Reference: {1}.");
+    /// <summary>
+    /// The work stopped on an error; {0} explains it as the error page would, {1} is the trace id. Part of the work may
+    /// already be saved (an import stores the mapping before the page's answer is drawn), so it says where to look.
+    /// </summary>
+    public static readonly Phrase Stopped = new(
+        "Việc bị dừng giữa chừng: {0} Tải lại trang để xem phần việc đã được lưu. Mã tra cứu: {1}.",
+        "The work stopped: {0} Reload the page to see what was saved. Reference: {1}.");
 
     /// <summary>The connection to the server was lost while the work ran.</summary>
     public static readonly Phrase ConnectionFailed = new(
