@@ -93,7 +93,7 @@ internal static class DemoCommands
             if (parse.GetValue(sealKey) is { } sealUri)
             {
                 var seal = await RegisterKeyAsync(keys, credentials, KeyPurpose.AgencySeal, sealUri, parse.GetValue(sealCert), chainPem, null, ct);
-                if (seal.AppearancePng is null)
+                if (await keys.AppearanceAsync(seal.Id, ct) is null)
                 {
                     await keys.SetAppearanceAsync(seal.Id, DemoArtwork.Seal(), ct);
                 }
@@ -109,7 +109,7 @@ internal static class DemoCommands
                 var official = await accounts.FindUserByUsernameAsync(credentials.OfficialUsername, ct)
                     ?? throw new CliUsageException($"The demo official '{credentials.OfficialUsername}' is missing.");
                 var key = await RegisterKeyAsync(keys, credentials, KeyPurpose.Official, officialUri, parse.GetValue(officialCert), chainPem, official.Id, ct);
-                if (key.AppearancePng is null)
+                if (await keys.AppearanceAsync(key.Id, ct) is null)
                 {
                     await keys.SetAppearanceAsync(key.Id, DemoArtwork.Signature(), ct);
                 }

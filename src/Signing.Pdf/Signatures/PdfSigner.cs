@@ -16,6 +16,8 @@ public static class PdfSigner
     // "[0 " + three 10-digit numbers separated by spaces + "]": files up to 9,999,999,999 bytes.
     private const int ByteRangeWidth = 36;
     private const int CopyBufferSize = 81920;
+    private const int MaxSharedPlaceholders = 16;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte[]> HexPlaceholders = new();
 
     /// <summary>
     /// Appends a signature field and a signature dictionary to <paramref name="input"/> as an incremental update written to
@@ -192,13 +194,25 @@ public static class PdfSigner
         await prepared.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    // "<00…00>": room for capacity bytes of DER as hex digits.
+    // "<00…00>": room for capacity bytes of DER as hex digits. Only ever copied into the output, so one array per
+    // capacity serves every signature (tens of kilobytes each, a fifth of what a signing request allocated); the few
+    // capacities in use are kept, any others made each time.
     private static byte[] HexPlaceholder(int capacity)
     {
+        if (HexPlaceholders.TryGetValue(capacity, out var shared))
+        {
+            return shared;
+        }
+
         var placeholder = new byte[(2 * capacity) + 2];
         placeholder.AsSpan().Fill((byte)'0');
         placeholder[0] = (byte)'<';
         placeholder[^1] = (byte)'>';
+        if (HexPlaceholders.Count < MaxSharedPlaceholders)
+        {
+            HexPlaceholders.TryAdd(capacity, placeholder);
+        }
+
         return placeholder;
     }
 

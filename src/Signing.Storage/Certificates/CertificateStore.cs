@@ -212,10 +212,7 @@ public sealed class CertificateStore(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         return (await connection.QueryAsync<SigningKey>(new CommandDefinition(
-            "SELECT k.id AS Id, k.agency_id AS AgencyId, k.owner_user_id AS OwnerUserId, k.purpose AS Purpose, k.location AS Location, " +
-            "k.pkcs11_uri AS Pkcs11Uri, k.certificate AS Certificate, k.chain_pem AS ChainPem, k.subject AS Subject, k.thumbprint AS Thumbprint, " +
-            "k.not_before AS NotBefore, k.not_after AS NotAfter, k.disabled_at AS DisabledAt, k.created_at AS CreatedAt, k.appearance_png AS AppearancePng " +
-            "FROM signing_keys k WHERE (@agencyId IS NULL OR k.agency_id = @agencyId) " +
+            $"SELECT {Keys.SigningKeyStore.Columns} FROM signing_keys k WHERE (@agencyId IS NULL OR k.agency_id = @agencyId) " +
             "AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.thumbprint = k.thumbprint) ORDER BY k.created_at",
             new { agencyId }, cancellationToken: ct))).AsList();
     }

@@ -36,7 +36,7 @@ public static class KeyLocation
 public sealed record SigningKey(
     string Id, string AgencyId, string? OwnerUserId, string Purpose, string Location, string? Pkcs11Uri,
     byte[] Certificate, string? ChainPem, string Subject, string Thumbprint, long NotBefore, long NotAfter,
-    long? DisabledAt, long CreatedAt, byte[]? AppearancePng = null)
+    long? DisabledAt, long CreatedAt)
 {
     /// <summary>Why this key cannot sign at <paramref name="now"/>, or null when its certificate and status allow it.</summary>
     public string? UnusableReason(DateTimeOffset now)

@@ -7,11 +7,12 @@ namespace Signing.Storage.Keys;
 /// <summary>The signing keys registry and which calling systems may use each key.</summary>
 public sealed class SigningKeyStore(Database database, TimeProvider clock)
 {
-    private const string Columns =
+    // The key's image (appearance_png, tens of kilobytes) is not among them: every signature reads the key, and only a
+    // visible one wants the image, through AppearanceAsync.
+    internal const string Columns =
         "k.id AS Id, k.agency_id AS AgencyId, k.owner_user_id AS OwnerUserId, k.purpose AS Purpose, k.location AS Location, " +
         "k.pkcs11_uri AS Pkcs11Uri, k.certificate AS Certificate, k.chain_pem AS ChainPem, k.subject AS Subject, " +
-        "k.thumbprint AS Thumbprint, k.not_before AS NotBefore, k.not_after AS NotAfter, k.disabled_at AS DisabledAt, k.created_at AS CreatedAt, " +
-        "k.appearance_png AS AppearancePng";
+        "k.thumbprint AS Thumbprint, k.not_before AS NotBefore, k.not_after AS NotAfter, k.disabled_at AS DisabledAt, k.created_at AS CreatedAt";
 
     /// <summary>Registers a key for its certificate.</summary>
     public async Task<SigningKey> CreateAsync(
@@ -86,6 +87,14 @@ public sealed class SigningKeyStore(Database database, TimeProvider clock)
         await using var connection = await database.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE signing_keys SET appearance_png = @png WHERE id = @keyId", new { keyId, png }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>The image a key's visible signatures show, or null when it has none (or there is no such key).</summary>
+    public async Task<byte[]?> AppearanceAsync(string keyId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition(
+            "SELECT appearance_png FROM signing_keys WHERE id = @keyId", new { keyId }, cancellationToken: ct));
     }
 
     /// <summary>Disables a key; returns false when it was already disabled.</summary>

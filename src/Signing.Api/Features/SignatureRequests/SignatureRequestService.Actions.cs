@@ -205,7 +205,7 @@ public sealed partial class SignatureRequestService
         var revisions = new List<(RequestDocument Before, byte[] After)>();
         var head = await ContentOf(context.Head, ct);
         var lastSign = context.Steps.Where(s => s.Kind == StepKinds.Sign && s.State == StepStates.Done).MaxBy(s => s.Ordinal);
-        var sealRequest = documents.SealSignature(head, context.Request, lastSign?.ImageBox, key.AppearancePng, agency.Name);
+        var sealRequest = documents.SealSignature(head, context.Request, lastSign?.ImageBox, await keys.AppearanceAsync(key.Id, ct), agency.Name);
         if (sealRequest.Failure is { } compose)
         {
             return compose;
@@ -624,7 +624,8 @@ public sealed partial class SignatureRequestService
     {
         var signer = (await accounts.FindUserAsync(actor.Id, ct))!;
         var agency = (await accounts.FindAgencyAsync(context.Request.AgencyId, ct))!;
-        return documents.OfficialSignature(head, context.Step, signer, CapacityOf(actor, context.Step), context.Step.CapacityTitle, key.AppearancePng, agency.Name);
+        return documents.OfficialSignature(head, context.Step, signer, CapacityOf(actor, context.Step), context.Step.CapacityTitle,
+            await keys.AppearanceAsync(key.Id, ct), agency.Name);
     }
 
     // The delegate signs in the delegated capacity; the assignee in the route's.

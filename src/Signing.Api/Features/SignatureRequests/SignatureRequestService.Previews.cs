@@ -69,7 +69,7 @@ public sealed partial class SignatureRequestService
                 .FirstOrDefault();
             var signerActor = new Actor(Actor.User, signer.Id, signer.Username, signer.AgencyId, Roles.Parse(signer.Roles));
             var composed = documents.OfficialSignature(await ContentOf(head, ct), sign, signer, CapacityOf(signerActor, sign), sign.CapacityTitle,
-                key?.AppearancePng, agency.Name);
+                key is null ? null : await keys.AppearanceAsync(key.Id, ct), agency.Name);
             if (composed.Value.Request?.Appearance is { Rectangle: { } rectangle } appearance)
             {
                 placements.Add(new PlannedPlacement(sign.Id, StepKinds.Sign, appearance.PageNumber, rectangle.X, rectangle.Y, rectangle.Width, rectangle.Height));
@@ -79,8 +79,9 @@ public sealed partial class SignatureRequestService
 
         // The seal lands over the official's image; it is visible only when the agency's seal key carries an image.
         var seal = open.FirstOrDefault(s => s.Kind == StepKinds.Seal);
-        var sealImage = (await keys.ListForAgencyAsync(request.AgencyId, ct))
-            .FirstOrDefault(k => k.Purpose == KeyPurpose.AgencySeal && k.Location == KeyLocation.Pkcs11 && k.DisabledAt is null)?.AppearancePng;
+        var sealKey = (await keys.ListForAgencyAsync(request.AgencyId, ct))
+            .FirstOrDefault(k => k.Purpose == KeyPurpose.AgencySeal && k.Location == KeyLocation.Pkcs11 && k.DisabledAt is null);
+        var sealImage = sealKey is null ? null : await keys.AppearanceAsync(sealKey.Id, ct);
         if (seal is not null && sealImage is not null && officialImage is not null && StepDocuments.ParseBox(officialImage) is var (page, box))
         {
             var area = SealPlacement.OverLeftThird(box, options.Value.SealDiameterMillimetres * SealPlacement.PointsPerMillimetre);
