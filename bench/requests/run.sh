@@ -7,13 +7,13 @@
 #  3. completed requests per second against C_Sign/2 (each request makes two token signatures), and the API
 #     process's CPU time per request.
 # The load generator runs on the same machine as the service, so both share its cores.
-#   THREADS=2 CLIENTS=2 REQUESTS=200 WARMUP=300 bench/requests/run.sh
+#   THREADS=2 CLIENTS=2 REQUESTS=600 WARMUP=600 bench/requests/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 threads=${THREADS:-2}
 clients=${CLIENTS:-2}
-requests=${REQUESTS:-200}
+requests=${REQUESTS:-600}
 seconds=${SECONDS_PER_RUN:-15}
 port=${PORT:-5098}
 
@@ -29,8 +29,9 @@ signing() { dotnet "$root/src/Signing.Cli/bin/Release/net10.0/signing.dll" "$@";
 echo "requests $requests, clients $clients, threads $threads, seal key $SEAL_URI"
 
 # Warm-up, so the JIT's tiering is done before anything is measured: a request runs through hundreds of methods once
-# each, and with 40 requests the profile still showed a fifth of the API's CPU compiling.
-signing bench requests --url "$url" --demo "$work/data/demo.json" --requests "${WARMUP:-300}" --clients "$clients" >/dev/null
+# each: with 40 requests the profile still showed a fifth of the API's CPU compiling, and after 300 the CPU per
+# request measured was still a third higher than after 600.
+signing bench requests --url "$url" --demo "$work/data/demo.json" --requests "${WARMUP:-600}" --clients "$clients" >/dev/null
 
 pkcs11=$(token_sign_rate "$root" "$work" "$SEAL_URI" "$threads" "$seconds")
 echo "$pkcs11"
