@@ -570,9 +570,11 @@ public sealed partial class SignatureRequestService
     public async Task<int> RemindAsync(CancellationToken ct)
     {
         var reminded = 0;
-        var now = Now;
         foreach (var (request, step) in await requests.ActiveStepsAsync(1000, ct))
         {
+            // The time of this step's reminder, not of the scan's start: a scan that takes a while to reach a step would
+            // otherwise mark it earlier than it notified, and the next scan would remind again sooner than the interval.
+            var now = Now;
             var since = step.LastRemindedAt ?? step.StartedAt ?? now;
             if (now - since < (long)options.Value.ReminderFor(request.Urgency).TotalMilliseconds)
             {
