@@ -59,7 +59,7 @@ join)"));
         }
 
         var bytes = Encoding.Latin1.GetBytes(text.ToString());
-        var stream = inPlace ? new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true) : new MemoryStream(bytes);
+        var stream = inPlace ? PdfBytes.Open(bytes) : new MemoryStream(bytes);
         var value = Assert.IsType<PdfString>(new ObjectParser(new ByteInput(stream), PdfReaderLimits.Default, "test").ParseObject());
         Assert.Equal(expected, value.Bytes);
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
+using Signing.Pdf;
 using Signing.Pdf.Validation;
 using Signing.Pki.Revocation;
 using Signing.Pki.Validation;
@@ -168,8 +169,7 @@ internal static class VerifyCommands
             var runs = Math.Max(1, parseResult.GetValue(repeat));
             var workers = Math.Clamp(parseResult.GetValue(threads), 1, Environment.ProcessorCount * 4);
 
-            // Read in place (publicly visible buffer): the reader parses straight from the array, as the API does for uploads it holds in memory.
-            Stream Open() => new MemoryStream(document, 0, document.Length, writable: false, publiclyVisible: true);
+            Stream Open() => PdfBytes.Open(document);
             var report = await validator.ValidateAsync(Open(), cancellationToken);
             if (runs > 1)
             {

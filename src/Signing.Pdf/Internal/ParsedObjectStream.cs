@@ -46,7 +46,7 @@ internal sealed class ParsedObjectStream
             throw new PdfFormatException($"{context}: /N {count} cannot fit in a header of {first} bytes");
         }
 
-        using var headerBytes = new MemoryStream(data, 0, (int)first, writable: false);
+        using var headerBytes = PdfBytes.Open(data, (int)first);
         var headerParser = new ObjectParser(new ByteInput(headerBytes), limits, context + " header", budget);
         var header = new (int, long)[count];
         for (var i = 0; i < count; i++)
@@ -78,7 +78,7 @@ internal sealed class ParsedObjectStream
             throw new PdfFormatException($"Object {objectNumber}: entry {index} of object stream {streamNumber} holds object {headerNumber} instead");
         }
 
-        using var body = new MemoryStream(data, writable: false);
+        using var body = PdfBytes.Open(data);
         var input = new ByteInput(body);
         input.Seek(first + offset);
         var value = new ObjectParser(input, limits, $"object {objectNumber} in object stream {streamNumber}", budget).ParseObject();

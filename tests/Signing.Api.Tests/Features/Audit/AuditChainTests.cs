@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -10,6 +9,7 @@ using Signing.Api.Features.Audit;
 using Signing.Api.Tests.Fixtures;
 using Signing.Pkcs11;
 using Signing.Storage.Audit;
+using Signing.Testing;
 
 namespace Signing.Api.Tests.Features.Audit;
 
@@ -87,15 +87,15 @@ public sealed class AuditChainTests(TokenPki pki)
         Assert.Equal(head, checkpoint.Seq);
         Assert.True(checkpoint.SignatureIsValid(TokenPublicKey()));
         var intact = RunCli("audit", "verify", "--data", data.Path);
-        Assert.True(intact.ExitCode == 0, intact.Stdout + intact.Stderr);
-        Assert.Contains($"signed checkpoint at record {head}", intact.Stdout, StringComparison.Ordinal);
+        Assert.True(intact.ExitCode == 0, intact.Combined);
+        Assert.Contains($"signed checkpoint at record {head}", intact.StandardOutput, StringComparison.Ordinal);
 
         await ExecuteAsync(data.Path, $"DELETE FROM audit_log WHERE seq = {head}");
 
         var broken = RunCli("audit", "verify", "--data", data.Path);
         Assert.Equal(1, broken.ExitCode);
-        Assert.Contains($"BROKEN at record {head}", broken.Stdout, StringComparison.Ordinal);
-        Assert.Contains("deleted from the end", broken.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"BROKEN at record {head}", broken.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("deleted from the end", broken.StandardOutput, StringComparison.Ordinal);
 
         // The restarted service continues above the checkpoint: the deleted number is never used again.
         await using var restarted = await ApiProcess.StartAsync(data.Settings);
@@ -122,29 +122,6 @@ public sealed class AuditChainTests(TokenPki pki)
         return await connection.ExecuteScalarAsync<long>(sql);
     }
 
-    private (int ExitCode, string Stdout, string Stderr) RunCli(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "signing.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in pki.Token.ChildEnvironment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start 'dotnet signing.dll'.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"signing {string.Join(' ', arguments)} did not finish in 2 minutes.");
-        }
-
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private ExternalTool.Result RunCli(params string[] arguments)
+        => ExternalTool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "signing.dll"), .. arguments], pki.Token.ChildEnvironment);
 }
