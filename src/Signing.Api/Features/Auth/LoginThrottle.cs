@@ -20,10 +20,13 @@ namespace Signing.Api.Features.Auth;
 /// </summary>
 public sealed class LoginThrottle(LoginFailureStore failures, IOptions<AuthOptions> options, TimeProvider clock)
 {
-    // Per address: the minute the count belongs to and the failures in it. Entries of past minutes are swept as new
-    // ones arrive, so a flood of addresses cannot grow this without bound for long.
-    private readonly ConcurrentDictionary<string, (long Minute, int Failures)> _addresses = new(StringComparer.Ordinal);
-    private long _sweptMinute;
+    // Per address: when its window opened (at its first failure, in Unix milliseconds) and the failures in it. A window
+    // lasts a minute from that failure, not to the next wall-clock minute: with calendar minutes a guesser who starts
+    // just before one turns gets twice the allowance in a few seconds. Ended windows are swept as new failures
+    // arrive, so a flood of addresses cannot grow this without bound for long.
+    private static readonly long WindowMilliseconds = (long)TimeSpan.FromMinutes(1).TotalMilliseconds;
+    private readonly ConcurrentDictionary<string, (long OpenedAt, int Failures)> _addresses = new(StringComparer.Ordinal);
+    private long _sweptAt;
 
     /// <summary>How long the caller must wait before this attempt is checked, or null when it may go ahead.</summary>
     /// <param name="account">The normalised username as typed (it need not exist).</param>
@@ -32,15 +35,14 @@ public sealed class LoginThrottle(LoginFailureStore failures, IOptions<AuthOptio
     public async Task<TimeSpan?> WaitBeforeAsync(string account, IPAddress? address, CancellationToken ct)
     {
         var source = Source(address);
-        var minute = Minute();
-        if (_addresses.TryGetValue(source, out var window) && window.Minute == minute
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (_addresses.TryGetValue(source, out var window) && now < window.OpenedAt + WindowMilliseconds
             && window.Failures >= options.Value.LoginFailuresPerAddressPerMinute)
         {
-            return TimeSpan.FromSeconds(60 - (clock.GetUtcNow().ToUnixTimeSeconds() % 60));
+            return TimeSpan.FromMilliseconds(window.OpenedAt + WindowMilliseconds - now);
         }
 
         var record = await failures.FindAsync(account, source, ct);
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         return record is not null && record.BlockedUntil > now
             ? TimeSpan.FromMilliseconds(record.BlockedUntil - now)
             : null;
@@ -50,9 +52,12 @@ public sealed class LoginThrottle(LoginFailureStore failures, IOptions<AuthOptio
     public async Task RecordFailureAsync(string account, IPAddress? address, CancellationToken ct)
     {
         var source = Source(address);
-        var minute = Minute();
-        _addresses.AddOrUpdate(source, (minute, 1), (_, window) => window.Minute == minute ? (minute, window.Failures + 1) : (minute, 1));
-        Sweep(minute);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        _addresses.AddOrUpdate(
+            source,
+            (now, 1),
+            (_, window) => now < window.OpenedAt + WindowMilliseconds ? (window.OpenedAt, window.Failures + 1) : (now, 1));
+        Sweep(now);
         var settings = options.Value;
         await failures.AddAsync(account, source, settings.LoginFailureMemory, BlockFor, ct);
     }
@@ -80,18 +85,18 @@ public sealed class LoginThrottle(LoginFailureStore failures, IOptions<AuthOptio
     private static string Source(IPAddress? address)
         => address is null ? "unknown" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 
-    private long Minute() => clock.GetUtcNow().ToUnixTimeSeconds() / 60;
-
-    private void Sweep(long minute)
+    private void Sweep(long now)
     {
-        if (Interlocked.Exchange(ref _sweptMinute, minute) == minute)
+        // At most one sweep a minute, by whichever failure first sees the last one a minute old.
+        var last = Interlocked.Read(ref _sweptAt);
+        if (now - last < WindowMilliseconds || Interlocked.CompareExchange(ref _sweptAt, now, last) != last)
         {
             return;
         }
 
         foreach (var (source, window) in _addresses)
         {
-            if (window.Minute < minute)
+            if (window.OpenedAt + WindowMilliseconds <= now)
             {
                 _addresses.TryRemove(new KeyValuePair<string, (long, int)>(source, window));
             }

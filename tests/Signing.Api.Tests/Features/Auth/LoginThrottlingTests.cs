@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Signing.Api.Features.Auth;
 using Signing.Api.Tests.Fixtures;
 using Signing.Storage.Accounts;
@@ -121,6 +122,33 @@ public sealed class LoginThrottlingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
     }
 
+    [Fact]
+    public async Task TheAddressWindow_RunsAMinuteFromTheFirstFailure_NotToTheNextWallClockMinute()
+    {
+        await StartAsync(behindProxy: false);
+        // Five seconds before a wall-clock minute turns: with calendar minutes the count started again at the turn, so
+        // a guesser got twice the allowance in a few seconds (and the test above failed when CI crossed a turn).
+        var clock = new ManualClock(new DateTimeOffset(2026, 12, 6, 9, 0, 55, TimeSpan.Zero));
+        var throttle = new LoginThrottle(
+            _api!.Services.GetRequiredService<LoginFailureStore>(), _api.Services.GetRequiredService<IOptions<AuthOptions>>(), clock);
+        var guesser = IPAddress.Parse(Attacker);
+        for (var failure = 0; failure < 20; failure++)
+        {
+            // A new account name each time, so only the per-address window can hold the guesser.
+            Assert.Null(await throttle.WaitBeforeAsync($"nobody-{failure}", guesser, default));
+            await throttle.RecordFailureAsync($"nobody-{failure}", guesser, default);
+            clock.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(50), await throttle.WaitBeforeAsync("nobody-else", guesser, default));
+        Assert.Null(await throttle.WaitBeforeAsync("nobody-else", IPAddress.Parse("198.51.100.7"), default));
+
+        clock.Advance(TimeSpan.FromSeconds(49.9));
+        Assert.NotNull(await throttle.WaitBeforeAsync("nobody-else", guesser, default));
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Null(await throttle.WaitBeforeAsync("nobody-else", guesser, default));
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
@@ -148,5 +176,14 @@ public sealed class LoginThrottlingTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login") { Content = JsonContent.Create(new { username, password }) };
         request.Headers.Add("X-Forwarded-For", forwardedFor);
         return client.SendAsync(request);
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        private DateTimeOffset _now = now;
+
+        public void Advance(TimeSpan by) => _now += by;
+
+        public override DateTimeOffset GetUtcNow() => _now;
     }
 }
