@@ -24,7 +24,8 @@ public sealed class SqliteDatabase : Database
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {
             Pooling = true,
-            ForeignKeys = true,
+            // Foreign keys are switched on with the other per-handle pragmas below: set here, the provider would run
+            // the pragma again on every open of a pooled handle.
             // Writers wait for each other instead of failing with SQLITE_BUSY.
             DefaultTimeout = 30,
         };
@@ -50,7 +51,7 @@ public sealed class SqliteDatabase : Database
             if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
             {
                 await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+                pragma.CommandText = "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
                 await pragma.ExecuteNonQueryAsync(cancellationToken);
                 _configured.AddOrUpdate(handle, handle);
             }

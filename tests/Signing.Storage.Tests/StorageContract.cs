@@ -53,6 +53,19 @@ public abstract partial class StorageContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ForeignKeys_AreEnforced_OnEveryOpen_OfAPooledConnection()
+    {
+        // Three opens: on SQLite the second and third reuse the pooled handle, whose pragmas ran once, at its first open.
+        for (var open = 0; open < 3; open++)
+        {
+            await using var connection = await Db.OpenAsync(default);
+            var refused = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => connection.ExecuteAsync(
+                "INSERT INTO signature_request_steps (id, request_id, ordinal, kind, state, assignees, required_approvals) VALUES ('s', 'no-such-request', 1, 'sign', 'pending', '[]', 1)"));
+            Assert.Contains("foreign key", refused.Message, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public async Task Migrations_AreRecorded_AndNotReapplied()
     {
         var again = await new MigrationRunner(Db, NullLogger<MigrationRunner>.Instance).ApplyAsync(CancellationToken.None);
@@ -211,10 +224,16 @@ public abstract partial class StorageContract : IAsyncLifetime
         var key = await keys.CreateAsync(agency.Id, null, KeyPurpose.AgencySeal, KeyLocation.Pkcs11,
             "pkcs11:token=dev;object=seal;type=private", certificate, null, default);
 
-        Assert.False(await keys.IsGrantedAsync(key.Id, client.Id, default));
+        var (found, granted) = await keys.FindForClientAsync(key.Id, client.Id, default);
+        Assert.Equal(key.Id, found?.Id);
+        Assert.False(granted);
         await keys.GrantAsync(key.Id, client.Id, default);
         await keys.GrantAsync(key.Id, client.Id, default);
-        Assert.True(await keys.IsGrantedAsync(key.Id, client.Id, default));
+        (found, granted) = await keys.FindForClientAsync(key.Id, client.Id, default);
+        Assert.Equal(certificate.RawData, found?.Certificate);
+        Assert.True(granted);
+        Assert.False((await keys.FindForClientAsync(key.Id, "another-client", default)).Granted);
+        Assert.Equal((null, false), await keys.FindForClientAsync("no-such-key", client.Id, default));
         var listed = Assert.Single(await keys.ListForClientAsync(client.Id, default));
         Assert.Equal(certificate.RawData, listed.Certificate);
         Assert.Equal(certificate.Subject, listed.Subject);

@@ -86,7 +86,7 @@ public sealed partial class SigningService(
             return Failure.BadInput("Missing key", "Give keyId: the id of a signing key you were granted (GET /api/v1/keys).", "keyId");
         }
 
-        var key = await keys.FindAsync(keyId, ct);
+        var (key, granted) = actor.IsClient ? await keys.FindForClientAsync(keyId, actor.Id, ct) : (await keys.FindAsync(keyId, ct), false);
         if (key is null || !actor.BelongsTo(key.AgencyId))
         {
             return new Failure(FailureKind.NotFound, "key-not-found", "Key not found", $"No signing key '{keyId}' in your agency.");
@@ -95,7 +95,7 @@ public sealed partial class SigningService(
         var allowed = use switch
         {
             KeyUse.AgencySeal => !actor.IsClient && actor.Holds(Roles.Clerk) && key.Purpose == KeyPurpose.AgencySeal,
-            _ => actor.IsClient ? await keys.IsGrantedAsync(key.Id, actor.Id, ct) : key.OwnerUserId == actor.Id,
+            _ => actor.IsClient ? granted : key.OwnerUserId == actor.Id,
         };
         if (!allowed)
         {
