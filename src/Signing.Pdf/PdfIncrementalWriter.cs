@@ -19,7 +19,8 @@ public sealed record PdfIncrementalWriteResult(long Length, long StartXref, IRea
 /// </summary>
 public sealed class PdfIncrementalWriter
 {
-    private const int UpdateCapacityHint = 64 * 1024;
+    // Room for the dictionaries, the xref section and the trailer beside the streams and placeholders counted exactly.
+    private const int UpdateStructureBytes = 8 * 1024;
 
     private readonly PdfReader reader;
     private readonly SortedDictionary<int, (PdfReference Reference, PdfObject Value)> pending = [];
@@ -85,8 +86,9 @@ public sealed class PdfIncrementalWriter
         source.Position = 0;
         var copied = await CopyExactlyAsync(source, output, reader.Length, cancellationToken).ConfigureAwait(false);
 
-        // A signing update is about 2 × the /Contents capacity; one allocation instead of doubling through 256 B steps.
-        using var update = new MemoryStream(UpdateCapacityHint);
+        // Sized from what is pending (a signing update is mostly its /Contents placeholder and appearance streams): one
+        // allocation of about the right size, instead of doubling through small steps or a fixed worst case.
+        using var update = new MemoryStream(EstimatedUpdateBytes());
         if (copied > 0 && LastByte(source) is not ((byte)'\n' or (byte)'\r'))
         {
             update.WriteByte((byte)'\n');
@@ -111,11 +113,31 @@ public sealed class PdfIncrementalWriter
         }
 
         update.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"startxref\n{startXref}\n%%EOF\n")));
-        update.Position = 0;
-        await update.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+        await output.WriteAsync(update.GetBuffer().AsMemory(0, (int)update.Length), cancellationToken).ConfigureAwait(false);
 
         var placeholderOffsets = serializer.Placeholders.ToDictionary(p => p.Placeholder, p => copied + p.Offset);
         return new PdfIncrementalWriteResult(copied + update.Length, startXref, placeholderOffsets);
+    }
+
+    private int EstimatedUpdateBytes()
+    {
+        long bytes = UpdateStructureBytes;
+        foreach (var (_, (_, value)) in pending)
+        {
+            var dictionary = value as PdfDictionary;
+            if (value is PdfStream stream)
+            {
+                bytes += stream.EncodedData.Length;
+                dictionary = stream.Dictionary;
+            }
+
+            foreach (var (_, entry) in dictionary?.Entries ?? [])
+            {
+                bytes += entry is PdfPlaceholder placeholder ? placeholder.InitialBytes.Length : 0;
+            }
+        }
+
+        return (int)Math.Min(bytes, Array.MaxLength);
     }
 
     private static async Task<long> CopyExactlyAsync(Stream source, Stream output, long length, CancellationToken cancellationToken)

@@ -181,16 +181,27 @@ public static class PdfSigner
             await VerifyPreparedDocumentAsync(prepared, state, cancellationToken).ConfigureAwait(false);
         }
 
-        // Write the whole placeholder so a shorter CMS never leaves stale hex digits from an earlier attempt.
-        var hex = new byte[2 * state.ContentsCapacity];
-        hex.AsSpan().Fill((byte)'0');
-        if (!Convert.TryToHexString(cms.Span, hex, out _))
+        var digits = 2 * cms.Length;
+        var hex = ArrayPool<byte>.Shared.Rent(digits);
+        try
         {
-            throw new InvalidOperationException("The CMS does not fit the /Contents placeholder");
+            if (!Convert.TryToHexString(cms.Span, hex.AsSpan(0, digits), out _))
+            {
+                throw new InvalidOperationException("The CMS does not fit the /Contents placeholder");
+            }
+
+            prepared.Position = state.ContentsOffset + 1;
+            await prepared.WriteAsync(hex.AsMemory(0, digits), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(hex);
         }
 
-        prepared.Position = state.ContentsOffset + 1;
-        await prepared.WriteAsync(hex, cancellationToken).ConfigureAwait(false);
+        // The rest of the placeholder is written as zeros again, so a shorter CMS never leaves stale hex digits from an
+        // earlier attempt.
+        await prepared.WriteAsync(HexPlaceholder(state.ContentsCapacity).AsMemory(1 + digits, (2 * state.ContentsCapacity) - digits), cancellationToken)
+            .ConfigureAwait(false);
         await prepared.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -44,7 +44,7 @@ public static class SignEndpoints
         return app;
     }
 
-    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> SignPdfAsync(
+    private static async Task<Results<FileContentHttpResult, FileStreamHttpResult, ProblemHttpResult>> SignPdfAsync(
         HttpContext context, SigningService signing, AuditTrail trail, CancellationToken ct)
     {
         var upload = await PdfUpload.ReadAsync(context.Request, ct);
@@ -64,7 +64,10 @@ public static class SignEndpoints
         // The response owns the signed document from here: it is disposed when the request ends, sent or not.
         context.Response.RegisterForDisposeAsync(signed.Value!.Document);
         context.Response.Headers[SignatureIdHeader] = trail.Target;
-        return TypedResults.File(signed.Value.Document, "application/pdf");
+        // A document signed in memory is sent from its buffer in one write; a large one streams from its scratch file.
+        return signed.Value.Document is MemoryStream buffer && buffer.TryGetBuffer(out var bytes)
+            ? TypedResults.Bytes(bytes.AsMemory(), "application/pdf")
+            : TypedResults.File(signed.Value.Document, "application/pdf");
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SignCmsAsync(
