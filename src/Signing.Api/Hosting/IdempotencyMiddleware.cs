@@ -223,7 +223,7 @@ public sealed partial class IdempotencyMiddleware(
     // most clients pick at random for every attempt, so a retry of the same upload is recognised as the same request.
     private static async Task<string> FingerprintAsync(HttpRequest request, CancellationToken ct)
     {
-        request.EnableBuffering();
+        request.EnableBuffering(ServiceHosting.UploadMemoryBufferBytes);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var boundary = MultipartBoundary(request.ContentType);
         var mediaType = boundary is null ? request.ContentType : "multipart/form-data";

@@ -15,6 +15,13 @@ public static class ServiceHosting
     /// <summary>Health checks tagged with this run for <c>/health/ready</c>.</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>
+    /// How much of an upload is buffered in memory before it spills to a temporary file, for the form reader and for
+    /// bodies read twice (the idempotency fingerprint). The framework defaults (30 and 64 KiB) sent every ordinary
+    /// document through a file written and read back per request; the endpoints hold the PDF in memory anyway.
+    /// </summary>
+    public const int UploadMemoryBufferBytes = 1024 * 1024;
+
     /// <summary>Registers the cross-cutting services.</summary>
     public static WebApplicationBuilder AddServiceHosting(this WebApplicationBuilder builder)
     {
@@ -31,7 +38,11 @@ public static class ServiceHosting
             // explains failures; the TLS layer only collects the certificate.
             kestrel.ConfigureHttpsDefaults(https => https.AllowAnyClientCertificate());
         });
-        services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = limits.MaxDocumentBytes);
+        services.Configure<FormOptions>(form =>
+        {
+            form.MultipartBodyLengthLimit = limits.MaxDocumentBytes;
+            form.MemoryBufferThreshold = UploadMemoryBufferBytes;
+        });
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);

@@ -105,8 +105,8 @@ internal sealed class FontResource
         // ISO 32000-1 §9.6.4: a subset font's name starts with six uppercase letters and '+'; derive them from the glyph set.
         var tag = new string([.. System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', unicodeByGlyph.Keys))).Take(6).Select(b => (char)('A' + (b % 26)))]);
         var name = new PdfName(tag + "+" + font.PostScriptName);
-        var program = font.Subset(unicodeByGlyph.Keys);
-        var fontFile = writer.AddObject(new PdfStream(new PdfDictionary { ["Length1"] = new PdfInteger(program.Length), ["Filter"] = new PdfName("FlateDecode") }, FlateEncoding.Deflate(program)));
+        var (programLength, deflated) = font.DeflatedSubset(unicodeByGlyph.Keys);
+        var fontFile = writer.AddObject(new PdfStream(new PdfDictionary { ["Length1"] = new PdfInteger(programLength), ["Filter"] = new PdfName("FlateDecode") }, deflated));
         var scale = 1000.0 / font.UnitsPerEm;
         var descriptor = writer.AddObject(new PdfDictionary
         {

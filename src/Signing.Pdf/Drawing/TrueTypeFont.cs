@@ -48,6 +48,12 @@ internal sealed class TrueTypeFont
     private static readonly ConditionalWeakTable<byte[], TrueTypeFont> ParsedPrograms = new();
     private static readonly ConcurrentDictionary<string, ((long Length, DateTime Written) Stamp, TrueTypeFont Font)> ParsedFiles = new(StringComparer.Ordinal);
 
+    // Signature appearances draw the same few lines (an official's name and title, an agency's name) again and again, and
+    // compressing the subset program was most of the cost of embedding a font. Bounded: a caller drawing a new glyph
+    // set each time only refills it.
+    private const int MaxCachedSubsets = 256;
+    private readonly ConcurrentDictionary<string, (int Length, byte[] Deflated)> deflatedSubsets = new(StringComparer.Ordinal);
+
     private readonly byte[] data;
     private readonly Dictionary<string, (int Offset, int Length)> tables;
     private readonly Dictionary<int, int> cmap;
@@ -173,6 +179,31 @@ internal sealed class TrueTypeFont
 
     /// <summary>The advance width of a glyph in 1/1000 em, as PDF /W wants it.</summary>
     public double Width(int glyph) => Advances[glyph] * 1000.0 / UnitsPerEm;
+
+    /// <summary>
+    /// <see cref="Subset"/> of <paramref name="used"/>, Flate-compressed for a <c>/FontFile2</c> stream, with the
+    /// program's uncompressed length for its <c>/Length1</c>. Remembered per glyph set; the array returned is shared and
+    /// must not be changed.
+    /// </summary>
+    public (int Length, byte[] Deflated) DeflatedSubset(IReadOnlyCollection<int> used)
+    {
+        ArgumentNullException.ThrowIfNull(used);
+        var key = string.Join(',', used.Order());
+        if (deflatedSubsets.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var program = Subset(used);
+        var made = (program.Length, FlateEncoding.Deflate(program));
+        if (deflatedSubsets.Count >= MaxCachedSubsets)
+        {
+            deflatedSubsets.Clear();
+        }
+
+        deflatedSubsets[key] = made;
+        return made;
+    }
 
     /// <summary>A font program keeping only <paramref name="used"/> glyphs (and .notdef and composite components), glyph ids unchanged.</summary>
     public byte[] Subset(IEnumerable<int> used)

@@ -49,21 +49,23 @@ public static class AddedSignatureCheck
             return Refuse("The uploaded file does not start with the original document unchanged: sign it as an incremental update, without rewriting it.");
         }
 
+        // Only the new signature is validated: the original's signatures were judged when their revisions were made, and
+        // the prefix check above proves those bytes unchanged. The new one is the signature whose byte range reaches
+        // furthest, since every original signature ends inside the original.
         using var stream = PdfBytes.Open(signed);
-        var report = await new PdfSignatureValidator(validation).ValidateAsync(stream, ct);
+        var (report, signatureCount) = await new PdfSignatureValidator(validation).ValidateNewestAsync(stream, ct);
         if (report.FormatProblem is { } formatProblem)
         {
             return Refuse($"The uploaded file is not a readable PDF: {formatProblem}");
         }
 
         var expectedCount = originalSignatures + 1;
-        if (report.Signatures.Count != expectedCount)
+        if (signatureCount != expectedCount)
         {
-            return Refuse($"The uploaded file has {report.Signatures.Count} signature(s); the original had {originalSignatures}, so exactly {expectedCount} were expected.");
+            return Refuse($"The uploaded file has {signatureCount} signature(s); the original had {originalSignatures}, so exactly {expectedCount} were expected.");
         }
 
-        // The new signature is the one whose byte range reaches furthest: every original signature ends inside the original.
-        var added = report.Signatures.MaxBy(EndOfByteRange)!;
+        var added = report.Signatures.Single();
         if (added.Kind != PdfSignatureKind.Signature)
         {
             return Refuse($"The new signature '{added.FieldName}' is a document time-stamp, not a signature of a person or an agency.");
@@ -114,9 +116,6 @@ public static class AddedSignatureCheck
         return [.. ModificationAnalyzer.Analyze(before, after, permission, new HashSet<string>())
             .Where(change => !change.Allowed).Select(change => change.Description)];
     }
-
-    private static long EndOfByteRange(PdfSignatureValidationReport signature)
-        => signature.ByteRange.Count == 4 ? signature.ByteRange[2] + signature.ByteRange[3] : 0;
 
     private static Outcome Refuse(string reason) => new(null, reason);
 }

@@ -41,7 +41,24 @@ public sealed partial class PdfSignatureValidator
     /// <summary>Validates the PDF in <paramref name="pdf"/> (readable and seekable; the caller keeps owning it).</summary>
     /// <param name="pdf">The document.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    public async Task<PdfValidationReport> ValidateAsync(Stream pdf, CancellationToken cancellationToken = default)
+    public Task<PdfValidationReport> ValidateAsync(Stream pdf, CancellationToken cancellationToken = default)
+        => ValidateCoreAsync(pdf, newestOnly: false, cancellationToken);
+
+    /// <summary>
+    /// Validates only the newest signature of <paramref name="pdf"/>, the one whose byte range reaches furthest, and
+    /// counts the others without validating them: for a caller that already knows the revision before it (checked
+    /// when it was made, and byte for byte the start of this one), so that only what was appended needs judging.
+    /// </summary>
+    /// <returns>The report, whose <see cref="PdfValidationReport.Signatures"/> holds the newest signature alone, and how many signatures the document has.</returns>
+    internal async Task<(PdfValidationReport Report, int SignatureCount)> ValidateNewestAsync(Stream pdf, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        var report = await ValidateCoreAsync(pdf, newestOnly: true, cancellationToken, fieldCount => count = fieldCount).ConfigureAwait(false);
+        return (report, count);
+    }
+
+    private async Task<PdfValidationReport> ValidateCoreAsync(
+        Stream pdf, bool newestOnly, CancellationToken cancellationToken, Action<int>? countFields = null)
     {
         ArgumentNullException.ThrowIfNull(pdf);
         PdfReader reader;
@@ -76,6 +93,12 @@ public sealed partial class PdfSignatureValidator
                 FileLength = reader.Length,
                 RevisionCount = reader.Revisions.Count,
             };
+        }
+
+        countFields?.Invoke(fields.Count);
+        if (newestOnly && fields.Count > 1)
+        {
+            fields = [fields.MaxBy(field => EndOfByteRange(reader, field.Signature))!];
         }
 
         foreach (var field in fields)
@@ -153,6 +176,13 @@ public sealed partial class PdfSignatureValidator
         static string Label(PdfSignatureValidationReport r) =>
             System.Text.Json.JsonSerializer.Serialize(r.Indication).Trim('"') + (r.SubIndication is { } s ? "/" + System.Text.Json.JsonSerializer.Serialize(s).Trim('"') : string.Empty);
     }
+
+    // Where a signature's byte range ends, as the file states it; 0 when the range is not four numbers.
+    private static long EndOfByteRange(PdfReader reader, PdfDictionary signature)
+        => reader.Resolve(signature["ByteRange"]) is PdfArray { Items.Count: 4 } range
+            && reader.Resolve(range.Items[2]) is PdfInteger start && reader.Resolve(range.Items[3]) is PdfInteger length
+                ? start.Value + length.Value
+                : 0;
 
     private static List<SignatureField> FindSignatureFields(PdfReader reader)
     {

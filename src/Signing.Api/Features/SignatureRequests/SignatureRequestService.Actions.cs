@@ -688,21 +688,23 @@ public sealed partial class SignatureRequestService
         string action, CancellationToken ct)
     {
         var now = Now;
-        var main = revisions.FirstOrDefault(r => r.Before.DocumentIndex == 0 && r.Before.Revision >= 0);
-        var output = main.After is null ? context.Head.Sha256 : Sha256(main.After);
+        // Each revision is hashed once: the documents run to megabytes, and the hash is recorded in four places.
+        var hashed = revisions.Select(r => (r.Before, r.After, Sha256: Sha256(r.After))).ToList();
+        var main = hashed.FirstOrDefault(r => r.Before.DocumentIndex == 0 && r.Before.Revision >= 0);
+        var output = main.After is null ? context.Head.Sha256 : main.Sha256;
         await using var tx = await database.BeginWriteAsync($"request:{context.Request.Id}", ct);
         if (!await requests.CompleteStepAsync(tx, context.Step.Id, actor.Id, actor.Name, context.Head.Sha256, output, key.Id, imageBox, capacity, now, ct))
         {
             return StepMoved(context.Step);
         }
 
-        foreach (var (before, after) in revisions)
+        foreach (var (before, after, sha256) in hashed)
         {
             await requests.InsertDocumentAsync(tx, new RequestDocument(context.Request.Id, before.DocumentIndex, before.Revision + 1, before.Kind, before.Name,
-                Sha256(after), after.LongLength, before.Signatures + 1, context.Step.Id, now), after, ct);
+                sha256, after.LongLength, before.Signatures + 1, context.Step.Id, now), after, ct);
         }
 
-        var written = string.Join(",", revisions.Select(r => $"{r.Before.DocumentIndex}:{Sha256(r.After)}"));
+        var written = string.Join(",", hashed.Select(r => $"{r.Before.DocumentIndex}:{r.Sha256}"));
         await requests.AppendHistoryAsync(tx, History(context.Request.Id, context.Step.Id, actor, action, capacity, context.Head.Sha256, output,
             $"key={key.Id}; revisions={written}"), ct);
         await EmitAsync(tx, context.Request, WebhookEvents.StepCompleted, StepData(context.Step, actor, context.Head.Sha256, output, capacity, key.Id), ct);
