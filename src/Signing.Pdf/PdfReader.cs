@@ -94,6 +94,9 @@ public sealed partial class PdfReader
 
     internal Stream Source { get; }
 
+    /// <summary>Where the cross-reference sections put object <paramref name="objectNumber"/>, or null when they do not list it.</summary>
+    internal XrefEntry? EntryOf(int objectNumber) => entries.TryGetValue(objectNumber, out var entry) ? entry : null;
+
     /// <summary>
     /// Opens a PDF. Throws <see cref="PdfFormatException"/> for a malformed file and <see cref="PdfEncryptedException"/>
     /// for an encrypted one, unless <paramref name="decryption"/> allows reading it.

@@ -107,12 +107,13 @@ public static class AddedSignatureCheck
 
     private static List<string> ChangesBesidesSignatures(ReadOnlyMemory<byte> original, byte[] signed, PdfReaderLimits limits)
     {
-        // The signed file starts with the original (checked first), so both revisions are read in place from it.
-        var before = PdfReader.Open(PdfBytes.Open(signed, original.Length), limits);
+        // The signed file starts with the original (checked first), so both revisions are read in place from it, and
+        // the original's reader shares the objects the signed file's reader parsed at the same offsets.
         var after = PdfReader.Open(PdfBytes.Open(signed), limits);
+        var before = PdfReader.OpenRevision(after, PdfBytes.Open(signed, original.Length));
         // A certified original keeps its DocMDP level; otherwise signatures, form filling and annotations (the
         // registered number and date) are what a signing step may add.
-        var permission = (int?)Signatures.DocumentCertification.Read(PdfBytes.Open(signed, original.Length), limits) ?? 3;
+        var permission = (int?)Signatures.Internal.DocMdpPolicy.ExistingCertification(before) ?? 3;
         return [.. ModificationAnalyzer.Analyze(before, after, permission, new HashSet<string>())
             .Where(change => !change.Allowed).Select(change => change.Description)];
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Signing.Pdf.Internal;
 
 namespace Signing.Pdf.Validation;
 
@@ -59,7 +60,11 @@ internal sealed class ModificationAnalyzer
         this.lockedFields = lockedFields;
     }
 
-    /// <summary>Lists every object that differs, each marked allowed or not.</summary>
+    /// <summary>
+    /// Lists every object that differs, each marked allowed or not. <paramref name="oldDocument"/> reads an earlier
+    /// revision of <paramref name="newDocument"/>'s file: its first bytes, as both callers (a signature's revision, the
+    /// original of an uploaded signed copy) guarantee.
+    /// </summary>
     public static IReadOnlyList<PdfModification> Analyze(PdfReader oldDocument, PdfReader newDocument, int permission, IReadOnlySet<string> lockedFields)
     {
         var analyzer = new ModificationAnalyzer(oldDocument, newDocument, permission, lockedFields);
@@ -292,6 +297,11 @@ internal sealed class ModificationAnalyzer
         foreach (var reference in newDocument.ObjectReferences)
         {
             newNumbers.Add(reference.ObjectNumber);
+            if (DefinedAlike(reference.ObjectNumber))
+            {
+                continue;
+            }
+
             var current = newDocument.GetObject(reference);
             if (IsStructural(current))
             {
@@ -319,6 +329,25 @@ internal sealed class ModificationAnalyzer
         }
 
         return changes;
+    }
+
+    // Like pyHanko's difference analysis, which examines only the objects a revision's cross-reference section
+    // (re)defines: the older revision's bytes are the first bytes of the newer file, so an object both sections put at
+    // the same offset (or at the same place of an object stream both put at the same offset) is the same object, and
+    // parsing and comparing it again would only cost time (all of it, for a long document and a one-object update).
+    // An indirect /Length that changed is itself a redefined object and judged. Encrypted files are compared in full:
+    // the newer trailer could change how the same bytes decrypt.
+    private bool DefinedAlike(int objectNumber)
+    {
+        if (oldDocument.Encryption is not null || newDocument.Encryption is not null
+            || oldDocument.EntryOf(objectNumber) is not { } before || newDocument.EntryOf(objectNumber) is not { } after || before != after)
+        {
+            return false;
+        }
+
+        return after.Kind != XrefEntryKind.Compressed
+            || (oldDocument.EntryOf(after.ObjectStreamNumber) is { Kind: XrefEntryKind.InUse } oldStream
+                && newDocument.EntryOf(after.ObjectStreamNumber) is { } newStream && oldStream == newStream);
     }
 
     private static bool IsStructural(PdfObject value) =>

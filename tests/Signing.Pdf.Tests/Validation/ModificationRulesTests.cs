@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Signing.Pdf.Tests.Infrastructure;
 using Signing.Pdf.Validation;
 
@@ -100,6 +102,39 @@ public class ModificationRulesTests
         Assert.Equal(1, pageChange.Page);
         Assert.Equal(allowed, pageChange.Allowed);
         Assert.Contains(changes, c => c.Change == "added" && c.Allowed);
+    }
+
+    [Theory]
+    [InlineData("/MediaBox [0 0 595 842]", 0)]
+    [InlineData("/MediaBox [0 0 842 595]", 1)]
+    public void AnObjectStreamRewritten_IsComparedMemberByMember_ThoughTheMembersEntriesStayTheSame(string mediaBox, int expectedChanges)
+    {
+        // Only objects whose cross-reference entries differ are compared; a member of an object stream keeps its entry
+        // (stream 5, index 0) when the stream is rewritten, so the stream's own entry must bring the member back in.
+        var before = TestDocuments.Hybrid();
+        var page = $"<< /Type /Page /Parent 2 0 R {mediaBox} /Contents 4 0 R >>";
+        var members = TestDocuments.Deflate(Encoding.ASCII.GetBytes("3 0 " + page));
+        var update = new MemoryStream();
+        void Write(string text) => update.Write(Encoding.Latin1.GetBytes(text));
+        var objectStreamOffset = before.Length;
+        Write($"5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length {members.Length} >>\nstream\n");
+        update.Write(members);
+        Write("\nendstream\nendobj\n");
+        var xrefStreamOffset = before.Length + update.Length;
+        Write("7 0 obj\n<< /Type /XRef /Size 8 /Index [3 1] /W [1 2 1] /Length 4 >>\nstream\n");
+        update.Write([2, 0, 5, 0]);
+        Write("\nendstream\nendobj\n");
+        var tableOffset = before.Length + update.Length;
+        var previous = Encoding.Latin1.GetString(before).LastIndexOf("startxref", StringComparison.Ordinal);
+        var previousTable = long.Parse(Encoding.Latin1.GetString(before)[(previous + 9)..].Trim().Split('\n')[0], CultureInfo.InvariantCulture);
+        Write($"xref\n0 1\n0000000000 65535 f\r\n5 1\n{objectStreamOffset:D10} 00000 n\r\n7 1\n{xrefStreamOffset:D10} 00000 n\r\n");
+        Write($"trailer\n<< /Size 8 /Root 1 0 R /Prev {previousTable} /XRefStm {xrefStreamOffset} >>\nstartxref\n{tableOffset}\n%%EOF\n");
+        byte[] after = [.. before, .. update.ToArray()];
+
+        var changes = Analyze(before, after, 3);
+
+        Assert.Equal(expectedChanges, changes.Count(change => change.Change == "modified"));
+        Assert.All(changes.Where(change => change.Change == "modified"), change => Assert.False(change.Allowed));
     }
 
     [Fact]
