@@ -24,7 +24,10 @@ public sealed class SigningLimitsOptions
     /// <summary>The most objects and content operators parsed from one uploaded PDF per request; more gets 422 (default 20 million).</summary>
     public long MaxParseOperations { get; set; } = 20_000_000;
 
-    /// <summary>Sign and verify requests one principal may make per minute (default 600).</summary>
+    /// <summary>
+    /// Sign, verify and CSC requests, and signature-request submissions and step actions, one principal may make per
+    /// minute, together (default 600).
+    /// </summary>
     public int SignRequestsPerMinute { get; set; } = 600;
 
     /// <summary>Sign and verify requests processed at once by this node (default: two per processor).</summary>

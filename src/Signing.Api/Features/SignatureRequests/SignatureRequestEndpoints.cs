@@ -6,6 +6,7 @@ using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.DeskSign;
 using Signing.Api.Features.Jobs;
+using Signing.Api.Features.Limits;
 using Signing.Api.Features.Signing;
 using Signing.Api.Hosting;
 using Signing.Storage.Requests;
@@ -42,16 +43,20 @@ public static class SignatureRequestEndpoints
     public static IEndpointRouteBuilder MapSignatureRequestEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/signature-requests").WithTags("Signature requests");
-        group.MapPost("", SubmitAsync).Accepts<IFormFile>("multipart/form-data").Audited("request.submit.http").DisableAntiforgery();
+        // What parses an uploaded document or reaches the token spends its principal's signing budget
+        // (Limits:SignRequestsPerMinute) and the node's signing slots, as /api/v1/sign does: a calling system or a
+        // script cannot drive the HSM through the workflow faster than through the sign API.
+        group.MapPost("", SubmitAsync).Accepts<IFormFile>("multipart/form-data").Audited("request.submit.http").DisableAntiforgery()
+            .RequireRateLimiting(SigningLimits.PolicyName);
         group.MapGet("", ListAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapGet("/{id}/document", DocumentAsync);
-        group.MapPost("/{id}/steps/{stepId}/prepare", PrepareAsync).Audited("request.prepare");
-        group.MapPost("/{id}/steps/{stepId}/desk-session", DeskSessionAsync).Audited("request.desk-session");
-        group.MapPost("/{id}/steps/{stepId}/{action}", ActAsync).Audited("request.step.http");
+        group.MapPost("/{id}/steps/{stepId}/prepare", PrepareAsync).Audited("request.prepare").RequireRateLimiting(SigningLimits.PolicyName);
+        group.MapPost("/{id}/steps/{stepId}/desk-session", DeskSessionAsync).Audited("request.desk-session").RequireRateLimiting(SigningLimits.PolicyName);
+        group.MapPost("/{id}/steps/{stepId}/{action}", ActAsync).Audited("request.step.http").RequireRateLimiting(SigningLimits.PolicyName);
         group.MapPost("/{id}/withdraw", WithdrawAsync).Audited("request.withdraw.http");
         group.MapPost("/{id}/recall", RecallAsync).Audited("request.recall.http");
-        group.MapPost("/bulk-sign", BulkSignAsync).Audited("request.bulk-sign");
+        group.MapPost("/bulk-sign", BulkSignAsync).Audited("request.bulk-sign").RequireRateLimiting(SigningLimits.PolicyName);
         app.MapGet("/api/v1/register", RegisterAsync).WithTags("Signature requests");
         return app;
     }
