@@ -40,6 +40,27 @@ public sealed class AsnFuzzTests(DevPkiFixture pki, ITestOutputHelper output)
         Run("cms", corpus, Budget, input => verifier.VerifyAsync(input, null, CancellationToken.None).GetAwaiter().GetResult());
     }
 
+    /// <summary>
+    /// Inputs the fuzzer once found failing, kept in <c>FuzzFindings/</c> (named target-seed-index, as the fuzzer saves
+    /// them): the seeded corpus is signed afresh each run, so a finding's seed alone does not bring its input back.
+    /// </summary>
+    [Theory]
+    [InlineData("cms-33986023-5621.bin")]
+    public async Task Cms_EarlierFindings_GiveAReportOrAMalformedPkiDataException(string finding)
+    {
+        var input = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "FuzzFindings", finding));
+        var verifier = pki.Verifier(online: false);
+        try
+        {
+            var report = await verifier.VerifyAsync(input, null, CancellationToken.None);
+            Assert.NotNull(report);
+        }
+        catch (MalformedPkiDataException e)
+        {
+            Assert.NotEmpty(e.Structure);
+        }
+    }
+
     [Fact]
     public void Ocsp_MutatedResponses_GiveAResultOrAMalformedPkiDataException()
     {

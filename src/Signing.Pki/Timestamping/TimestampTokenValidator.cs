@@ -56,6 +56,12 @@ public static class TimestampTokenValidator
         {
             return true;
         }
+        catch (InvalidOperationException)
+        {
+            // Signed attributes .NET cannot re-encode to check them (its AsnWriter then throws "Cannot pop the
+            // requested tag", found by the fuzzer): a malformed token, not one shown to be altered.
+            return false;
+        }
     }
 
     /// <summary>
@@ -78,7 +84,19 @@ public static class TimestampTokenValidator
             embedded.AddRange(extraCertificates);
         }
 
-        if (!token.VerifySignatureForHash(hash.Span, hashAlgorithm, out var tsa, embedded) || tsa is null)
+        X509Certificate2? tsa;
+        bool verified;
+        try
+        {
+            verified = token.VerifySignatureForHash(hash.Span, hashAlgorithm, out tsa, embedded);
+        }
+        catch (InvalidOperationException)
+        {
+            // As in HasBrokenSignature: signed attributes .NET cannot re-encode make a malformed token, not an altered one.
+            return new TimestampValidation(false, genTime, null, "the token's signed attributes are malformed and cannot be checked");
+        }
+
+        if (!verified || tsa is null)
         {
             return new TimestampValidation(false, genTime, null, "the token's signature or message imprint does not verify") { IntegrityFailed = true };
         }
