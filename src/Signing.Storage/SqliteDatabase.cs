@@ -24,8 +24,6 @@ public sealed class SqliteDatabase : Database
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {
             Pooling = true,
-            // Foreign keys are switched on with the other per-handle pragmas below: set here, the provider would run
-            // the pragma again on every open of a pooled handle.
             // Writers wait for each other instead of failing with SQLITE_BUSY.
             DefaultTimeout = 30,
         };
@@ -50,6 +48,8 @@ public sealed class SqliteDatabase : Database
             await connection.OpenAsync(cancellationToken);
             if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
             {
+                // foreign_keys is here rather than in the connection string, where the provider would run it again on
+                // every open of a pooled handle.
                 await using var pragma = connection.CreateCommand();
                 pragma.CommandText = "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
                 await pragma.ExecuteNonQueryAsync(cancellationToken);

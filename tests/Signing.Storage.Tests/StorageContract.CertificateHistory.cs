@@ -1,4 +1,5 @@
 using Signing.Storage.Certificates;
+using Signing.Testing;
 
 namespace Signing.Storage.Tests;
 

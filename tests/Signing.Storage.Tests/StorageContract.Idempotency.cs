@@ -2,6 +2,7 @@ using Dapper;
 using Signing.Storage.Idempotency;
 using Signing.Storage.Nodes;
 using Signing.Storage.Results;
+using Signing.Testing;
 
 namespace Signing.Storage.Tests;
 

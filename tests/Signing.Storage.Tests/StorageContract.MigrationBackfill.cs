@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Signing.Storage.Certificates;
+using Signing.Testing;
 
 namespace Signing.Storage.Tests;
 

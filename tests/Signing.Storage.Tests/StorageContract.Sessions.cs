@@ -1,4 +1,5 @@
 using Signing.Storage.Accounts;
+using Signing.Testing;
 
 namespace Signing.Storage.Tests;
 

@@ -258,15 +258,6 @@ public abstract partial class StorageContract : IAsyncLifetime
         Assert.Equal(IdempotencyStore.Claim.Started, (await store.ClaimAsync("p", "crashed", "h", window, lease, default)).Claim);
     }
 
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        private DateTimeOffset _now = now;
-
-        public void Advance(TimeSpan by) => _now += by;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-    }
-
     private async Task AppendAsync(int count)
     {
         for (var i = 0; i < count; i++)

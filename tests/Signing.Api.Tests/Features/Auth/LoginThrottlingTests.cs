@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Signing.Api.Features.Auth;
 using Signing.Api.Tests.Fixtures;
 using Signing.Storage.Accounts;
+using Signing.Testing;
 
 namespace Signing.Api.Tests.Features.Auth;
 
@@ -176,14 +177,5 @@ public sealed class LoginThrottlingTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login") { Content = JsonContent.Create(new { username, password }) };
         request.Headers.Add("X-Forwarded-For", forwardedFor);
         return client.SendAsync(request);
-    }
-
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        private DateTimeOffset _now = now;
-
-        public void Advance(TimeSpan by) => _now += by;
-
-        public override DateTimeOffset GetUtcNow() => _now;
     }
 }

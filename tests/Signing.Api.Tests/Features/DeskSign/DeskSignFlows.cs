@@ -243,15 +243,6 @@ public sealed class SqliteDeskSignFlows(TokenPki pki) : DeskSignFlows(pki)
         broken[last] = broken[last] == (byte)'1' ? (byte)'2' : (byte)'1';
         return broken;
     }
-
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        private DateTimeOffset _now = now;
-
-        public void Advance(TimeSpan by) => _now += by;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-    }
 }
 
 [Collection(TokenCollection.Name)]
