@@ -29,6 +29,21 @@ public abstract partial class StorageContract
     }
 
     [Fact]
+    public async Task Audit_CheckpointsAskedForAtOnce_SignTheHeadOnce_AndLeaveAReadableFile()
+    {
+        // The periodic checkpoint and the one at shutdown can run together: they take turns, so the second finds the
+        // head already signed, and the file is never written by two at once.
+        for (var round = 1; round <= 3; round++)
+        {
+            await AppendAsync(round * 7);
+            var made = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Audit.CheckpointAsync(_signer, $"node-{round}", default))));
+
+            var checkpoint = Assert.Single(made, c => c is not null)!;
+            Assert.Equal(checkpoint, AuditCheckpointFile.Read(CheckpointFile));
+        }
+    }
+
+    [Fact]
     public async Task Audit_DeletingTheLastRecord_IsDetectedByTheNodeThatWroteIt_EvenBeforeACheckpoint()
     {
         await AppendAsync(3);

@@ -281,6 +281,22 @@ public sealed class AuditLog
     public async Task<AuditCheckpoint?> CheckpointAsync(IAuditCheckpointSigner signer, string node, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(signer);
+        // One checkpoint at a time per database in this process: each extends the one before it, and two at once (the
+        // periodic one and the one at shutdown) both wrote the checkpoint file through the same temporary file, which
+        // once left a longer checkpoint's tail behind a shorter one's JSON.
+        await _state.Checkpointing.WaitAsync(ct);
+        try
+        {
+            return await CheckpointOnceAsync(signer, node, ct);
+        }
+        finally
+        {
+            _state.Checkpointing.Release();
+        }
+    }
+
+    private async Task<AuditCheckpoint?> CheckpointOnceAsync(IAuditCheckpointSigner signer, string node, CancellationToken ct)
+    {
         await EnsureSealedAsync(ct);
         var previous = AuditCheckpointFile.Read(_database.AuditCheckpointFile);
         if (previous is not null && !previous.SignatureIsValid(signer.PublicKey))
@@ -639,6 +655,7 @@ public sealed class AuditLog
     private sealed class ChainState
     {
         public readonly SemaphoreSlim Writer = new(1, 1);
+        public readonly SemaphoreSlim Checkpointing = new(1, 1);
         public readonly ConcurrentQueue<PendingAppend> Queue = new();
         public long HighWater;
         public long CheckpointWater;
