@@ -2,28 +2,40 @@ using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Signing.Storage.Sqlite;
 
 namespace Signing.Storage;
 
 /// <summary>The embedded single-node database.</summary>
-public sealed class SqliteDatabase : Database
+/// <remarks>
+/// Connections are <see cref="SqliteHandle"/>s this class pools itself, kept open while they are used every few
+/// seconds, so that the statements they compiled survive from one unit of work to the next.
+/// </remarks>
+public sealed class SqliteDatabase : Database, IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan WriterWait = TimeSpan.FromSeconds(30);
+
+    // A handle left unused this long is closed: an idle service, or a test's database nobody disposed, keeps no files
+    // open for long.
+    private static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(10);
+
+    // More idle handles than this are closed when given back: a burst of readers does not keep its high-water mark.
+    private const int MaxIdleHandles = 16;
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly ConditionalWeakTable<DbConnection, DbConnection> _writerConnections = new();
-
-    // Pooled SqliteConnection objects reopen the same native handle; the per-connection pragmas only need to run
-    // when a handle is new. Weak keys let closed-for-good handles go.
-    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
+    private readonly Stack<SqliteHandle> _idle = new();
+    private readonly Timer _idleSweep;
+    private bool _disposed;
 
     /// <summary>Creates the database for a SQLite connection string; the file's folder is created if needed.</summary>
     public SqliteDatabase(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {
-            Pooling = true,
+            // This class pools the connections; closing one closes its file, and rolls back whatever it left open.
+            Pooling = false,
             // Writers wait for each other instead of failing with SQLITE_BUSY.
             DefaultTimeout = 30,
         };
@@ -34,6 +46,17 @@ public sealed class SqliteDatabase : Database
         }
 
         _connectionString = builder.ToString();
+
+        // The timer holds the database weakly, so an abandoned database is still collected (and its timer stopped).
+        _idleSweep = new Timer(
+            static state =>
+            {
+                if (((WeakReference<SqliteDatabase>)state!).TryGetTarget(out var database))
+                {
+                    database.CloseIdle(Environment.TickCount64 - (long)IdleLimit.TotalMilliseconds);
+                }
+            },
+            new WeakReference<SqliteDatabase>(this), IdleLimit, IdleLimit);
     }
 
     /// <inheritdoc />
@@ -42,27 +65,76 @@ public sealed class SqliteDatabase : Database
     /// <inheritdoc />
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
-        try
+        SqliteHandle? handle;
+        lock (_idle)
         {
-            await connection.OpenAsync(cancellationToken);
-            if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _idle.TryPop(out handle);
+        }
+
+        handle ??= await SqliteHandle.OpenAsync(_connectionString, cancellationToken);
+        return new SqliteSession(this, handle);
+    }
+
+    /// <summary>Takes back a session's handle: pooled when it is clean, closed otherwise.</summary>
+    internal void Return(SqliteHandle handle)
+    {
+        if (handle.IsReusable)
+        {
+            handle.ReturnedAt = Environment.TickCount64;
+            lock (_idle)
             {
-                // foreign_keys is here rather than in the connection string, where the provider would run it again on
-                // every open of a pooled handle.
-                await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
-                await pragma.ExecuteNonQueryAsync(cancellationToken);
-                _configured.AddOrUpdate(handle, handle);
+                if (!_disposed && _idle.Count < MaxIdleHandles)
+                {
+                    _idle.Push(handle);
+                    return;
+                }
+            }
+        }
+
+        handle.Dispose();
+    }
+
+    private void CloseIdle(long returnedBefore)
+    {
+        List<SqliteHandle> stale;
+        lock (_idle)
+        {
+            // Keep the recently used in their order, most recent on top.
+            var all = _idle.ToArray();
+            stale = [.. all.Where(handle => handle.ReturnedAt < returnedBefore)];
+            if (stale.Count == 0)
+            {
+                return;
             }
 
-            return connection;
+            _idle.Clear();
+            foreach (var handle in all.Reverse().Where(handle => handle.ReturnedAt >= returnedBefore))
+            {
+                _idle.Push(handle);
+            }
         }
-        catch
+
+        stale.ForEach(handle => handle.Dispose());
+    }
+
+    /// <summary>Closes the pooled handles (a host disposes its singletons when it stops).</summary>
+    public void Dispose()
+    {
+        lock (_idle)
         {
-            await connection.DisposeAsync();
-            throw;
+            _disposed = true;
         }
+
+        _idleSweep.Dispose();
+        CloseIdle(long.MaxValue);
+    }
+
+    /// <inheritdoc cref="Dispose" />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -92,7 +164,7 @@ public sealed class SqliteDatabase : Database
         {
             // SQLite has one writer at a time: BEGIN IMMEDIATE takes the write lock up front,
             // so a read-then-insert inside the transaction cannot interleave with another writer.
-            return await ((SqliteConnection)connection).BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+            return await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
         }
         catch when (tookTurn)
         {

@@ -48,7 +48,9 @@ public sealed class SigningKeyStore(Database database, TimeProvider clock)
     public async Task<(SigningKey? Key, bool Granted)> FindForClientAsync(string id, string clientId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+        // Disposed synchronously: Dapper's reader disposes its command only then, and the command's compiled statement is
+        // what the connection keeps for the next signature.
+        using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
             "SELECT (SELECT COUNT(*) FROM signing_key_grants g WHERE g.key_id = k.id AND g.client_id = @clientId) AS Grants, " +
             $"{Columns} FROM signing_keys k WHERE k.id = @id", new { id, clientId }, cancellationToken: ct));
         if (!await reader.ReadAsync(ct))
