@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Dapper;
 
 namespace Signing.Storage.Requests;
@@ -57,10 +58,39 @@ public sealed class SignatureRequestStore(Database database)
             new { requestId }, ct);
 
     /// <summary>The bytes of one revision, or null.</summary>
-    public Task<byte[]?> ContentAsync(string requestId, long documentIndex, long revision, CancellationToken ct)
-        => QuerySingleAsync<byte[]>(
-            "SELECT content FROM signature_request_documents WHERE request_id = @requestId AND document_index = @documentIndex AND revision = @revision",
+    /// <remarks>A revision stored as what it appends to an earlier one is put together from that chain of rows.</remarks>
+    public async Task<byte[]?> ContentAsync(string requestId, long documentIndex, long revision, CancellationToken ct)
+    {
+        var chain = await QueryAsync<StoredPart>(
+            "WITH RECURSIVE chain (revision, appends_to, length, content) AS (" +
+            "SELECT revision, appends_to, length, content FROM signature_request_documents " +
+            "WHERE request_id = @requestId AND document_index = @documentIndex AND revision = @revision " +
+            "UNION ALL SELECT d.revision, d.appends_to, d.length, d.content FROM signature_request_documents d JOIN chain c " +
+            "ON d.request_id = @requestId AND d.document_index = @documentIndex AND d.revision = c.appends_to) " +
+            "SELECT revision AS Revision, appends_to AS AppendsTo, length AS Length, content AS Content FROM chain ORDER BY revision DESC",
             new { requestId, documentIndex, revision }, ct);
+        if (chain.Count == 0)
+        {
+            return null;
+        }
+
+        var whole = new byte[chain[0].Length];
+        for (var i = 0; i < chain.Count; i++)
+        {
+            // Each part holds the end of its revision; the revision it appends to, next in the chain, ends where it starts.
+            var part = chain[i];
+            var start = part.Length - part.Content.LongLength;
+            var expectedStart = part.AppendsTo is null ? 0 : i + 1 < chain.Count && chain[i + 1].Revision == part.AppendsTo ? chain[i + 1].Length : -1;
+            if (start != expectedStart)
+            {
+                throw new InvalidDataException($"Revision {part.Revision} of document {documentIndex} of request {requestId} is stored inconsistently.");
+            }
+
+            part.Content.CopyTo(whole, start);
+        }
+
+        return whole;
+    }
 
     /// <summary>A request's history, oldest first.</summary>
     public Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string requestId, CancellationToken ct)
@@ -221,10 +251,40 @@ public sealed class SignatureRequestStore(Database database)
             "@CapacityTitle, @Anchor, @Page, @Rect, @StartedAt)", step, ct);
 
     /// <summary>Stores a document revision with its bytes.</summary>
-    public Task InsertDocumentAsync(StorageTransaction tx, RequestDocument document, byte[] content, CancellationToken ct)
-        => ExecuteAsync(tx,
-            "INSERT INTO signature_request_documents (request_id, document_index, revision, kind, name, sha256, length, signatures, content, step_id, created_at) " +
-            "VALUES (@RequestId, @DocumentIndex, @Revision, @Kind, @Name, @Sha256, @Length, @Signatures, @content, @StepId, @CreatedAt)",
+    /// <param name="tx">The unit of work.</param>
+    /// <param name="document">The revision.</param>
+    /// <param name="content">Its bytes.</param>
+    /// <param name="extends">
+    /// The stored revision of the same document that <paramref name="content"/> is expected to extend by an incremental
+    /// update. When that revision is stored and its bytes are the start of <paramref name="content"/> (the SHA-256
+    /// recorded for it is compared), only the bytes after them are stored; otherwise the whole.
+    /// </param>
+    /// <param name="ct">Cancels the write.</param>
+    public async Task InsertDocumentAsync(StorageTransaction tx, RequestDocument document, byte[] content, RequestDocument? extends, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(content);
+        long? appendsTo = null;
+        var stored = content;
+        if (extends is not null && extends.RequestId == document.RequestId && extends.DocumentIndex == document.DocumentIndex
+            && extends.Revision >= 0 && extends.Revision < document.Revision)
+        {
+            var earlier = await tx.Connection.QuerySingleOrDefaultAsync<StoredRevision>(new CommandDefinition(
+                "SELECT length AS Length, sha256 AS Sha256 FROM signature_request_documents " +
+                "WHERE request_id = @RequestId AND document_index = @DocumentIndex AND revision = @Revision",
+                new { extends.RequestId, extends.DocumentIndex, extends.Revision }, tx.Transaction, cancellationToken: ct));
+            if (earlier is not null && earlier.Length < content.LongLength
+                && Convert.ToHexStringLower(SHA256.HashData(content.AsSpan(0, checked((int)earlier.Length)))) == earlier.Sha256)
+            {
+                appendsTo = extends.Revision;
+                stored = content[(int)earlier.Length..];
+            }
+        }
+
+        await ExecuteAsync(tx,
+            "INSERT INTO signature_request_documents (request_id, document_index, revision, kind, name, sha256, length, signatures, content, appends_to, step_id, created_at) " +
+            "VALUES (@RequestId, @DocumentIndex, @Revision, @Kind, @Name, @Sha256, @Length, @Signatures, @stored, @appendsTo, @StepId, @CreatedAt)",
             new
             {
                 document.RequestId,
@@ -235,10 +295,12 @@ public sealed class SignatureRequestStore(Database database)
                 document.Sha256,
                 document.Length,
                 document.Signatures,
-                content,
+                stored,
+                appendsTo,
                 document.StepId,
                 document.CreatedAt,
             }, ct);
+    }
 
     /// <summary>Adds a line to a request's history.</summary>
     public Task AppendHistoryAsync(StorageTransaction tx, HistoryEntry entry, CancellationToken ct)
@@ -345,6 +407,10 @@ public sealed class SignatureRequestStore(Database database)
             "UPDATE signature_request_steps SET last_reminded_at = @now WHERE id = @stepId AND state = 'active' " +
             "AND ((@previous IS NULL AND last_reminded_at IS NULL) OR last_reminded_at = @previous)",
             new { stepId, previous, now }, ct) == 1;
+
+    private sealed record StoredRevision(long Length, string Sha256);
+
+    private sealed record StoredPart(long Revision, long? AppendsTo, long Length, byte[] Content);
 
     private static string Prefixed(string columns, string alias)
         => string.Join(", ", columns.Split(", ").Select(column => $"{alias}.{column}"));

@@ -701,7 +701,7 @@ public sealed partial class SignatureRequestService
         foreach (var (before, after, sha256) in hashed)
         {
             await requests.InsertDocumentAsync(tx, new RequestDocument(context.Request.Id, before.DocumentIndex, before.Revision + 1, before.Kind, before.Name,
-                sha256, after.LongLength, before.Signatures + 1, context.Step.Id, now), after, ct);
+                sha256, after.LongLength, before.Signatures + 1, context.Step.Id, now), after, extends: before, ct);
         }
 
         var written = string.Join(",", hashed.Select(r => $"{r.Before.DocumentIndex}:{r.Sha256}"));
@@ -742,12 +742,12 @@ public sealed partial class SignatureRequestService
     private async Task<Result<StepContext>> LoadActiveAsync(Actor actor, string id, string stepId, string? kind, string? expectedSha256, CancellationToken ct)
     {
         var request = await requests.FindAsync(id, ct);
-        if (request is null || !await CanSeeAsync(actor, request, ct))
+        var steps = request is null ? [] : await requests.StepsAsync(id, ct);
+        if (request is null || !await CanSeeAsync(actor, request, steps, ct))
         {
             return NotFound(id);
         }
 
-        var steps = await requests.StepsAsync(id, ct);
         var step = steps.FirstOrDefault(s => s.Id == stepId);
         if (step is null)
         {

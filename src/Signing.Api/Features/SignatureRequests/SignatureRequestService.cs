@@ -159,7 +159,7 @@ public sealed partial class SignatureRequestService(
         {
             var (file, sha256, signatures) = inspected[index];
             await requests.InsertDocumentAsync(tx, new RequestDocument(id, index, 0, index == 0 ? "main" : "attachment", SafeName(file.Name), sha256,
-                file.Content.LongLength, signatures, null, now), file.Content, ct);
+                file.Content.LongLength, signatures, null, now), file.Content, extends: null, ct);
         }
 
         if (superseded is not null)
@@ -182,12 +182,12 @@ public sealed partial class SignatureRequestService(
     public async Task<Result<RequestView>> ViewAsync(Actor actor, string id, CancellationToken ct)
     {
         var request = await requests.FindAsync(id, ct);
-        if (request is null || !await CanSeeAsync(actor, request, ct))
+        var steps = request is null ? [] : await requests.StepsAsync(id, ct);
+        if (request is null || !await CanSeeAsync(actor, request, steps, ct))
         {
             return NotFound(id);
         }
 
-        var steps = await requests.StepsAsync(id, ct);
         var stored = await requests.DocumentsAsync(id, ct);
         var history = await requests.HistoryAsync(id, ct);
         var stepViews = new List<StepView>();
@@ -519,7 +519,14 @@ public sealed partial class SignatureRequestService(
     }
 
     /// <summary>Whether <paramref name="actor"/> may see <paramref name="request"/>: only its own agency, and within it only those involved.</summary>
-    private async Task<bool> CanSeeAsync(Actor actor, SignatureRequest request, CancellationToken ct)
+    private Task<bool> CanSeeAsync(Actor actor, SignatureRequest request, CancellationToken ct) => CanSeeAsync(actor, request, null, ct);
+
+    /// <inheritdoc cref="CanSeeAsync(Actor, SignatureRequest, CancellationToken)" />
+    /// <param name="actor">Who asks.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="steps">The request's steps when the caller has loaded them already.</param>
+    /// <param name="ct">Cancels the lookups.</param>
+    private async Task<bool> CanSeeAsync(Actor actor, SignatureRequest request, IReadOnlyList<RequestStep>? steps, CancellationToken ct)
     {
         if (!actor.BelongsTo(request.AgencyId))
         {
@@ -536,7 +543,7 @@ public sealed partial class SignatureRequestService(
             return true;
         }
 
-        var steps = await requests.StepsAsync(request.Id, ct);
+        steps ??= await requests.StepsAsync(request.Id, ct);
         return steps.Any(step => step.ActorId == actor.Id || step.DelegateUserId == actor.Id || Names(actor, step))
             || (await Task.WhenAll(steps.Where(s => s.Kind == StepKinds.Review).Select(s => requests.ApprovalsAsync(s.Id, ct)))).Any(a => a.Contains(actor.Id));
     }
