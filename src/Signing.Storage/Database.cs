@@ -6,7 +6,7 @@ namespace Signing.Storage;
 /// The storage seam: one database engine behind Dapper. Implementations differ only in how a
 /// connection is opened and how writers that must see the latest row are serialised.
 /// </summary>
-public abstract class Database
+public abstract class Database : IAsyncDisposable
 {
     /// <summary>The engine behind this database.</summary>
     public abstract StorageProvider Provider { get; }
@@ -22,6 +22,16 @@ public abstract class Database
     /// from <see cref="StorageOptions"/>; see <see cref="Audit.AuditCheckpointFile"/>.
     /// </summary>
     public string? AuditCheckpointFile { get; init; }
+
+    /// <summary>
+    /// Closes the connections the database keeps open between units of work; a host disposes it when it stops, and a
+    /// command-line tool when its command ends, so that SQLite checkpoints its write-ahead log into the database file.
+    /// </summary>
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>Opens a new connection; the caller disposes it.</summary>
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Signing.Storage;
 
 /// <summary>A shared PostgreSQL database; several API nodes may use it at once.</summary>
-public sealed class PostgresDatabase : Database, IAsyncDisposable, IDisposable
+public sealed class PostgresDatabase : Database, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
@@ -52,7 +52,11 @@ public sealed class PostgresDatabase : Database, IAsyncDisposable, IDisposable
     }
 
     /// <summary>Closes the pooled connections (a host disposes its singletons when it stops).</summary>
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return _dataSource.DisposeAsync();
+    }
 
     /// <inheritdoc />
     public void Dispose() => _dataSource.Dispose();

@@ -11,7 +11,7 @@ namespace Signing.Storage;
 /// Connections are <see cref="SqliteHandle"/>s this class pools itself, kept open while they are used every few
 /// seconds, so that the statements they compiled survive from one unit of work to the next.
 /// </remarks>
-public sealed class SqliteDatabase : Database, IAsyncDisposable, IDisposable
+public sealed class SqliteDatabase : Database, IDisposable
 {
     private static readonly TimeSpan WriterWait = TimeSpan.FromSeconds(30);
 
@@ -131,7 +131,7 @@ public sealed class SqliteDatabase : Database, IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc cref="Dispose" />
-    public ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         Dispose();
         return ValueTask.CompletedTask;

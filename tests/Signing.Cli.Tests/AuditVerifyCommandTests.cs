@@ -99,7 +99,8 @@ public sealed class AuditVerifyCommandTests : IDisposable
     private async Task<AuditCheckpoint> CheckpointAsync()
     {
         using var signer = new RsaSigner();
-        var database = new SqliteDatabase($"Data Source={DatabaseFile}") { AuditCheckpointFile = Path.Combine(Data, "audit-checkpoint.json") };
+        // Disposed, so that its connection is closed before the test copies database files, as a service that stopped.
+        await using var database = new SqliteDatabase($"Data Source={DatabaseFile}") { AuditCheckpointFile = Path.Combine(Data, "audit-checkpoint.json") };
         var log = new AuditLog(database, TimeProvider.System, AuditKey.LoadOrCreate(Path.Combine(Data, "secrets", "audit-key")));
         return await log.CheckpointAsync(signer, "test-node", default) ?? throw new InvalidOperationException("No checkpoint was signed.");
     }

@@ -42,7 +42,8 @@ public sealed class PlatformCommandTests : IDisposable
         var key = result.LastLine;
         Assert.Matches("^sk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$", key);
 
-        var accounts = new AccountStore(new SqliteDatabase($"Data Source={Path.Combine(Data, "signing.db")}"), TimeProvider.System);
+        await using var database = new SqliteDatabase($"Data Source={Path.Combine(Data, "signing.db")}");
+        var accounts = new AccountStore(database, TimeProvider.System);
         var record = await accounts.FindApiKeyByPrefixAsync(ApiKeySecret.PrefixOf(key)!, default);
         Assert.NotNull(record);
         Assert.True(ApiKeySecret.Matches(key, record.KeyHash));
@@ -68,7 +69,7 @@ public sealed class PlatformCommandTests : IDisposable
         Assert.Equal(0, intact.ExitCode);
         Assert.Contains("intact, 2 records", intact.Stdout);
 
-        var database = new SqliteDatabase($"Data Source={Path.Combine(Data, "signing.db")}");
+        await using var database = new SqliteDatabase($"Data Source={Path.Combine(Data, "signing.db")}");
         await using (var connection = await database.OpenAsync(default))
         {
             await connection.ExecuteAsync("UPDATE audit_log SET target = 'something-else' WHERE seq = 1");

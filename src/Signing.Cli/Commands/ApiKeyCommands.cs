@@ -21,7 +21,7 @@ internal static class ApiKeyCommands
         database.AddTo(create);
         create.SetAction((parse, ct) => CliRun.GuardAsync(async () =>
         {
-            var db = await database.OpenAsync(parse, ct);
+            await using var db = await database.OpenAsync(parse, ct);
             var accounts = new AccountStore(db, TimeProvider.System);
             var name = parse.GetValue(client)!;
             var existing = await accounts.FindClientByNameAsync(name, ct);

@@ -19,7 +19,7 @@ internal static class AuditCommands
         database.AddTo(verify);
         verify.SetAction((parse, ct) => CliRun.GuardAsync(async () =>
         {
-            var db = await database.OpenAsync(parse, ct);
+            await using var db = await database.OpenAsync(parse, ct);
             var result = await new AuditLog(db, TimeProvider.System).VerifyAsync(ct);
             if (result.Intact)
             {

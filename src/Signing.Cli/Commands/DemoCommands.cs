@@ -55,7 +55,7 @@ internal static class DemoCommands
         init.SetAction((parse, ct) => CliRun.GuardAsync(async () =>
         {
             var credentialsPath = Path.Combine(parse.GetValue(database.DataDirectory)!, "demo.json");
-            var db = await database.OpenAsync(parse, ct);
+            await using var db = await database.OpenAsync(parse, ct);
             var accounts = new AccountStore(db, TimeProvider.System);
             DemoCredentials credentials;
             // The demo agency is known by its id once demo.json exists: a merger (examples/merger.sh) gives it a new code.

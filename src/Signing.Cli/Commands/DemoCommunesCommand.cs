@@ -60,7 +60,7 @@ internal static class DemoCommunesCommand
                 throw new CliUsageException("--count is 1 to 8 and --staff 1 to 60.");
             }
 
-            var db = await database.OpenAsync(parse, ct);
+            await using var db = await database.OpenAsync(parse, ct);
             var accounts = new AccountStore(db, TimeProvider.System);
             var outDir = Directory.CreateDirectory(parse.GetRequiredValue(output).FullName).FullName;
             using var authority = parse.GetValue(pki) is { } pkiDir ? DevCertificateAuthority.Open(pkiDir.FullName) : null;
