@@ -41,10 +41,7 @@ public sealed class SqliteSessionTests : IDisposable
     [Fact]
     public async Task ASessionClosedInsideATransaction_RollsItBack_AndGivesUpTheWriteTurn()
     {
-        await using (var connection = await _database.OpenAsync(default))
-        {
-            await connection.ExecuteAsync("CREATE TABLE notes (text TEXT NOT NULL)");
-        }
+        await CreateNotesAsync();
 
         SqliteHandle abandoned;
         await using (var connection = await _database.OpenAsync(default))
@@ -72,10 +69,7 @@ public sealed class SqliteSessionTests : IDisposable
     [Fact]
     public async Task ASessionLeftInsideATransactionItBeganInSql_IsClosed_NotPooled()
     {
-        await using (var connection = await _database.OpenAsync(default))
-        {
-            await connection.ExecuteAsync("CREATE TABLE notes (text TEXT NOT NULL)");
-        }
+        await CreateNotesAsync();
 
         SqliteHandle dirty;
         await using (var connection = await _database.OpenAsync(default))
@@ -86,6 +80,12 @@ public sealed class SqliteSessionTests : IDisposable
 
         Assert.Equal(System.Data.ConnectionState.Closed, dirty.Connection.State);
         Assert.Empty(await NotesAsync());
+    }
+
+    private async Task CreateNotesAsync()
+    {
+        await using var connection = await _database.OpenAsync(default);
+        await connection.ExecuteAsync("CREATE TABLE notes (text TEXT NOT NULL)");
     }
 
     private async Task<List<string>> NotesAsync()

@@ -20,8 +20,7 @@ public abstract partial class StorageContract
 
         await using (var tx = await Db.BeginWriteAsync("request:r1", default))
         {
-            await store.InsertAsync(tx, new SignatureRequest("r1", agency.Id, "Về việc lưu bản sửa đổi", "Công văn", "{số}/UBND-VP", "normal", "none", null,
-                "user", "u1", "Văn thư", null, null, "in_progress", null, "general", null, null, null, null, null, 0, 1, 1), null, default);
+            await store.InsertAsync(tx, InProgressRequest("r1", agency.Id), null, default);
             var revision0 = await InsertAsync(tx, 0, original, null);
             var revision1 = await InsertAsync(tx, 1, signed, revision0);
             await InsertAsync(tx, 2, sealedPdf, revision1);
@@ -76,8 +75,7 @@ public abstract partial class StorageContract
         byte[] signed = [.. original, .. RandomNumberGenerator.GetBytes(500)];
         await using (var tx = await Db.BeginWriteAsync("request:r2", default))
         {
-            await store.InsertAsync(tx, new SignatureRequest("r2", agency.Id, "Về việc kiểm tra", "Công văn", "{số}/UBND-VP", "normal", "none", null,
-                "user", "u1", "Văn thư", null, null, "in_progress", null, "general", null, null, null, null, null, 0, 1, 1), null, default);
+            await store.InsertAsync(tx, InProgressRequest("r2", agency.Id), null, default);
             var revision0 = new RequestDocument("r2", 0, 0, "main", "a.pdf", Convert.ToHexStringLower(SHA256.HashData(original)), original.Length, 0, null, 1);
             await store.InsertDocumentAsync(tx, revision0, original, null, default);
             await store.InsertDocumentAsync(tx, revision0 with { Revision = 1, Sha256 = Convert.ToHexStringLower(SHA256.HashData(signed)), Length = signed.Length },
@@ -93,4 +91,8 @@ public abstract partial class StorageContract
 
         await Assert.ThrowsAsync<InvalidDataException>(() => store.ContentAsync("r2", 0, 1, default));
     }
+
+    private static SignatureRequest InProgressRequest(string id, string agencyId)
+        => new(id, agencyId, "Về việc lưu bản sửa đổi", "Công văn", "{số}/UBND-VP", "normal", "none", null, "user", "u1", "Văn thư", null, null,
+            "in_progress", null, "general", null, null, null, null, null, 0, 1, 1);
 }
