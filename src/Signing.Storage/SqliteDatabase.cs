@@ -25,7 +25,8 @@ public sealed class SqliteDatabase : Database, IDisposable
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly ConditionalWeakTable<DbConnection, DbConnection> _writerConnections = new();
-    private readonly Stack<SqliteHandle> _idle = new();
+    // Oldest return first: handles are taken from the end, so the least recently used wait at the front.
+    private readonly List<SqliteHandle> _idle = [];
     private readonly Timer _idleSweep;
     private bool _disposed;
 
@@ -69,7 +70,11 @@ public sealed class SqliteDatabase : Database, IDisposable
         lock (_idle)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _idle.TryPop(out handle);
+            handle = _idle.Count > 0 ? _idle[^1] : null;
+            if (handle is not null)
+            {
+                _idle.RemoveAt(_idle.Count - 1);
+            }
         }
 
         handle ??= await SqliteHandle.OpenAsync(_connectionString, cancellationToken);
@@ -81,12 +86,12 @@ public sealed class SqliteDatabase : Database, IDisposable
     {
         if (handle.IsReusable)
         {
-            handle.ReturnedAt = Environment.TickCount64;
             lock (_idle)
             {
                 if (!_disposed && _idle.Count < MaxIdleHandles)
                 {
-                    _idle.Push(handle);
+                    handle.ReturnedAt = Environment.TickCount64;
+                    _idle.Add(handle);
                     return;
                 }
             }
@@ -100,19 +105,8 @@ public sealed class SqliteDatabase : Database, IDisposable
         List<SqliteHandle> stale;
         lock (_idle)
         {
-            // Keep the recently used in their order, most recent on top.
-            var all = _idle.ToArray();
-            stale = [.. all.Where(handle => handle.ReturnedAt < returnedBefore)];
-            if (stale.Count == 0)
-            {
-                return;
-            }
-
-            _idle.Clear();
-            foreach (var handle in all.Reverse().Where(handle => handle.ReturnedAt >= returnedBefore))
-            {
-                _idle.Push(handle);
-            }
+            stale = [.. _idle.TakeWhile(handle => handle.ReturnedAt < returnedBefore)];
+            _idle.RemoveRange(0, stale.Count);
         }
 
         stale.ForEach(handle => handle.Dispose());
