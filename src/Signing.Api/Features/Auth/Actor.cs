@@ -2,7 +2,7 @@ namespace Signing.Api.Features.Auth;
 
 /// <summary>
 /// Who acts, as the services see them: a person or a calling system of one agency, with their roles. Built from the
-/// request's principal by <see cref="SigningPrincipal.ToActor"/>, so that services need no HTTP or claims types.
+/// request's principal by <see cref="SigningPrincipal.ToActor(System.Security.Claims.ClaimsPrincipal)"/>, so that services need no HTTP or claims types.
 /// </summary>
 /// <param name="Kind"><see cref="User"/> for people, <see cref="Client"/> for calling systems.</param>
 /// <param name="Id">The user or client id.</param>
@@ -19,6 +19,9 @@ public sealed record Actor(string Kind, string Id, string Name, string AgencyId,
 
     /// <summary>True for a calling system.</summary>
     public bool IsClient => Kind == Client;
+
+    /// <summary>The address the actor's request came from, for the audit records the services write; null off HTTP.</summary>
+    public string? ClientAddress { get; init; }
 
     /// <summary>The label audit records carry, such as <c>user:chutich</c>.</summary>
     public string AuditName => $"{Kind}:{Name}";

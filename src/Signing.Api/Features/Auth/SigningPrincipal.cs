@@ -49,6 +49,13 @@ public static class SigningPrincipal
             [.. principal.FindAll(ClaimTypes.Role).Select(claim => claim.Value)]);
     }
 
+    /// <summary>The request's actor with the address it came from, for services that write the request's audit record themselves.</summary>
+    public static Actor ToActor(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.User.ToActor() with { ClientAddress = context.Connection.RemoteIpAddress?.ToString() };
+    }
+
     private static ClaimsPrincipal Build(
         string id, string name, string agencyId, string kind, IEnumerable<string> roles, string scheme)
     {

@@ -61,6 +61,9 @@ public static class SignatureRequestEndpoints
         return app;
     }
 
+    // The service commits each successful action's audit record (request.submit, request.sign, …, with the hashes, key
+    // and capacity) in the action's own transaction, so the endpoints mark the trail recorded on success: a second record
+    // per action would cost a write transaction and say less. Refusals are still recorded by the filter.
     private static async Task<Results<Created<RequestView>, ProblemHttpResult>> SubmitAsync(
         HttpContext context, SignatureRequestService service, AuditTrail trail, CancellationToken ct)
     {
@@ -100,7 +103,7 @@ public static class SignatureRequestEndpoints
             attachments.Add(await ReadAsync(file, ct));
         }
 
-        var submitted = await service.SubmitAsync(context.User.ToActor(), metadata, main, attachments,
+        var submitted = await service.SubmitAsync(context.ToActor(), metadata, main, attachments,
             context.Request.Headers[IdempotencyMiddleware.HeaderName].FirstOrDefault(), ct);
         if (submitted.Failure is { } failure)
         {
@@ -109,6 +112,7 @@ public static class SignatureRequestEndpoints
 
         trail.Target = submitted.Value!.Id;
         trail.Add("sha256", submitted.Value.HeadSha256);
+        trail.SuccessRecorded = true;
         return TypedResults.Created($"/api/v1/signature-requests/{submitted.Value.Id}", submitted.Value);
     }
 
@@ -147,8 +151,14 @@ public static class SignatureRequestEndpoints
     {
         trail.Target = id;
         trail.Add("step", stepId).Add("action", action).Add("expected", body?.ExpectedSha256);
-        var result = await service.ActAsync(context.User.ToActor(), id, stepId, action, body ?? new StepAction(), ct);
-        return result.Failure is { } failure ? failure.ToProblem(context) : TypedResults.Ok(result.Value!);
+        var result = await service.ActAsync(context.ToActor(), id, stepId, action, body ?? new StepAction(), ct);
+        if (result.Failure is { } failure)
+        {
+            return failure.ToProblem(context);
+        }
+
+        trail.SuccessRecorded = true;
+        return TypedResults.Ok(result.Value!);
     }
 
     private static async Task<Results<Ok<TwoStepEndpoints.PrepareResponse>, ProblemHttpResult>> PrepareAsync(
@@ -181,16 +191,28 @@ public static class SignatureRequestEndpoints
         string id, StepAction? body, HttpContext context, SignatureRequestService service, AuditTrail trail, CancellationToken ct)
     {
         trail.Target = id;
-        var result = await service.WithdrawAsync(context.User.ToActor(), id, body ?? new StepAction(), ct);
-        return result.Failure is { } failure ? failure.ToProblem(context) : TypedResults.Ok(result.Value!);
+        var result = await service.WithdrawAsync(context.ToActor(), id, body ?? new StepAction(), ct);
+        if (result.Failure is { } failure)
+        {
+            return failure.ToProblem(context);
+        }
+
+        trail.SuccessRecorded = true;
+        return TypedResults.Ok(result.Value!);
     }
 
     private static async Task<Results<Ok<RequestView>, ProblemHttpResult>> RecallAsync(
         string id, StepAction? body, HttpContext context, SignatureRequestService service, AuditTrail trail, CancellationToken ct)
     {
         trail.Target = id;
-        var result = await service.RecallAsync(context.User.ToActor(), id, body ?? new StepAction(), ct);
-        return result.Failure is { } failure ? failure.ToProblem(context) : TypedResults.Ok(result.Value!);
+        var result = await service.RecallAsync(context.ToActor(), id, body ?? new StepAction(), ct);
+        if (result.Failure is { } failure)
+        {
+            return failure.ToProblem(context);
+        }
+
+        trail.SuccessRecorded = true;
+        return TypedResults.Ok(result.Value!);
     }
 
     private static async Task<Results<Ok<IReadOnlyList<BulkOutcome>>, ProblemHttpResult>> BulkSignAsync(

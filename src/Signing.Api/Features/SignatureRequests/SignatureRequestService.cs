@@ -609,7 +609,7 @@ public sealed partial class SignatureRequestService(
     }
 
     private Task AuditAsync(StorageTransaction tx, Actor actor, string action, SignatureRequest request, string details, CancellationToken ct)
-        => audit.AppendAsync(tx, new AuditEntry(actor.AuditName, request.AgencyId, action, request.Id, AuditOutcome.Success, null, details), ct);
+        => audit.AppendAsync(tx, new AuditEntry(actor.AuditName, request.AgencyId, action, request.Id, AuditOutcome.Success, actor.ClientAddress, details), ct);
 
     // The people a step waits for: its named users and the members of its roles (or its delegate).
     private async Task<List<User>> ActorsOfAsync(SignatureRequest request, RequestStep step, CancellationToken ct)
