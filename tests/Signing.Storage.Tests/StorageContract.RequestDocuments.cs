@@ -36,15 +36,19 @@ public abstract partial class StorageContract
             await tx.CommitAsync(default);
         }
 
-        Assert.Equal(original, await store.ContentAsync("r1", 0, 0, default));
-        Assert.Equal(signed, await store.ContentAsync("r1", 0, 1, default));
-        Assert.Equal(sealedPdf, await store.ContentAsync("r1", 0, 2, default));
-        Assert.Equal(rewritten, await store.ContentAsync("r1", 0, 3, default));
-        Assert.Equal(forged, await store.ContentAsync("r1", 0, 4, default));
-        Assert.Null(await store.ContentAsync("r1", 0, 5, default));
-        Assert.Equal(sealedPdf, await store.ContentAsync("r1", 100, 0, default));
-        Assert.Equal(sealedPdf, await store.ContentAsync("r1", 100, 1, default));
-        Assert.Equal(signed, await store.ContentAsync("r1", 101, 0, default));
+        // Read back by the store that wrote them (from the revisions it holds) and by another node's (from the rows).
+        foreach (var reader in new[] { store, new SignatureRequestStore(Db) })
+        {
+            Assert.Equal(original, await reader.ContentAsync("r1", 0, 0, default));
+            Assert.Equal(signed, await reader.ContentAsync("r1", 0, 1, default));
+            Assert.Equal(sealedPdf, await reader.ContentAsync("r1", 0, 2, default));
+            Assert.Equal(rewritten, await reader.ContentAsync("r1", 0, 3, default));
+            Assert.Equal(forged, await reader.ContentAsync("r1", 0, 4, default));
+            Assert.Null(await reader.ContentAsync("r1", 0, 5, default));
+            Assert.Equal(sealedPdf, await reader.ContentAsync("r1", 100, 0, default));
+            Assert.Equal(sealedPdf, await reader.ContentAsync("r1", 100, 1, default));
+            Assert.Equal(signed, await reader.ContentAsync("r1", 101, 0, default));
+        }
 
         await using var connection = await Db.OpenAsync(default);
         var rows = (await connection.QueryAsync<(long Revision, long? AppendsTo, long Stored)>(
@@ -83,13 +87,41 @@ public abstract partial class StorageContract
             await tx.CommitAsync(default);
         }
 
-        // Someone shortens the first revision behind the service's back: the pieces no longer fit, and the read says so.
+        // Someone shortens the first revision behind the service's back: the pieces no longer fit, and a read from the
+        // rows (a node that does not hold the revision it wrote) says so.
         await using (var connection = await Db.OpenAsync(default))
         {
             await connection.ExecuteAsync("UPDATE signature_request_documents SET length = 999 WHERE request_id = 'r2' AND revision = 0");
         }
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => store.ContentAsync("r2", 0, 1, default));
+        await Assert.ThrowsAsync<InvalidDataException>(() => new SignatureRequestStore(Db).ContentAsync("r2", 0, 1, default));
+    }
+
+    [Fact]
+    public async Task RequestDocuments_ARevisionWhoseTransactionRolledBack_IsNotServed_AndReadsAreCopies()
+    {
+        var agency = await Accounts.CreateAgencyAsync("000.00.35.H42", "UBND xã Hòa Bình", null, default);
+        var store = new SignatureRequestStore(Db);
+        var original = RandomNumberGenerator.GetBytes(2_000);
+        var revision0 = new RequestDocument("r3", 0, 0, "main", "a.pdf", Convert.ToHexStringLower(SHA256.HashData(original)), original.Length, 0, null, 1);
+        await using (var tx = await Db.BeginWriteAsync("request:r3", default))
+        {
+            await store.InsertAsync(tx, InProgressRequest("r3", agency.Id), null, default);
+            await store.InsertDocumentAsync(tx, revision0, original, null, default);
+            await tx.CommitAsync(default);
+        }
+
+        await using (var tx = await Db.BeginWriteAsync("request:r3", default))
+        {
+            await store.InsertDocumentAsync(tx, revision0 with { Revision = 1 }, [.. original, 1, 2, 3], revision0, default);
+        }
+
+        Assert.Null(await store.ContentAsync("r3", 0, 1, default));
+
+        // A caller that changes the bytes it read changes its own copy, not what the next caller reads.
+        var first = (await store.ContentAsync("r3", 0, 0, default))!;
+        first[0] ^= 0xFF;
+        Assert.Equal(original, await store.ContentAsync("r3", 0, 0, default));
     }
 
     private static SignatureRequest InProgressRequest(string id, string agencyId)

@@ -11,6 +11,11 @@ namespace Signing.Storage.Requests;
 /// </summary>
 public sealed class SignatureRequestStore(Database database)
 {
+    // Room for the revisions of a few hundred requests in flight: a step reads the revision the step before it wrote.
+    private const long RevisionCacheBytes = 64L * 1024 * 1024;
+
+    private readonly RevisionCache _revisions = new(RevisionCacheBytes);
+
     private const string RequestColumns =
         "id AS Id, agency_id AS AgencyId, title AS Title, document_type AS DocumentType, symbol_pattern AS SymbolPattern, urgency AS Urgency, " +
         "secrecy AS Secrecy, deadline AS Deadline, submitter_kind AS SubmitterKind, submitter_id AS SubmitterId, submitter_name AS SubmitterName, " +
@@ -61,6 +66,11 @@ public sealed class SignatureRequestStore(Database database)
     /// <remarks>A revision stored as what it appends to an earlier one is put together from that chain of rows.</remarks>
     public async Task<byte[]?> ContentAsync(string requestId, long documentIndex, long revision, CancellationToken ct)
     {
+        if (_revisions.Find(requestId, documentIndex, revision) is { } cached)
+        {
+            return cached.AsSpan().ToArray();
+        }
+
         var chain = await QueryAsync<StoredPart>(
             "WITH RECURSIVE chain (revision, appends_to, length, content) AS (" +
             "SELECT revision, appends_to, length, content FROM signature_request_documents " +
@@ -89,7 +99,8 @@ public sealed class SignatureRequestStore(Database database)
             part.Content.CopyTo(whole, start);
         }
 
-        return whole;
+        _revisions.Add(requestId, documentIndex, revision, whole);
+        return whole.AsSpan().ToArray();
     }
 
     /// <summary>A request's history, oldest first.</summary>
@@ -253,11 +264,12 @@ public sealed class SignatureRequestStore(Database database)
     /// <summary>Stores a document revision with its bytes.</summary>
     /// <param name="tx">The unit of work.</param>
     /// <param name="document">The revision.</param>
-    /// <param name="content">Its bytes.</param>
+    /// <param name="content">Its bytes; once the transaction commits the store keeps this array for later reads, so it must not change.</param>
     /// <param name="extends">
     /// The stored revision of the same document that <paramref name="content"/> is expected to extend by an incremental
-    /// update. When that revision is stored and its bytes are the start of <paramref name="content"/> (the SHA-256
-    /// recorded for it is compared), only the bytes after them are stored; otherwise the whole.
+    /// update. When that revision is stored and its bytes are the start of <paramref name="content"/> (compared with
+    /// its bytes when this node holds them, else with the SHA-256 recorded for it), only the bytes after them are
+    /// stored; otherwise the whole.
     /// </param>
     /// <param name="ct">Cancels the write.</param>
     public async Task InsertDocumentAsync(StorageTransaction tx, RequestDocument document, byte[] content, RequestDocument? extends, CancellationToken ct)
@@ -274,8 +286,7 @@ public sealed class SignatureRequestStore(Database database)
                 "SELECT length AS Length, sha256 AS Sha256 FROM signature_request_documents " +
                 "WHERE request_id = @RequestId AND document_index = @DocumentIndex AND revision = @Revision",
                 new { extends.RequestId, extends.DocumentIndex, extends.Revision }, tx.Transaction, cancellationToken: ct));
-            if (earlier is not null && earlier.Length < content.LongLength
-                && Convert.ToHexStringLower(SHA256.HashData(content.AsSpan(0, checked((int)earlier.Length)))) == earlier.Sha256)
+            if (earlier is not null && earlier.Length < content.LongLength && StartsWith(content, extends, earlier))
             {
                 appendsTo = extends.Revision;
                 stored = content[(int)earlier.Length..];
@@ -300,6 +311,16 @@ public sealed class SignatureRequestStore(Database database)
                 document.StepId,
                 document.CreatedAt,
             }, ct);
+        tx.OnCommitted(() => _revisions.Add(document.RequestId, document.DocumentIndex, document.Revision, content));
+    }
+
+    // Whether content begins with the stored revision: compared with its bytes when they are at hand, else by their hash.
+    private bool StartsWith(byte[] content, RequestDocument earlier, StoredRevision stored)
+    {
+        var prefix = content.AsSpan(0, checked((int)stored.Length));
+        return _revisions.Find(earlier.RequestId, earlier.DocumentIndex, earlier.Revision) is { } bytes
+            ? prefix.SequenceEqual(bytes)
+            : Convert.ToHexStringLower(SHA256.HashData(prefix)) == stored.Sha256;
     }
 
     /// <summary>Adds a line to a request's history.</summary>
