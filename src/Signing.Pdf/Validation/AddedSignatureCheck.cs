@@ -53,10 +53,16 @@ public static class AddedSignatureCheck
         // the prefix check above proves those bytes unchanged. The new one is the signature whose byte range reaches
         // furthest, since every original signature ends inside the original.
         using var stream = PdfBytes.Open(signed);
-        var (report, signatureCount) = await new PdfSignatureValidator(validation).ValidateNewestAsync(stream, ct);
-        if (report.FormatProblem is { } formatProblem)
+        var (report, signatureCount, reader) = await new PdfSignatureValidator(validation).ValidateNewestAsync(stream, ct);
+        if (report.FormatProblem is not null || reader is null)
         {
-            return Refuse($"The uploaded file is not a readable PDF: {formatProblem}");
+            return Refuse($"The uploaded file is not a readable PDF: {report.FormatProblem}");
+        }
+
+        if (reader.Encryption is { } encryption)
+        {
+            // Adding a signature never encrypts a document; an encrypted one is not judged object by object.
+            return Refuse($"The uploaded file is encrypted ({encryption}); sign the document without encrypting it.");
         }
 
         var expectedCount = originalSignatures + 1;
@@ -83,7 +89,7 @@ public static class AddedSignatureCheck
 
         // Everything appended besides the signature is judged by the modification rules, whether or not an earlier
         // signature would notice it: an unsigned original must not gain a changed page with its first signature.
-        var rejected = ChangesBesidesSignatures(original, signed, validation.ReaderLimits);
+        var rejected = ChangesBesidesSignatures(original, signed, reader);
         if (rejected.Count > 0)
         {
             return Refuse($"The uploaded file changes more than one new signature: {string.Join("; ", rejected.Take(5))}.");
@@ -105,11 +111,10 @@ public static class AddedSignatureCheck
         return new Outcome(added, null);
     }
 
-    private static List<string> ChangesBesidesSignatures(ReadOnlyMemory<byte> original, byte[] signed, PdfReaderLimits limits)
+    private static List<string> ChangesBesidesSignatures(ReadOnlyMemory<byte> original, byte[] signed, PdfReader after)
     {
         // The signed file starts with the original (checked first), so both revisions are read in place from it, and
-        // the original's reader shares the objects the signed file's reader parsed at the same offsets.
-        var after = PdfReader.Open(PdfBytes.Open(signed), limits);
+        // the original's reader shares the objects the signed file's reader (the validator's) parsed at the same offsets.
         var before = PdfReader.OpenRevision(after, PdfBytes.Open(signed, original.Length));
         // A certified original keeps its DocMDP level; otherwise signatures, form filling and annotations (the
         // registered number and date) are what a signing step may add.

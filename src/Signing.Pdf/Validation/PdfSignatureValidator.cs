@@ -49,16 +49,21 @@ public sealed partial class PdfSignatureValidator
     /// counts the others without validating them: for a caller that already knows the revision before it (checked
     /// when it was made, and byte for byte the start of this one), so that only what was appended needs judging.
     /// </summary>
-    /// <returns>The report, whose <see cref="PdfValidationReport.Signatures"/> holds the newest signature alone, and how many signatures the document has.</returns>
-    internal async Task<(PdfValidationReport Report, int SignatureCount)> ValidateNewestAsync(Stream pdf, CancellationToken cancellationToken)
+    /// <returns>
+    /// The report, whose <see cref="PdfValidationReport.Signatures"/> holds the newest signature alone; how many
+    /// signatures the document has; and the reader it was read with (null when it could not be read), whose parsed
+    /// objects the caller's own look at the document can reuse.
+    /// </returns>
+    internal async Task<(PdfValidationReport Report, int SignatureCount, PdfReader? Reader)> ValidateNewestAsync(Stream pdf, CancellationToken cancellationToken)
     {
         var count = 0;
-        var report = await ValidateCoreAsync(pdf, newestOnly: true, cancellationToken, fieldCount => count = fieldCount).ConfigureAwait(false);
-        return (report, count);
+        PdfReader? reader = null;
+        var report = await ValidateCoreAsync(pdf, newestOnly: true, cancellationToken, (opened, fieldCount) => (reader, count) = (opened, fieldCount)).ConfigureAwait(false);
+        return (report, count, reader);
     }
 
     private async Task<PdfValidationReport> ValidateCoreAsync(
-        Stream pdf, bool newestOnly, CancellationToken cancellationToken, Action<int>? countFields = null)
+        Stream pdf, bool newestOnly, CancellationToken cancellationToken, Action<PdfReader, int>? opened = null)
     {
         ArgumentNullException.ThrowIfNull(pdf);
         PdfReader reader;
@@ -95,7 +100,7 @@ public sealed partial class PdfSignatureValidator
             };
         }
 
-        countFields?.Invoke(fields.Count);
+        opened?.Invoke(reader, fields.Count);
         if (newestOnly && fields.Count > 1)
         {
             fields = [fields.MaxBy(field => EndOfByteRange(reader, field.Signature))!];
