@@ -13,7 +13,8 @@ namespace Signing.Cli.Commands;
 /// <summary>
 /// <c>signing bench requests</c>: N signature requests, each submitted by the demo portal, signed by the demo official
 /// and sealed by the demo clerk with keys the service holds on its token, driven by C concurrent clients. Prints one
-/// line: <c>requests completed/s: R p50_ms: X p99_ms: Y submit_ms: … sign_ms: … seal_ms: … errors: E</c>.
+/// line: <c>requests completed/s: R p50_ms: X p99_ms: Y submit_ms: … sign_ms: … seal_ms: … errors: E</c>, and with
+/// <c>--pid</c> the service's CPU per timed request (<c>service_cpu_ms_per_request: C</c>).
 /// </summary>
 internal static class BenchRequestsCommand
 {
@@ -27,7 +28,13 @@ internal static class BenchRequestsCommand
         var file = new Option<FileInfo?>("--file") { Description = "The PDF to submit (default: the demo document named in demo.json)" };
         var requests = new Option<int>("--requests") { Description = "Requests to complete (1-1000000)", DefaultValueFactory = _ => 200 };
         var clients = new Option<int>("--clients") { Description = "Concurrent clients (1-64)", DefaultValueFactory = _ => 2 };
-        foreach (var option in new Option[] { url, demo, file, requests, clients })
+        var warmup = new Option<int>("--warmup")
+        {
+            Description = "Requests completed by the same clients before the clock starts (0-1000000), so that this process's own JIT work is not timed",
+            DefaultValueFactory = _ => 0,
+        };
+        var pid = new Option<int?>("--pid") { Description = "The service's process id on this machine: also print the CPU time it spent per timed request" };
+        foreach (var option in new Option[] { url, demo, file, requests, clients, warmup, pid })
         {
             command.Options.Add(option);
         }
@@ -36,10 +43,18 @@ internal static class BenchRequestsCommand
         {
             var total = parse.GetValue(requests);
             var clientCount = parse.GetValue(clients);
+            var warmupCount = parse.GetValue(warmup);
             if (total is < 1 or > 1_000_000)
             {
                 throw new CliUsageException($"--requests {total} is outside 1-1000000.");
             }
+
+            if (warmupCount is < 0 or > 1_000_000)
+            {
+                throw new CliUsageException($"--warmup {warmupCount} is outside 0-1000000.");
+            }
+
+            var service = parse.GetValue(pid) is { } servicePid ? ServiceProcess.Open(servicePid) : null;
 
             if (clientCount is < 1 or > 64)
             {
@@ -84,9 +99,14 @@ internal static class BenchRequestsCommand
                     throw new CliUsageException(e.Message);
                 }
 
+                var warmupErrors = warmupCount == 0 ? 0 : (await RunAsync(drivers, pdf, warmupCount, $"{run}-warmup", ct)).Errors;
+                var cpuBefore = service?.CpuTime();
                 var result = await RunAsync(drivers, pdf, total, run, ct);
-                Console.WriteLine(result);
-                return result.Errors == 0 ? 0 : 1;
+                var serviceCpu = service?.CpuTime() - cpuBefore;
+                Console.WriteLine(serviceCpu is { } spent && result.Completed > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"{result} service_cpu_ms_per_request: {spent.TotalMilliseconds / result.Completed:0.00}")
+                    : result.ToString());
+                return result.Errors == 0 && warmupErrors == 0 ? 0 : 1;
             }
             finally
             {
@@ -137,6 +157,33 @@ internal static class BenchRequestsCommand
         var totals = all.Select(t => t.TotalMs).Order().ToList();
         return new BenchResult(all.Count, clock.Elapsed.TotalSeconds, BenchHttpCommand.Percentile(totals, 0.50), BenchHttpCommand.Percentile(totals, 0.99),
             Mean(all, t => t.SubmitMs), Mean(all, t => t.SignMs), Mean(all, t => t.SealMs), errors);
+    }
+
+    /// <summary>The service process on this machine, whose CPU time the timed run is charged with.</summary>
+    private sealed class ServiceProcess(string statPath)
+    {
+        // /proc reports times in USER_HZ ticks, which Linux fixes at 100 per second for user space.
+        private const double TicksPerSecond = 100;
+
+        public static ServiceProcess Open(int pid)
+        {
+            var path = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat";
+            if (!File.Exists(path))
+            {
+                throw new CliUsageException($"--pid {pid}: no such process on this machine (or no /proc).");
+            }
+
+            return new ServiceProcess(path);
+        }
+
+        /// <summary>User plus system time so far (fields 14 and 15 of /proc/PID/stat, counted after the parenthesised name).</summary>
+        public TimeSpan CpuTime()
+        {
+            var stat = File.ReadAllText(statPath);
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+        }
     }
 
     private static double Mean(List<StageTimings> timings, Func<StageTimings, double> stage) => timings.Count == 0 ? 0 : timings.Average(stage);
