@@ -45,12 +45,20 @@ public sealed class NotificationStore(Database database, TimeProvider clock)
             new { userId, unreadOnly = unreadOnly ? 1 : 0, limit = Math.Clamp(limit, 1, 200) }, cancellationToken: ct))).AsList();
     }
 
-    /// <summary>How many unread notifications a person has.</summary>
-    public async Task<int> UnreadCountAsync(string userId, CancellationToken ct)
+    /// <summary>How many unread notifications a person has, counted up to <paramref name="atMost"/> when given.</summary>
+    /// <remarks>
+    /// The count is read from the index of unread notifications; a caller that only shows "999+" stops counting there,
+    /// so a person who never reads them does not make every page slower.
+    /// </remarks>
+    public async Task<int> UnreadCountAsync(string userId, CancellationToken ct, int? atMost = null)
     {
         await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM notifications WHERE user_id = @userId AND read_at IS NULL", new { userId }, cancellationToken: ct));
+        return atMost is { } limit
+            ? await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM notifications WHERE user_id = @userId AND read_at IS NULL LIMIT @limit) AS unread",
+                new { userId, limit = Math.Max(limit, 0) }, cancellationToken: ct))
+            : await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                "SELECT COUNT(*) FROM notifications WHERE user_id = @userId AND read_at IS NULL", new { userId }, cancellationToken: ct));
     }
 
     /// <summary>Marks a person's notification read; false when it is not theirs or was read.</summary>

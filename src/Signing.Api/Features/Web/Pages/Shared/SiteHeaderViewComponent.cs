@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Signing.Api.Features.Auth;
@@ -20,9 +21,10 @@ public sealed record SiteHeaderModel(
 /// <summary>The header's counters: the documents waiting for the person and their unread notifications, with links.</summary>
 /// <param name="Todo">Documents whose active step waits for the person; null for people with no workflow role.</param>
 /// <param name="TodoHref">Where the to-do counter leads (the inbox, or the seal queue for clerks).</param>
-/// <param name="Unread">Unread notifications.</param>
+/// <param name="Unread">Unread notifications, counted up to 1,000.</param>
+/// <param name="UnreadLabel">The count as shown: "999+" from 1,000 on.</param>
 /// <param name="NotificationsHref">The notifications page.</param>
-public sealed record HeaderCounters(int? Todo, string? TodoHref, int Unread, string? NotificationsHref);
+public sealed record HeaderCounters(int? Todo, string? TodoHref, int Unread, string UnreadLabel, string? NotificationsHref);
 
 /// <summary>The header of every page, as a view component because it reads the person from the account store.</summary>
 public sealed class SiteHeaderViewComponent(
@@ -30,6 +32,9 @@ public sealed class SiteHeaderViewComponent(
 {
     // The to-do list is counted up to this many; the inbox shows the rest.
     private const int CountLimit = 200;
+
+    // Unread notifications are counted up to this many on every page and shown as "999+" beyond.
+    private const int UnreadLimit = 1000;
 
     /// <summary>Builds the header.</summary>
     public async Task<IViewComponentResult> InvokeAsync()
@@ -58,7 +63,8 @@ public sealed class SiteHeaderViewComponent(
             todoHref = actor.Holds(Roles.Official) ? links.GetPathByPage("/Inbox/Index") : links.GetPathByPage("/Seal/Index");
         }
 
-        var unread = await notifications.UnreadCountAsync(person.User.Id, ct);
-        return new HeaderCounters(todo, todoHref, unread, links.GetPathByPage(WebNavigation.Notifications.Page));
+        var unread = await notifications.UnreadCountAsync(person.User.Id, ct, UnreadLimit);
+        var unreadLabel = unread >= UnreadLimit ? $"{UnreadLimit - 1}+" : unread.ToString(CultureInfo.InvariantCulture);
+        return new HeaderCounters(todo, todoHref, unread, unreadLabel, links.GetPathByPage(WebNavigation.Notifications.Page));
     }
 }
