@@ -54,12 +54,12 @@ internal static class BenchRequestsCommand
                 throw new CliUsageException($"--warmup {warmupCount} is outside 0-1000000.");
             }
 
-            var service = parse.GetValue(pid) is { } servicePid ? ServiceProcess.Open(servicePid) : null;
-
             if (clientCount is < 1 or > 64)
             {
                 throw new CliUsageException($"--clients {clientCount} is outside 1-64.");
             }
+
+            var service = parse.GetValue(pid) is { } servicePid ? ServiceProcess.Open(servicePid) : null;
 
             var baseUrl = BenchHttpCommand.BaseUrl(parse.GetValue(url));
 
