@@ -7,7 +7,6 @@ using Signing.Api.Features.Webhooks;
 using Signing.Api.Hosting;
 using Signing.Pdf;
 using Signing.Pdf.Signatures;
-using Signing.Pdf.Validation;
 using Signing.Storage;
 using Signing.Storage.Accounts;
 using Signing.Storage.DeskSign;
@@ -637,7 +636,8 @@ public sealed partial class SignatureRequestService
     private async Task<Failure?> AcceptExternalAsync(string actorId, StepContext context, SigningKey key, byte[] signed, CancellationToken ct)
     {
         var head = await ContentOf(context.Head, ct);
-        if (await documents.CheckAddedSignatureAsync(head, context.Head.Signatures, signed, key.Thumbprint, $"the certificate of key '{key.Id}'", ct) is { } refused)
+        var added = await documents.CheckAddedSignatureAsync(head, context.Head.Signatures, signed, key.Thumbprint, $"the certificate of key '{key.Id}'", ct);
+        if (added.Failure is { } refused)
         {
             return refused;
         }
@@ -646,15 +646,7 @@ public sealed partial class SignatureRequestService
         string? imageBox = null;
         using (var stream = PdfBytes.Open(signed))
         {
-            var fields = await new PdfSignatureValidator(new PdfValidationOptions
-            {
-                TrustAnchors = anchors.Certificates,
-                OnlineRevocation = null,
-                Time = clock,
-            }).ValidateAsync(stream, ct);
-            var added = fields.Signatures.MaxBy(s => s.ByteRange.Count == 4 ? s.ByteRange[2] + s.ByteRange[3] : 0);
-            stream.Position = 0;
-            if (added is not null && SignatureWidgets.Find(stream, added.FieldName, pdf.ReaderLimits) is var (page, rectangle))
+            if (SignatureWidgets.Find(stream, added.Value!.FieldName, pdf.ReaderLimits) is var (page, rectangle))
             {
                 imageBox = string.Create(CultureInfo.InvariantCulture, $"{page}:{rectangle.X:0.###},{rectangle.Y:0.###},{rectangle.Width:0.###},{rectangle.Height:0.###}");
             }
@@ -675,8 +667,8 @@ public sealed partial class SignatureRequestService
             return failure;
         }
 
-        return await documents.CheckAddedSignatureAsync(content, before.Signatures, signed.Value!, key.Thumbprint, $"the certificate of key '{key.Id}'", ct)
-            is { } refused ? refused : signed;
+        var added = await documents.CheckAddedSignatureAsync(content, before.Signatures, signed.Value!, key.Thumbprint, $"the certificate of key '{key.Id}'", ct);
+        return added.Failure is { } refused ? refused : signed;
     }
 
     /// <summary>

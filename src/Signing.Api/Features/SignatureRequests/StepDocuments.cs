@@ -142,16 +142,17 @@ public sealed class StepDocuments(IOptions<SignatureRequestOptions> options, IOp
 
     /// <summary>
     /// Whether <paramref name="after"/> is <paramref name="before"/> with exactly one valid signature by the certificate
-    /// <paramref name="thumbprint"/> appended and no change modification analysis rejects.
+    /// <paramref name="thumbprint"/> appended and no change modification analysis rejects; the new signature's report
+    /// when it is.
     /// </summary>
-    public async Task<Failure?> CheckAddedSignatureAsync(
+    public async Task<Result<PdfSignatureValidationReport>> CheckAddedSignatureAsync(
         byte[] before, long signaturesBefore, byte[] after, string thumbprint, string expectedSigner, CancellationToken ct)
     {
         var outcome = await AddedSignatureCheck.CheckAsync(before, (int)signaturesBefore, after, thumbprint, expectedSigner,
             new PdfValidationOptions { TrustAnchors = anchors.Certificates, OnlineRevocation = null, Time = clock, ReaderLimits = pdf.ReaderLimits }, ct);
-        return outcome.Refusal is { } refusal
-            ? new Failure(FailureKind.Unprocessable, "signed-document-refused", "Signed document refused", refusal)
-            : null;
+        return outcome.Signature is { } added
+            ? added
+            : new Failure(FailureKind.Unprocessable, "signed-document-refused", "Signed document refused", outcome.Refusal ?? "The new signature was not accepted.");
     }
 
     /// <summary>The page and box of a stored image box.</summary>

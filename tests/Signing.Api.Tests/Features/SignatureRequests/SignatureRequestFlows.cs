@@ -99,6 +99,12 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
 
         Assert.Contains($"output={steps[0].GetProperty("outputSha256").GetString()}", audit, StringComparison.Ordinal);
         Assert.Contains("capacity=own", audit, StringComparison.Ordinal);
+
+        // One record per action: the one each action committed with its step, not a second from the endpoint.
+        var requestId = done.GetProperty("id").GetString();
+        var trail = JsonDocument.Parse(audit).RootElement.GetProperty("records").EnumerateArray()
+            .Where(record => record.GetProperty("target").GetString() == requestId).Select(record => record.GetProperty("action").GetString()).ToList();
+        Assert.Equal(["request.submit", "request.sign", "request.register", "request.seal"], trail);
     }
 
     [Fact]
@@ -141,6 +147,13 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
         var pdf = await workflow.DownloadAsync(done);
         Assert.Equal(2, Workflow.CountOf(TestPdfs.Pdfsig(pdf), "Signature is Valid."));
         Assert.Equal(0, Workflow.Qpdf(pdf));
+
+        // The seal goes over the left third of the widget the desk signer drew, found from the uploaded signature.
+        var fields = (await ValidateAsync(pdf)).GetProperty("signatures").EnumerateArray().Select(s => s.GetProperty("fieldName").GetString()!).ToList();
+        var (_, deskWidget) = Widget(pdf, fields[0]);
+        var (_, seal) = Widget(pdf, fields[1]);
+        Assert.InRange(seal.X + seal.Width, deskWidget.X + 1, deskWidget.X + (deskWidget.Width / 3) + 1);
+        Assert.True(seal.X < deskWidget.X, "the seal sticks out on the left of the desk signer's widget");
     }
 
     [Fact]
