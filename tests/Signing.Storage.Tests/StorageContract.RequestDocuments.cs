@@ -80,7 +80,7 @@ public abstract partial class StorageContract
         await using (var tx = await Db.BeginWriteAsync("request:r2", default))
         {
             await store.InsertAsync(tx, InProgressRequest("r2", agency.Id), null, default);
-            var revision0 = new RequestDocument("r2", 0, 0, "main", "a.pdf", Convert.ToHexStringLower(SHA256.HashData(original)), original.Length, 0, null, 1);
+            var revision0 = FirstRevision("r2", original);
             await store.InsertDocumentAsync(tx, revision0, original, null, default);
             await store.InsertDocumentAsync(tx, revision0 with { Revision = 1, Sha256 = Convert.ToHexStringLower(SHA256.HashData(signed)), Length = signed.Length },
                 signed, revision0, default);
@@ -103,7 +103,7 @@ public abstract partial class StorageContract
         var agency = await Accounts.CreateAgencyAsync("000.00.35.H42", "UBND xã Hòa Bình", null, default);
         var store = new SignatureRequestStore(Db);
         var original = RandomNumberGenerator.GetBytes(2_000);
-        var revision0 = new RequestDocument("r3", 0, 0, "main", "a.pdf", Convert.ToHexStringLower(SHA256.HashData(original)), original.Length, 0, null, 1);
+        var revision0 = FirstRevision("r3", original);
         await using (var tx = await Db.BeginWriteAsync("request:r3", default))
         {
             await store.InsertAsync(tx, InProgressRequest("r3", agency.Id), null, default);
@@ -123,6 +123,10 @@ public abstract partial class StorageContract
         first[0] ^= 0xFF;
         Assert.Equal(original, await store.ContentAsync("r3", 0, 0, default));
     }
+
+    // The submitted revision of a request's main document, unsigned.
+    private static RequestDocument FirstRevision(string requestId, byte[] content)
+        => new(requestId, 0, 0, "main", "a.pdf", Convert.ToHexStringLower(SHA256.HashData(content)), content.Length, 0, null, 1);
 
     private static SignatureRequest InProgressRequest(string id, string agencyId)
         => new(id, agencyId, "Về việc lưu bản sửa đổi", "Công văn", "{số}/UBND-VP", "normal", "none", null, "user", "u1", "Văn thư", null, null,

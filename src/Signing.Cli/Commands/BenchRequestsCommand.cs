@@ -160,29 +160,25 @@ internal static class BenchRequestsCommand
     }
 
     /// <summary>The service process on this machine, whose CPU time the timed run is charged with.</summary>
-    private sealed class ServiceProcess(string statPath)
+    private sealed class ServiceProcess(Process process)
     {
-        // /proc reports times in USER_HZ ticks, which Linux fixes at 100 per second for user space.
-        private const double TicksPerSecond = 100;
-
         public static ServiceProcess Open(int pid)
         {
-            var path = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat";
-            if (!File.Exists(path))
+            try
             {
-                throw new CliUsageException($"--pid {pid}: no such process on this machine (or no /proc).");
+                return new ServiceProcess(Process.GetProcessById(pid));
             }
-
-            return new ServiceProcess(path);
+            catch (ArgumentException)
+            {
+                throw new CliUsageException($"--pid {pid}: no such process on this machine.");
+            }
         }
 
-        /// <summary>User plus system time so far (fields 14 and 15 of /proc/PID/stat, counted after the parenthesised name).</summary>
+        /// <summary>User plus system time so far, read afresh.</summary>
         public TimeSpan CpuTime()
         {
-            var stat = File.ReadAllText(statPath);
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+            process.Refresh();
+            return process.TotalProcessorTime;
         }
     }
 
