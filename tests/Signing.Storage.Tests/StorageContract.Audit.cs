@@ -44,6 +44,53 @@ public abstract partial class StorageContract
     }
 
     [Fact]
+    public async Task Audit_CheckpointsAndVerifications_WhileTheNodeKeepsAppending_FindTheChainIntact()
+    {
+        // Under load, records keep committing while a checkpoint or a verification walks the chain. What they compare
+        // the walk with (the highest record this node committed, the checkpoints signed) must be read before the walk:
+        // read after it, it covers records the walk never reached, and an intact log reads as cut short.
+        await AppendAsync(50);
+        using var appending = new CancellationTokenSource();
+        var appended = 0;
+        var writer = Task.Run(async () =>
+        {
+            while (!appending.IsCancellationRequested)
+            {
+                await Audit.AppendAsync(new AuditEntry("user:a", "agency-1", "sign.pdf", $"doc-{appended}", AuditOutcome.Success, null), default);
+                Interlocked.Increment(ref appended);
+                // Paced, so that the chain each round walks stays short.
+                await Task.Delay(1);
+            }
+        });
+
+        var checkpoints = 0;
+        try
+        {
+            for (var round = 0; round < 10; round++)
+            {
+                // Each round starts once the writer has committed more, so that it is still appending during the walk.
+                var before = Volatile.Read(ref appended);
+                while (Volatile.Read(ref appended) == before && !writer.IsCompleted)
+                {
+                    await Task.Delay(1);
+                }
+
+                checkpoints += await Audit.CheckpointAsync(_signer, "node-1", default) is null ? 0 : 1;
+                var verification = await Audit.VerifyAsync(default);
+                Assert.True(verification.Intact, verification.Problem);
+            }
+        }
+        finally
+        {
+            await appending.CancelAsync();
+            await writer;
+        }
+
+        Assert.Equal(10, checkpoints);
+        Assert.True((await Audit.VerifyAsync(default)).Intact);
+    }
+
+    [Fact]
     public async Task Audit_DeletingTheLastRecord_IsDetectedByTheNodeThatWroteIt_EvenBeforeACheckpoint()
     {
         await AppendAsync(3);

@@ -212,16 +212,19 @@ public sealed class AuditLog
         }
 
         var trusted = trustedCheckpointKey ?? (fileCheckpoint is null ? null : Convert.FromBase64String(fileCheckpoint.PublicKey));
+        // What the walk is held against is read before it: records go on committing while it runs, and a checkpoint or
+        // a commit that came after it started covers records it may not have reached.
+        var highWater = HighestCommitted;
         await using var connection = await _database.OpenAsync(ct);
+        var checkpoints = (await connection.QueryAsync<AuditCheckpoint>(new CommandDefinition(
+            "SELECT seq AS Seq, hash AS Hash, at AS At, key_id AS KeyId, node AS Node, public_key AS PublicKey, signature AS Signature " +
+            "FROM audit_checkpoints ORDER BY seq", cancellationToken: ct))).AsList();
         var walk = await WalkAsync(connection, null, 0, GenesisHash, long.MaxValue, agencyId, ct);
         if (walk.Problem is not null)
         {
             return new AuditVerification(false, walk.Counted, walk.ProblemSeq, walk.Problem);
         }
 
-        var checkpoints = (await connection.QueryAsync<AuditCheckpoint>(new CommandDefinition(
-            "SELECT seq AS Seq, hash AS Hash, at AS At, key_id AS KeyId, node AS Node, public_key AS PublicKey, signature AS Signature " +
-            "FROM audit_checkpoints ORDER BY seq", cancellationToken: ct))).AsList();
         if (fileCheckpoint is not null)
         {
             checkpoints.Add(fileCheckpoint);
@@ -257,7 +260,6 @@ public sealed class AuditLog
             newest = newest is null || checkpoint.Seq > newest.Seq ? checkpoint : newest;
         }
 
-        var highWater = HighestCommitted;
         if (highWater > walk.HeadSeq)
         {
             return Broken(walk, walk.HeadSeq + 1,
@@ -305,6 +307,8 @@ public sealed class AuditLog
             previous = null;
         }
 
+        // Read before the head: the records this node commits after that are not the checkpoint's to cover.
+        var highWater = HighestCommitted;
         await using var connection = await _database.OpenAsync(ct);
         var head = await connection.QuerySingleOrDefaultAsync<ChainHead>(new CommandDefinition(
             "SELECT seq AS Seq, hash AS Hash FROM audit_log ORDER BY seq DESC LIMIT 1", cancellationToken: ct));
@@ -340,10 +344,10 @@ public sealed class AuditLog
             throw new AuditChainBrokenException($"The audit chain is broken at record {walk.ProblemSeq}: {walk.Problem}; no checkpoint is signed.");
         }
 
-        if (HighestCommitted > walk.HeadSeq)
+        if (highWater > walk.HeadSeq)
         {
             throw new AuditChainBrokenException(
-                $"The audit log ends at record {walk.HeadSeq} but this node committed record {HighestCommitted}; no checkpoint is signed.");
+                $"The audit log ends at record {walk.HeadSeq} but this node committed record {highWater}; no checkpoint is signed.");
         }
 
         var checkpoint = AuditCheckpoint.Create(walk.HeadSeq, walk.HeadHash, _clock.GetUtcNow().ToUnixTimeMilliseconds(), _key.Id, node, signer);
