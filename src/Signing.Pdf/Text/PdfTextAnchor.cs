@@ -46,6 +46,15 @@ public static class PdfTextAnchor
     /// </summary>
     public static (int Page, PdfRectangle Rectangle)? FindSignatureRectangle(
         Stream pdf, string anchor, double width, double height, int? page = null, PdfReaderLimits? limits = null)
+        => FindLine(pdf, anchor, page, limits) is { } line ? (line.Page, RectangleBelow(line, width, height)) : null;
+
+    /// <summary>
+    /// The line that is <paramref name="anchor"/> (case-insensitive), else the first line containing it, on
+    /// <paramref name="page"/> or, when null, on the last page that has one; null when no line contains it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="page"/> is not a page of the document.</exception>
+    /// <exception cref="PdfFormatException">The document or a page's content is malformed.</exception>
+    public static PdfTextLine? FindLine(Stream pdf, string anchor, int? page = null, PdfReaderLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(anchor);
         var reader = PdfReader.Open(pdf, limits);
@@ -67,13 +76,23 @@ public static class PdfTextAnchor
                 ?? lines.FirstOrDefault(l => Normalize(l.Text).Contains(wanted, StringComparison.Ordinal));
             if (line is not null)
             {
-                var centre = line.X + (line.Width / 2);
-                var top = line.Baseline - (line.FontSize * 0.4);
-                return (number, new PdfRectangle(Math.Max(0, centre - (width / 2)), Math.Max(0, top - height), width, height));
+                return line;
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The rectangle of <paramref name="width"/> × <paramref name="height"/> centred on <paramref name="line"/> and
+    /// hanging from just under its baseline, where Decree 30 puts the handwritten signature below the title.
+    /// </summary>
+    public static PdfRectangle RectangleBelow(PdfTextLine line, double width, double height)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var centre = line.X + (line.Width / 2);
+        var top = line.Baseline - (line.FontSize * 0.4);
+        return new PdfRectangle(Math.Max(0, centre - (width / 2)), Math.Max(0, top - height), width, height);
     }
 
     private static string Normalize(string text)

@@ -20,11 +20,34 @@ public static class RegistrationOverlays
     /// <exception cref="PdfFormatException">The document cannot be read.</exception>
     public static IReadOnlyList<PdfTextOverlay> Find(Stream pdf, string symbol, DateOnly date, PdfReaderLimits? limits = null)
     {
-        ArgumentNullException.ThrowIfNull(pdf);
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        var (numberLine, dateLine) = FindLines(pdf, limits);
+        var overlays = new List<PdfTextOverlay>();
+        if (numberLine is not null)
+        {
+            overlays.Add(Cover(numberLine, $"Số: {symbol}"));
+        }
+
+        if (dateLine is not null)
+        {
+            var folded = Fold(dateLine.Text);
+            var place = dateLine.Text[..Math.Min(dateLine.Text.Length, folded.IndexOf("NGÀY", StringComparison.Ordinal))];
+            overlays.Add(Cover(dateLine, $"{place}{DateLine(date)}"));
+        }
+
+        return overlays;
+    }
+
+    /// <summary>
+    /// The template's <c>Số:</c> line and its place-and-date line on the first pages of <paramref name="pdf"/>, each
+    /// null when the document has none.
+    /// </summary>
+    /// <exception cref="PdfFormatException">The document cannot be read.</exception>
+    public static (PdfTextLine? Number, PdfTextLine? Date) FindLines(Stream pdf, PdfReaderLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
         var reader = PdfReader.Open(pdf, limits);
         var pageCount = reader.GetPageReferences().Count;
-        var overlays = new List<PdfTextOverlay>();
         PdfTextLine? numberLine = null;
         PdfTextLine? dateLine = null;
         for (var page = 1; page <= Math.Min(pageCount, MaxPagesSearched) && (numberLine is null || dateLine is null); page++)
@@ -40,19 +63,7 @@ public static class RegistrationOverlays
         }
 
         pdf.Position = 0;
-        if (numberLine is not null)
-        {
-            overlays.Add(Cover(numberLine, $"Số: {symbol}"));
-        }
-
-        if (dateLine is not null)
-        {
-            var folded = Fold(dateLine.Text);
-            var place = dateLine.Text[..Math.Min(dateLine.Text.Length, folded.IndexOf("NGÀY", StringComparison.Ordinal))];
-            overlays.Add(Cover(dateLine, $"{place}{DateLine(date)}"));
-        }
-
-        return overlays;
+        return (numberLine, dateLine);
     }
 
     /// <summary>The date as Decree 30 writes it: <c>ngày 06 tháng 12 năm 2026</c> (day and month below 10 with a leading 0 only for day 1–9 and months 1–2).</summary>

@@ -45,6 +45,10 @@ public sealed record SignatureRequest(
 /// <param name="Anchor">For sign: the text line the signature block goes below (the signer's title).</param>
 /// <param name="Page">For sign: the page of the rectangle.</param>
 /// <param name="Rect">For sign: the rectangle <c>x,y,w,h</c>, instead of an anchor.</param>
+/// <param name="AnchorLine">
+/// For sign with an anchor: the line of the submitted document that holds it, <c>page:x,baseline,width,font-size</c>,
+/// found at submission; null for steps stored before submissions looked anchors up.
+/// </param>
 /// <param name="InputSha256">The SHA-256 of the revision shown to the actor.</param>
 /// <param name="OutputSha256">The SHA-256 of the revision the step produced.</param>
 /// <param name="ActorId">Who completed the step.</param>
@@ -56,7 +60,7 @@ public sealed record SignatureRequest(
 /// <param name="CompletedAt">When it was done.</param>
 public sealed record RequestStep(
     string Id, string RequestId, long Ordinal, string Kind, string State, string Assignees, long RequiredApprovals, string? Capacity,
-    string? CapacityTitle, string? DelegateUserId, string? Anchor, long? Page, string? Rect, string? InputSha256, string? OutputSha256,
+    string? CapacityTitle, string? DelegateUserId, string? Anchor, long? Page, string? Rect, string? AnchorLine, string? InputSha256, string? OutputSha256,
     string? ActorId, string? ActorName, string? KeyId, string? ImageBox, long? LastRemindedAt, long? StartedAt, long? CompletedAt)
 {
     /// <summary>The assignee entries.</summary>

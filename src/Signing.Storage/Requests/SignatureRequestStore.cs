@@ -26,7 +26,7 @@ public sealed class SignatureRequestStore(Database database)
     private const string StepColumns =
         "id AS Id, request_id AS RequestId, ordinal AS Ordinal, kind AS Kind, state AS State, assignees AS Assignees, " +
         "required_approvals AS RequiredApprovals, capacity AS Capacity, capacity_title AS CapacityTitle, delegate_user_id AS DelegateUserId, " +
-        "anchor AS Anchor, page AS Page, rect AS Rect, input_sha256 AS InputSha256, output_sha256 AS OutputSha256, actor_id AS ActorId, " +
+        "anchor AS Anchor, page AS Page, rect AS Rect, anchor_line AS AnchorLine, input_sha256 AS InputSha256, output_sha256 AS OutputSha256, actor_id AS ActorId, " +
         "actor_name AS ActorName, key_id AS KeyId, image_box AS ImageBox, last_reminded_at AS LastRemindedAt, started_at AS StartedAt, " +
         "completed_at AS CompletedAt";
 
@@ -258,8 +258,8 @@ public sealed class SignatureRequestStore(Database database)
     public Task InsertStepAsync(StorageTransaction tx, RequestStep step, CancellationToken ct)
         => ExecuteAsync(tx,
             "INSERT INTO signature_request_steps (id, request_id, ordinal, kind, state, assignees, required_approvals, capacity, capacity_title, " +
-            "anchor, page, rect, started_at) VALUES (@Id, @RequestId, @Ordinal, @Kind, @State, @Assignees, @RequiredApprovals, @Capacity, " +
-            "@CapacityTitle, @Anchor, @Page, @Rect, @StartedAt)", step, ct);
+            "anchor, page, rect, anchor_line, started_at) VALUES (@Id, @RequestId, @Ordinal, @Kind, @State, @Assignees, @RequiredApprovals, " +
+            "@Capacity, @CapacityTitle, @Anchor, @Page, @Rect, @AnchorLine, @StartedAt)", step, ct);
 
     /// <summary>Stores a document revision with its bytes.</summary>
     /// <param name="tx">The unit of work.</param>

@@ -35,6 +35,25 @@ public sealed class PdfTextAnchorTests
     }
 
     [Fact]
+    public void FindLine_GivesTheAnchorsLine_AndTheRectangleHangsFromIt()
+    {
+        var line = PdfTextAnchor.FindLine(new MemoryStream(LibreOffice()), "chủ tịch");
+
+        Assert.NotNull(line);
+        Assert.Equal("CHỦ TỊCH", line.Text);
+        Assert.Equal(1, line.Page);
+        var rectangle = PdfTextAnchor.RectangleBelow(line, width: 120, height: 30);
+        Assert.Equal(line.X + (line.Width / 2) - 60, rectangle.X, 6);
+        Assert.Equal(line.Baseline - (line.FontSize * 0.4), rectangle.Y + rectangle.Height, 6);
+        Assert.Equal((120, 30), (rectangle.Width, rectangle.Height));
+        Assert.Equal((1, rectangle), PdfTextAnchor.FindSignatureRectangle(new MemoryStream(LibreOffice()), "chủ tịch", 120, 30));
+    }
+
+    [Fact]
+    public void FindLine_OnAPageTheDocumentDoesNotHave_Throws()
+        => Assert.Throws<ArgumentOutOfRangeException>(() => PdfTextAnchor.FindLine(new MemoryStream(LibreOffice()), "CHỦ TỊCH", page: 2));
+
+    [Fact]
     public void FindSignatureRectangle_MissingAnchor_IsNull()
         => Assert.Null(PdfTextAnchor.FindSignatureRectangle(new MemoryStream(LibreOffice()), "PHÓ CHỦ TỊCH THƯỜNG TRỰC", 120, 30));
 

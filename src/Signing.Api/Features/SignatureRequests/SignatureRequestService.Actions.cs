@@ -648,7 +648,7 @@ public sealed partial class SignatureRequestService
         {
             if (SignatureWidgets.Find(stream, added.Value!.FieldName, pdf.ReaderLimits) is var (page, rectangle))
             {
-                imageBox = string.Create(CultureInfo.InvariantCulture, $"{page}:{rectangle.X:0.###},{rectangle.Y:0.###},{rectangle.Width:0.###},{rectangle.Height:0.###}");
+                imageBox = StepDocuments.FormatBox(page, rectangle);
             }
         }
 

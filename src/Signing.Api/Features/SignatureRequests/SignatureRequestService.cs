@@ -102,6 +102,12 @@ public sealed partial class SignatureRequestService(
             inspected.Add((file, inspection.Value.Sha256, inspection.Value.Signatures));
         }
 
+        var located = documents.LocateRoute(main.Content, route.Value!, registers);
+        if (located.Failure is { } locateFailure)
+        {
+            return locateFailure;
+        }
+
         if (idempotencyKey is { Length: > 0 } && await requests.FindByIdempotencyKeyAsync(actor.Kind, actor.Id, idempotencyKey, ct) is { } earlier)
         {
             var earlierDocument = (await requests.DocumentsAsync(earlier.Id, ct)).First(d => d.DocumentIndex == 0 && d.Revision == 0);
@@ -141,7 +147,7 @@ public sealed partial class SignatureRequestService(
             metadata.Urgency ?? Urgencies.Normal, metadata.Secrecy ?? Secrecies.None, metadata.Deadline?.ToUnixTimeMilliseconds(), actor.Kind, actor.Id,
             actor.Name, actor.IsClient ? actor.Id : null, metadata.ExternalRef, RequestStates.InProgress, superseded?.Id,
             Secrecies.SeriesOf(metadata.Secrecy ?? Secrecies.None), null, null, null, null, null, 1, now, now);
-        var steps = route.Value!.Select((step, index) => step with
+        var steps = located.Value!.Select((step, index) => step with
         {
             RequestId = id,
             State = index == 0 ? StepStates.Active : StepStates.Pending,
@@ -462,7 +468,7 @@ public sealed partial class SignatureRequestService(
             steps.Add(new RequestStep(Guid.CreateVersion7().ToString("N"), "", i + 1, kind, StepStates.Pending, string.Join(',', resolved.Distinct()),
                 Math.Max(1, required), kind == StepKinds.Sign ? spec.Capacity ?? Capacities.Own : null, spec.CapacityTitle?.Trim(), null,
                 kind == StepKinds.Sign ? spec.Anchor?.Trim() : null, kind == StepKinds.Sign ? spec.Page : null, kind == StepKinds.Sign ? spec.Rect : null,
-                null, null, null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null, null));
         }
 
         return steps;

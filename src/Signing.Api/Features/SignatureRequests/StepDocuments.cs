@@ -66,6 +66,12 @@ public sealed class StepDocuments(IOptions<SignatureRequestOptions> options, IOp
             page = (int)(step.Page ?? 1);
             rectangle = PdfRectangle.Parse(rect);
         }
+        else if (step.Anchor is not null && step.AnchorLine is { } stored && ParseLine(stored, step.Anchor) is { } line)
+        {
+            // Found when the request was submitted: the revisions since then only added signatures.
+            page = line.Page;
+            rectangle = PdfTextAnchor.RectangleBelow(line, BlockWidth, height);
+        }
         else
         {
             using var stream = PdfBytes.Open(document);
@@ -99,6 +105,57 @@ public sealed class StepDocuments(IOptions<SignatureRequestOptions> options, IOp
         var imageBox = appearance.SignatureImageBox() ?? rectangle;
         var request = new PdfSignatureRequest(Level, $"Ký ban hành ({agencyName})", null, appearance, clock.GetLocalNow());
         return (request, FormatBox(page, imageBox));
+    }
+
+    /// <summary>
+    /// Looks up, in the submitted <paramref name="document"/>, what its route will write at: each sign step's anchor
+    /// line (kept on the step as <see cref="RequestStep.AnchorLine"/>) and, when <paramref name="registers"/>, the
+    /// template's number or date line. A route that names what the document does not have is refused now, with the
+    /// field to correct, rather than when the official or the clerk acts on it.
+    /// </summary>
+    public Result<IReadOnlyList<RequestStep>> LocateRoute(byte[] document, IReadOnlyList<RequestStep> steps, bool registers)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        using var stream = PdfBytes.Open(document);
+        var pages = PdfReader.Open(stream, pdf.ReaderLimits).GetPageReferences().Count;
+        var located = new List<RequestStep>(steps.Count);
+        foreach (var step in steps)
+        {
+            var route = $"route[{step.Ordinal - 1}]";
+            if (step.Page is { } page && (page < 1 || page > pages))
+            {
+                return Failure.BadInput("No such page", $"{route}.page is {page}, but the document has {pages} page(s).", $"{route}.page");
+            }
+
+            if (step.Kind != StepKinds.Sign || step.Rect is not null || step.Anchor is not { } anchor)
+            {
+                located.Add(step);
+                continue;
+            }
+
+            stream.Position = 0;
+            if (PdfTextAnchor.FindLine(stream, anchor, step.Page is { } only ? (int)only : null, pdf.ReaderLimits) is not { } line)
+            {
+                return new Failure(FailureKind.Unprocessable, "anchor-not-found", "Anchor not found",
+                    $"No line of the document contains '{anchor}', where the signature block of step {step.Ordinal} goes; name a line the document has, or a rect.")
+                { Field = $"{route}.anchor" };
+            }
+
+            located.Add(step with { AnchorLine = FormatLine(line) });
+        }
+
+        if (registers)
+        {
+            stream.Position = 0;
+            if (RegistrationOverlays.FindLines(stream, pdf.ReaderLimits) is (null, null))
+            {
+                return new Failure(FailureKind.Unprocessable, "registration-lines-not-found", "Number and date lines not found",
+                    "The route registers the document, but it has neither a 'Số:' line nor a date line ('ngày … tháng … năm …') to write the number and date on.")
+                { Field = "document" };
+            }
+        }
+
+        return located;
     }
 
     /// <summary>
@@ -164,8 +221,33 @@ public sealed class StepDocuments(IOptions<SignatureRequestOptions> options, IOp
             : null;
     }
 
-    private static string FormatBox(int page, PdfRectangle box)
+    /// <summary>A page and box as stored: <c>page:x,y,w,h</c>.</summary>
+    public static string FormatBox(int page, PdfRectangle box)
         => string.Create(CultureInfo.InvariantCulture, $"{page}:{box.X:0.###},{box.Y:0.###},{box.Width:0.###},{box.Height:0.###}");
+
+    private static string FormatLine(PdfTextLine line)
+        => string.Create(CultureInfo.InvariantCulture, $"{line.Page}:{line.X:0.###},{line.Baseline:0.###},{line.Width:0.###},{line.FontSize:0.###}");
+
+    private static PdfTextLine? ParseLine(string text, string anchor)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || !int.TryParse(text[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var page))
+        {
+            return null;
+        }
+
+        var parts = text[(colon + 1)..].Split(',');
+        var values = new double[4];
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (parts.Length != values.Length || !double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+            {
+                return null;
+            }
+        }
+
+        return new PdfTextLine(page, anchor, values[0], values[1], values[2], values[3]);
+    }
 
     private static double ImageAspect(byte[] png)
     {

@@ -261,6 +261,77 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
         Assert.Equal("urn:signing:problem:encrypted-pdf", encrypted.GetProperty("type").GetString());
 
         Assert.Equal("document", await FieldOf(await workflow.SubmitAsync(workflow.Metadata(), "not a pdf"u8.ToArray()), HttpStatusCode.UnprocessableEntity));
+
+        // What the route writes at must be in the document: the submitter hears of it now, not the official or the clerk later.
+        var missingAnchor = noSign with
+        {
+            route = new object[]
+            {
+                new { kind = "sign", assignees = new[] { _api.A.Official.Username }, anchor = "PHÓ CHỦ TỊCH THƯỜNG TRỰC" },
+                new { kind = "seal", assignees = new[] { "role:clerk" } },
+            },
+        };
+        var anchor = await (await workflow.SubmitAsync(missingAnchor, Workflow.Document())).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("urn:signing:problem:anchor-not-found", anchor.GetProperty("type").GetString());
+        Assert.Equal("route[0].anchor", anchor.GetProperty("errors").EnumerateObject().Single().Name);
+        var noSuchPage = noSign with
+        {
+            route = new object[] { new { kind = "sign", assignees = new[] { _api.A.Official.Username }, rect = "300,100,200,80", page = 9 } },
+        };
+        Assert.Equal("route[0].page", await FieldOf(await workflow.SubmitAsync(noSuchPage, Workflow.Document()), HttpStatusCode.BadRequest));
+        var registered = noSign with
+        {
+            route = new object[]
+            {
+                new { kind = "sign", assignees = new[] { _api.A.Official.Username }, rect = "300,100,200,80", page = 1 },
+                new { kind = "register", assignees = new[] { "role:clerk" } },
+                new { kind = "seal", assignees = new[] { "role:clerk" } },
+            },
+        };
+        var unnumbered = await (await workflow.SubmitAsync(registered, ClassicPdfBuilder.SimpleDocument())).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("urn:signing:problem:registration-lines-not-found", unnumbered.GetProperty("type").GetString());
+        Assert.Equal("document", unnumbered.GetProperty("errors").EnumerateObject().Single().Name);
+        using var caller = _api.WithApiKey(_api.A.CallerKey);
+        Assert.Empty((await caller.GetFromJsonAsync<JsonElement>("/api/v1/signature-requests?box=all")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task TheOfficialsBlock_HangsUnderTheAnchorLineFoundAtSubmission_AsForAStepStoredBeforeSubmissionsLookedItUp()
+    {
+        var workflow = await Workflow.SetUpAsync(_api, pki);
+        var document = Workflow.Document();
+        var located = await workflow.SubmittedAsync(document: document);
+        var legacy = await workflow.SubmittedAsync(document: document);
+        // A step stored before migration 0014 has no anchor line; signing looks the anchor up in the document then.
+        var database = _api.Services.GetRequiredService<global::Signing.Storage.Database>();
+        await using (var connection = await database.OpenAsync(default))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"UPDATE signature_request_steps SET anchor_line = NULL WHERE request_id = '{legacy.GetProperty("id").GetString()}'";
+            Assert.Equal(3, await command.ExecuteNonQueryAsync());
+        }
+
+        using var official = await _api.SignedInAsync(_api.A.Official);
+        async Task<PdfRectangle> OfficialWidgetAsync(JsonElement request)
+        {
+            var signed = await Workflow.DoAsync(official, request, "sign", "sign", new { expectedSha256 = Workflow.Head(request), pin = workflow.OfficialPin });
+            var pdf = await workflow.DownloadAsync(signed);
+            var field = (await ValidateAsync(pdf)).GetProperty("signatures").EnumerateArray().Single().GetProperty("fieldName").GetString()!;
+            var (page, widget) = Widget(pdf, field);
+            Assert.Equal(1, page);
+            return widget;
+        }
+
+        var fromSubmission = await OfficialWidgetAsync(located);
+        var fromDocument = await OfficialWidgetAsync(legacy);
+
+        var line = global::Signing.Pdf.Text.PdfTextAnchor.FindLine(new MemoryStream(document), "CHỦ TỊCH")!;
+        Assert.Equal(line.X + (line.Width / 2), fromSubmission.X + (fromSubmission.Width / 2), 0.01);
+        Assert.Equal(line.Baseline - (line.FontSize * 0.4), fromSubmission.Y + fromSubmission.Height, 0.01);
+        Assert.Equal(fromDocument.X, fromSubmission.X, 0.01);
+        Assert.Equal(fromDocument.Y, fromSubmission.Y, 0.01);
+        Assert.Equal(fromDocument.Width, fromSubmission.Width, 0.01);
+        Assert.Equal(fromDocument.Height, fromSubmission.Height, 0.01);
     }
 
     [Fact]
