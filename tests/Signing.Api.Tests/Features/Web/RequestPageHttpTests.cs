@@ -7,7 +7,6 @@ using Signing.Api.Features.SignatureRequests;
 using Signing.Api.Features.Web.Pages.Requests;
 using Signing.Api.Tests.Fixtures;
 using Signing.Storage.Accounts;
-using Signing.Testing;
 
 namespace Signing.Api.Tests.Features.Web;
 
@@ -33,7 +32,7 @@ public sealed partial class RequestPageHttpTests : IAsyncLifetime
                 new(StepKinds.Register, ["role:clerk"], null, null, null, null, null, null),
                 new(StepKinds.Seal, ["role:clerk"], null, null, null, null, null, null),
             ]),
-            new NamedPdf("cong-van.pdf", ClassicPdfBuilder.SimpleDocument()), [], default);
+            new NamedPdf("cong-van.pdf", Features.SignatureRequests.Workflow.Document()), [], default);
         Assert.True(submitted.Failure is null, submitted.Failure?.Detail);
         _request = submitted.Value!;
     }
