@@ -106,7 +106,7 @@ public static class JobSetup
 /// </summary>
 public sealed partial class JobRunner(
     JobStore jobs, IEnumerable<IJobHandler> handlers, IEnumerable<RecurringJob> recurring, IOptions<JobOptions> options, TimeProvider clock,
-    ILogger<JobRunner> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, ILogger<JobRunner> logger) : BackgroundService
 {
     private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(handler => handler.Kind, StringComparer.Ordinal);
 
@@ -125,6 +125,11 @@ public sealed partial class JobRunner(
         {
             await jobs.EnsureRecurringAsync(job.Kind, $"recurring:{job.Kind}", clock.GetUtcNow(), stoppingToken);
         }
+
+        // Background services start before the server listens, and some jobs call this node: the certificate watch asks
+        // the dev CA it serves for revocation, which from a fresh ./run.sh found nobody listening, so every certificate's
+        // first check went unanswered (and logged a connection error per request).
+        await StartedAsync(lifetime, stoppingToken);
 
         using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
         while (!stoppingToken.IsCancellationRequested)
@@ -148,6 +153,13 @@ public sealed partial class JobRunner(
                 return;
             }
         }
+    }
+
+    private static async Task StartedAsync(IHostApplicationLifetime lifetime, CancellationToken ct)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(ct);
     }
 
     private async Task RunAsync(Job job, CancellationToken ct)
