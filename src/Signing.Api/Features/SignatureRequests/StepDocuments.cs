@@ -116,6 +116,19 @@ public sealed class StepDocuments(IOptions<SignatureRequestOptions> options, IOp
     public Result<IReadOnlyList<RequestStep>> LocateRoute(byte[] document, IReadOnlyList<RequestStep> steps, bool registers)
     {
         ArgumentNullException.ThrowIfNull(steps);
+        try
+        {
+            return Locate(document, steps, registers);
+        }
+        catch (PdfFormatException e)
+        {
+            // The document's structure passed inspection, but the text of a page it has to read could not be.
+            return new Failure(FailureKind.Unprocessable, "malformed-pdf", "Malformed PDF", $"document is not a readable PDF: {e.Message}") { Field = "document" };
+        }
+    }
+
+    private Result<IReadOnlyList<RequestStep>> Locate(byte[] document, IReadOnlyList<RequestStep> steps, bool registers)
+    {
         using var stream = PdfBytes.Open(document);
         var pages = PdfReader.Open(stream, pdf.ReaderLimits).GetPageReferences().Count;
         var located = new List<RequestStep>(steps.Count);

@@ -291,6 +291,17 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
         var unnumbered = await (await workflow.SubmitAsync(registered, ClassicPdfBuilder.SimpleDocument())).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Equal("urn:signing:problem:registration-lines-not-found", unnumbered.GetProperty("type").GetString());
         Assert.Equal("document", unnumbered.GetProperty("errors").EnumerateObject().Single().Name);
+        // Readable as a PDF, but the page whose text the anchor is looked up in does not inflate.
+        var unreadablePage = new ClassicPdfBuilder()
+            .Add(1, "<< /Type /Catalog /Pages 2 0 R >>")
+            .Add(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+            .Add(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>")
+            .Add(4, ClassicPdfBuilder.StreamBody("/Filter /FlateDecode", "not deflate data at all"u8.ToArray()))
+            .Build();
+        var unreadable = await (await workflow.SubmitAsync(missingAnchor, unreadablePage)).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("urn:signing:problem:malformed-pdf", unreadable.GetProperty("type").GetString());
+        Assert.Equal("document", unreadable.GetProperty("errors").EnumerateObject().Single().Name);
+
         using var caller = _api.WithApiKey(_api.A.CallerKey);
         Assert.Empty((await caller.GetFromJsonAsync<JsonElement>("/api/v1/signature-requests?box=all")).EnumerateArray());
     }
