@@ -314,13 +314,7 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
         var located = await workflow.SubmittedAsync(document: document);
         var legacy = await workflow.SubmittedAsync(document: document);
         // A step stored before migration 0014 has no anchor line; signing looks the anchor up in the document then.
-        var database = _api.Services.GetRequiredService<global::Signing.Storage.Database>();
-        await using (var connection = await database.OpenAsync(default))
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = $"UPDATE signature_request_steps SET anchor_line = NULL WHERE request_id = '{legacy.GetProperty("id").GetString()}'";
-            Assert.Equal(3, await command.ExecuteNonQueryAsync());
-        }
+        Assert.Equal(3, await ExecuteAsync($"UPDATE signature_request_steps SET anchor_line = NULL WHERE request_id = '{legacy.GetProperty("id").GetString()}'"));
 
         using var official = await _api.SignedInAsync(_api.A.Official);
         async Task<PdfRectangle> OfficialWidgetAsync(JsonElement request)
@@ -387,13 +381,7 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
 
         // The node died after the commit and before it recorded the reply: the key's record is gone once its lease ran
         // out. The request itself remembers the key.
-        var database = _api.Services.GetRequiredService<global::Signing.Storage.Database>();
-        await using (var connection = await database.OpenAsync(default))
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "DELETE FROM idempotency_records";
-            await command.ExecuteNonQueryAsync();
-        }
+        await ExecuteAsync("DELETE FROM idempotency_records");
 
         var afterCrash = await SubmitAsync(document);
         Assert.Equal(HttpStatusCode.Created, afterCrash.StatusCode);
@@ -401,12 +389,7 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
         var sent = await caller.GetFromJsonAsync<JsonElement>("/api/v1/signature-requests?box=sent&limit=200");
         Assert.Single(sent.EnumerateArray(), r => r.GetProperty("id").GetString() == id);
 
-        await using (var connection = await database.OpenAsync(default))
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "DELETE FROM idempotency_records";
-            await command.ExecuteNonQueryAsync();
-        }
+        await ExecuteAsync("DELETE FROM idempotency_records");
 
         var otherDocument = await SubmitAsync(Workflow.Document("Về việc khác hẳn"));
         var problem = await otherDocument.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
@@ -491,6 +474,15 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
         var response = await caller.PostAsync("/api/v1/verify/pdf", TestPdfs.Raw(pdf));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    // Changes the database behind the service's back, as a crash or an older version would have left it; returns the rows changed.
+    private async Task<int> ExecuteAsync(string sql)
+    {
+        await using var connection = await _api.Services.GetRequiredService<global::Signing.Storage.Database>().OpenAsync(default);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
     }
 
     private static (int Page, PdfRectangle Rectangle) Widget(byte[] pdf, string fieldName)
