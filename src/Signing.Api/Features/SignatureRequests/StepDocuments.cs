@@ -130,14 +130,19 @@ public sealed class StepDocuments(IOptions<SignatureRequestOptions> options, IOp
     private Result<IReadOnlyList<RequestStep>> Locate(byte[] document, IReadOnlyList<RequestStep> steps, bool registers)
     {
         using var stream = PdfBytes.Open(document);
-        var pages = PdfReader.Open(stream, pdf.ReaderLimits).GetPageReferences().Count;
+        int? pages = null;
         var located = new List<RequestStep>(steps.Count);
         foreach (var step in steps)
         {
             var route = $"route[{step.Ordinal - 1}]";
-            if (step.Page is { } page && (page < 1 || page > pages))
+            if (step.Page is { } page)
             {
-                return Failure.BadInput("No such page", $"{route}.page is {page}, but the document has {pages} page(s).", $"{route}.page");
+                stream.Position = 0;
+                pages ??= PdfReader.Open(stream, pdf.ReaderLimits).GetPageReferences().Count;
+                if (page < 1 || page > pages)
+                {
+                    return Failure.BadInput("No such page", $"{route}.page is {page}, but the document has {pages} page(s).", $"{route}.page");
+                }
             }
 
             if (step.Kind != StepKinds.Sign || step.Rect is not null || step.Anchor is not { } anchor)
