@@ -9,10 +9,45 @@ public sealed class PostgresDatabase : Database, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
-    /// <summary>Creates the database for an Npgsql connection string.</summary>
+    /// <summary>Creates the database for an Npgsql connection string, with <see cref="WithPoolDefaults"/>.</summary>
     public PostgresDatabase(string connectionString)
     {
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _dataSource = NpgsqlDataSource.Create(WithPoolDefaults(connectionString));
+    }
+
+    /// <summary>
+    /// <paramref name="connectionString"/> with <c>No Reset On Close=true</c>, <c>Max Auto Prepare=100</c> and
+    /// <c>Auto Prepare Min Usages=2</c> where it does not set them itself.
+    /// </summary>
+    /// <remarks>
+    /// A signature request's three calls open about forty pooled connections and run about seventy statements. By
+    /// default each return to the pool sent DISCARD ALL, and each statement was parsed and planned afresh: on the
+    /// request benchmark that cost PostgreSQL about 40% more CPU per request, and the API about a third more. Nothing
+    /// the service does outlives a transaction on a connection (its advisory locks are transaction-scoped, and it sets
+    /// no session parameters), so DISCARD ALL has nothing to clear. Behind a PgBouncer in transaction mode older than
+    /// 1.21, set <c>Max Auto Prepare=0</c>.
+    /// </remarks>
+    public static string WithPoolDefaults(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.Contains("NORESETONCLOSE"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!given.Contains("MAXAUTOPREPARE"))
+        {
+            builder.MaxAutoPrepare = 100;
+        }
+
+        if (!given.Contains("AUTOPREPAREMINUSAGES"))
+        {
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <inheritdoc />
