@@ -22,7 +22,7 @@ public sealed class PostgresDatabase : Database, IDisposable
     /// <remarks>
     /// A signature request's three calls open about forty pooled connections and run about seventy statements. By
     /// default each return to the pool sent DISCARD ALL, and each statement was parsed and planned afresh: on the
-    /// request benchmark that cost PostgreSQL about 40% more CPU per request, and the API about a third more. Nothing
+    /// request benchmark that doubled PostgreSQL's CPU per request, and cost the API a fifth more. Nothing
     /// the service does outlives a transaction on a connection (its advisory locks are transaction-scoped, and it sets
     /// no session parameters), so DISCARD ALL has nothing to clear. Behind a PgBouncer in transaction mode older than
     /// 1.21, set <c>Max Auto Prepare=0</c>.
