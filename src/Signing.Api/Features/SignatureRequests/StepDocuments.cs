@@ -75,9 +75,20 @@ public sealed class StepDocuments(IOptions<SignatureRequestOptions> options, IOp
         else
         {
             using var stream = PdfBytes.Open(document);
-            var found = anchor is null
-                ? null
-                : PdfTextAnchor.FindSignatureRectangle(stream, anchor, BlockWidth, height, step.Page is { } p ? (int)p : null, pdf.ReaderLimits);
+            (int Page, PdfRectangle Rectangle)? found;
+            try
+            {
+                found = anchor is null
+                    ? null
+                    : PdfTextAnchor.FindSignatureRectangle(stream, anchor, BlockWidth, height, step.Page is { } p ? (int)p : null, pdf.ReaderLimits);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // Submissions refuse such a page now; a step stored before they looked it up may still name one.
+                return new Failure(FailureKind.Unprocessable, "page-not-found", "No such page",
+                    $"Step {step.Ordinal} puts the signature block on page {step.Page}, which the document does not have; resubmit it with a page it has.");
+            }
+
             if (found is null)
             {
                 return new Failure(FailureKind.Unprocessable, "anchor-not-found", "Anchor not found",

@@ -340,6 +340,24 @@ public abstract class SignatureRequestFlows(TokenPki pki) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AStepStoredBeforeSubmissionsCheckedItsPage_WithAPageTheDocumentLacks_Gets422AtSigning_AndStaysOpen()
+    {
+        var workflow = await Workflow.SetUpAsync(_api, pki);
+        var request = await workflow.SubmittedAsync(document: Workflow.Document());
+        var id = request.GetProperty("id").GetString();
+        Assert.Equal(1, await ExecuteAsync($"UPDATE signature_request_steps SET page = 9, anchor_line = NULL WHERE request_id = '{id}' AND kind = 'sign'"));
+
+        using var official = await _api.SignedInAsync(_api.A.Official);
+        var refused = await (await Workflow.ActAsync(official, request, "sign", "sign", new { expectedSha256 = Workflow.Head(request), pin = workflow.OfficialPin }))
+            .AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal("urn:signing:problem:page-not-found", refused.GetProperty("type").GetString());
+        var after = await official.GetFromJsonAsync<JsonElement>($"/api/v1/signature-requests/{id}");
+        Assert.Equal("active", after.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("kind").GetString() == "sign").GetProperty("state").GetString());
+        Assert.Equal(Workflow.Head(request), Workflow.Head(after));
+    }
+
+    [Fact]
     public async Task OversizedDocument_Gets413_BeforeAnythingIsStored()
     {
         await using var small = await new SigningApiFactory(pki, new Dictionary<string, string?>(await StorageSettingsAsync())

@@ -140,6 +140,9 @@ public static class RequestText
             "anchor-not-found" => new(
                 "Không tìm thấy vị trí ký trong văn bản; người trình cần trình lại với vị trí ký đúng.",
                 "The signature's place was not found in the document; the submitter must resubmit it with the right place."),
+            "page-not-found" => new(
+                "Văn bản không có trang được chỉ định để đặt chữ ký; người trình cần trình lại với trang đúng.",
+                "The document has no such page for the signature; the submitter must resubmit it with the right page."),
             "registration-lines-not-found" => new(
                 "Văn bản không có dòng “Số:” hoặc dòng ngày tháng để ghi số và ngày ban hành.",
                 "The document has no “Số:” line or date line to write the number and date on."),
