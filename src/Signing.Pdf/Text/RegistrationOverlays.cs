@@ -47,13 +47,12 @@ public static class RegistrationOverlays
     {
         ArgumentNullException.ThrowIfNull(pdf);
         var reader = PdfReader.Open(pdf, limits);
-        var pageCount = reader.GetPageReferences().Count;
+        var pages = reader.GetPageReferences();
         PdfTextLine? numberLine = null;
         PdfTextLine? dateLine = null;
-        for (var page = 1; page <= Math.Min(pageCount, MaxPagesSearched) && (numberLine is null || dateLine is null); page++)
+        for (var page = 1; page <= Math.Min(pages.Count, MaxPagesSearched) && (numberLine is null || dateLine is null); page++)
         {
-            pdf.Position = 0;
-            foreach (var line in PdfTextAnchor.ReadLines(pdf, page, limits))
+            foreach (var line in new ContentTextExtractor(reader, page, reader.ResolveDictionary(pages[page - 1], $"page {page}")).Lines())
             {
                 var text = Fold(line.Text);
                 numberLine ??= text.StartsWith("SỐ:", StringComparison.Ordinal) || text.StartsWith("SỐ :", StringComparison.Ordinal) ? line : null;

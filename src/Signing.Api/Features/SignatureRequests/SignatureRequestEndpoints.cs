@@ -151,7 +151,12 @@ public static class SignatureRequestEndpoints
     {
         trail.Target = id;
         trail.Add("step", stepId).Add("action", action).Add("expected", body?.ExpectedSha256);
-        var result = await service.ActAsync(context.ToActor(), id, stepId, action, body ?? new StepAction(), ct);
+        return Recorded(await service.ActAsync(context.ToActor(), id, stepId, action, body ?? new StepAction(), ct), trail, context);
+    }
+
+    // A successful action's audit record was committed by the service with it (see above).
+    private static Results<Ok<RequestView>, ProblemHttpResult> Recorded(Result<RequestView> result, AuditTrail trail, HttpContext context)
+    {
         if (result.Failure is { } failure)
         {
             return failure.ToProblem(context);
@@ -191,28 +196,14 @@ public static class SignatureRequestEndpoints
         string id, StepAction? body, HttpContext context, SignatureRequestService service, AuditTrail trail, CancellationToken ct)
     {
         trail.Target = id;
-        var result = await service.WithdrawAsync(context.ToActor(), id, body ?? new StepAction(), ct);
-        if (result.Failure is { } failure)
-        {
-            return failure.ToProblem(context);
-        }
-
-        trail.SuccessRecorded = true;
-        return TypedResults.Ok(result.Value!);
+        return Recorded(await service.WithdrawAsync(context.ToActor(), id, body ?? new StepAction(), ct), trail, context);
     }
 
     private static async Task<Results<Ok<RequestView>, ProblemHttpResult>> RecallAsync(
         string id, StepAction? body, HttpContext context, SignatureRequestService service, AuditTrail trail, CancellationToken ct)
     {
         trail.Target = id;
-        var result = await service.RecallAsync(context.ToActor(), id, body ?? new StepAction(), ct);
-        if (result.Failure is { } failure)
-        {
-            return failure.ToProblem(context);
-        }
-
-        trail.SuccessRecorded = true;
-        return TypedResults.Ok(result.Value!);
+        return Recorded(await service.RecallAsync(context.ToActor(), id, body ?? new StepAction(), ct), trail, context);
     }
 
     private static async Task<Results<Ok<IReadOnlyList<BulkOutcome>>, ProblemHttpResult>> BulkSignAsync(

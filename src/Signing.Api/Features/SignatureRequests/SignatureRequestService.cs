@@ -102,12 +102,6 @@ public sealed partial class SignatureRequestService(
             inspected.Add((file, inspection.Value.Sha256, inspection.Value.Signatures));
         }
 
-        var located = documents.LocateRoute(main.Content, route.Value!, registers);
-        if (located.Failure is { } locateFailure)
-        {
-            return locateFailure;
-        }
-
         if (idempotencyKey is { Length: > 0 } && await requests.FindByIdempotencyKeyAsync(actor.Kind, actor.Id, idempotencyKey, ct) is { } earlier)
         {
             var earlierDocument = (await requests.DocumentsAsync(earlier.Id, ct)).First(d => d.DocumentIndex == 0 && d.Revision == 0);
@@ -115,6 +109,13 @@ public sealed partial class SignatureRequestService(
                 ? await ViewAsync(actor, earlier.Id, ct)
                 : new Failure(FailureKind.Unprocessable, "idempotency-key-reused", "Idempotency-Key reused",
                     $"This Idempotency-Key already created request '{earlier.Id}' for another document or title.");
+        }
+
+        // After the replay above, which answers with the request the key created and has nothing to place.
+        var located = documents.LocateRoute(main.Content, route.Value!, registers);
+        if (located.Failure is { } locateFailure)
+        {
+            return locateFailure;
         }
 
         SignatureRequest? superseded = null;
