@@ -61,10 +61,14 @@ public sealed class IdempotencyStore(Database database, TimeProvider clock)
         string principal, string key, string requestHash, TimeSpan window, TimeSpan lease, string? owner, TimeSpan ownerDeadAfter,
         CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var result = await TryClaimAsync(connection, principal, key, requestHash, window, lease, owner, ownerDeadAfter, ct);
+            // One write transaction, in the writers' turn: as two autocommit statements the claim was two commits, and on
+            // SQLite each could find a workflow step's transaction holding the file's write lock and sleep in SQLite's
+            // busy handler (1 ms, then 2, 5…) while holding up the writers queued behind it.
+            await using var transaction = await database.BeginWriteAsync(LockName(principal, key), ct);
+            var result = await TryClaimAsync(transaction, principal, key, requestHash, window, lease, owner, ownerDeadAfter, ct);
+            await transaction.CommitAsync(ct);
             if (result is not null)
             {
                 return result.Value;
@@ -75,10 +79,14 @@ public sealed class IdempotencyStore(Database database, TimeProvider clock)
         return (Claim.InProgress, null);
     }
 
+    // Claims of different keys do not wait for each other on PostgreSQL; SQLite has one write turn for all.
+    private static string LockName(string principal, string key) => $"idempotency:{principal}:{key}";
+
     private async Task<(Claim Claim, IdempotentReply? Reply)?> TryClaimAsync(
-        DbConnection connection, string principal, string key, string requestHash, TimeSpan window, TimeSpan lease,
+        StorageTransaction transaction, string principal, string key, string requestHash, TimeSpan window, TimeSpan lease,
         string? owner, TimeSpan ownerDeadAfter, CancellationToken ct)
     {
+        var connection = transaction.Connection;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         // An unfinished claim is dropped when its lease ran out, or when the node that owns it went silent (crashed).
         await connection.ExecuteAsync(new CommandDefinition(
@@ -95,11 +103,12 @@ public sealed class IdempotencyStore(Database database, TimeProvider clock)
                 checkOwner = ownerDeadAfter > TimeSpan.Zero ? 1 : 0,
                 silentSince = now - (long)ownerDeadAfter.TotalMilliseconds,
             },
+            transaction.Transaction,
             cancellationToken: ct));
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO idempotency_records (principal, idem_key, request_hash, created_at, owner_node) VALUES (@principal, @key, @requestHash, @now, @owner) " +
             "ON CONFLICT DO NOTHING",
-            new { principal, key, requestHash, now, owner }, cancellationToken: ct));
+            new { principal, key, requestHash, now, owner }, transaction.Transaction, cancellationToken: ct));
         if (inserted == 1)
         {
             return (Claim.Started, null);
@@ -108,7 +117,7 @@ public sealed class IdempotencyStore(Database database, TimeProvider clock)
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             "SELECT request_hash AS RequestHash, status_code AS StatusCode, content_type AS ContentType, headers AS Headers, body AS Body, " +
             "created_at AS CreatedAt, result_id AS ResultId FROM idempotency_records WHERE principal = @principal AND idem_key = @key",
-            new { principal, key }, cancellationToken: ct));
+            new { principal, key }, transaction.Transaction, cancellationToken: ct));
         if (row is null)
         {
             // Released or expired between our insert and read: try again.
@@ -128,8 +137,9 @@ public sealed class IdempotencyStore(Database database, TimeProvider clock)
     /// <summary>Records the reply for a claimed key.</summary>
     public async Task CompleteAsync(string principal, string key, IdempotentReply reply, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        await CompleteAsync(connection, null, principal, key, reply, ct);
+        await using var transaction = await database.BeginWriteAsync(LockName(principal, key), ct);
+        await CompleteAsync(transaction, principal, key, reply, ct);
+        await transaction.CommitAsync(ct);
     }
 
     /// <summary>
@@ -143,7 +153,7 @@ public sealed class IdempotencyStore(Database database, TimeProvider clock)
     }
 
     private static async Task CompleteAsync(
-        DbConnection connection, DbTransaction? transaction, string principal, string key, IdempotentReply reply, CancellationToken ct)
+        DbConnection connection, DbTransaction transaction, string principal, string key, IdempotentReply reply, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(reply);
         await connection.ExecuteAsync(new CommandDefinition(
@@ -155,9 +165,10 @@ public sealed class IdempotencyStore(Database database, TimeProvider clock)
     /// <summary>Releases a claimed key so that a retry runs again (the first attempt failed on our side).</summary>
     public async Task ReleaseAsync(string principal, string key, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await using var transaction = await database.BeginWriteAsync(LockName(principal, key), ct);
+        await transaction.Connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM idempotency_records WHERE principal = @principal AND idem_key = @key AND status_code IS NULL",
-            new { principal, key }, cancellationToken: ct));
+            new { principal, key }, transaction.Transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
     }
 }

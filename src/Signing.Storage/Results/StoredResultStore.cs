@@ -25,9 +25,10 @@ public sealed class StoredResultStore(Database database, TimeProvider clock)
     public async Task<StoredResult> SaveAsync(
         string id, string principal, string? contentType, string? headers, Stream content, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var result = await SaveAsync(connection, transaction, id, principal, contentType, headers, content, ct);
+        // In the writers' turn, like every write transaction: on SQLite a plain BEGIN would wait for the file's write lock
+        // in SQLite's sleeping busy handler.
+        await using var transaction = await database.BeginWriteAsync($"stored-result:{id}", ct);
+        var result = await SaveAsync(transaction, id, principal, contentType, headers, content, ct);
         await transaction.CommitAsync(ct);
         return result;
     }
@@ -109,13 +110,12 @@ public sealed class StoredResultStore(Database database, TimeProvider clock)
     /// <summary>Deletes results stored before <paramref name="before"/>; returns how many.</summary>
     public async Task<int> DeleteOlderThanAsync(long before, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await using var transaction = await database.BeginWriteAsync("stored-result:expiry", ct);
+        await transaction.Connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM stored_result_chunks WHERE result_id IN (SELECT id FROM stored_results WHERE created_at < @before)",
-            new { before }, transaction, cancellationToken: ct));
-        var deleted = await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM stored_results WHERE created_at < @before", new { before }, transaction, cancellationToken: ct));
+            new { before }, transaction.Transaction, cancellationToken: ct));
+        var deleted = await transaction.Connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM stored_results WHERE created_at < @before", new { before }, transaction.Transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
         return deleted;
     }
