@@ -22,12 +22,18 @@ public sealed class SqliteDatabase : Database, IDisposable
     // More idle handles than this are closed when given back: a burst of readers does not keep its high-water mark.
     private const int MaxIdleHandles = 16;
 
+    // How often the write-ahead log is copied into the database file (see CheckpointWal).
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly ConditionalWeakTable<DbConnection, DbConnection> _writerConnections = new();
     // Oldest return first: handles are taken from the end, so the least recently used wait at the front.
     private readonly List<SqliteHandle> _idle = [];
     private readonly Timer _idleSweep;
+    private readonly Timer? _checkpoints;
+    private readonly Lock _checkpointGate = new();
+    private SqliteConnection? _checkpointer;
     private bool _disposed;
 
     /// <summary>Creates the database for a SQLite connection string; the file's folder is created if needed.</summary>
@@ -58,6 +64,18 @@ public sealed class SqliteDatabase : Database, IDisposable
                 }
             },
             new WeakReference<SqliteDatabase>(this), IdleLimit, IdleLimit);
+        if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource is not ("" or ":memory:"))
+        {
+            _checkpoints = new Timer(
+                static state =>
+                {
+                    if (((WeakReference<SqliteDatabase>)state!).TryGetTarget(out var database))
+                    {
+                        database.CheckpointWal();
+                    }
+                },
+                new WeakReference<SqliteDatabase>(this), CheckpointInterval, CheckpointInterval);
+        }
     }
 
     /// <inheritdoc />
@@ -112,6 +130,49 @@ public sealed class SqliteDatabase : Database, IDisposable
         stale.ForEach(handle => handle.Dispose());
     }
 
+    /// <summary>
+    /// Copies what the write-ahead log holds into the database file, on the timer's thread. SQLite otherwise does it
+    /// inside the commit that takes the log past its threshold (see <see cref="SqliteHandle"/>), and that commit's
+    /// writer turn was held through copying megabytes and two fsyncs, with every writer of the process queued behind
+    /// it. A passive checkpoint takes no write lock, so writers go on meanwhile.
+    /// </summary>
+    private void CheckpointWal()
+    {
+        if (!_checkpointGate.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            if (_checkpointer is null)
+            {
+                _checkpointer = new SqliteConnection(_connectionString);
+                _checkpointer.Open();
+            }
+
+            using var checkpoint = _checkpointer.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            checkpoint.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // The file is gone or unreadable: the commits' own checkpoints are still there as a backstop, and the next
+            // tick opens the database afresh.
+            _checkpointer?.Dispose();
+            _checkpointer = null;
+        }
+        finally
+        {
+            _checkpointGate.Exit();
+        }
+    }
+
     /// <summary>Closes the pooled handles (a host disposes its singletons when it stops).</summary>
     public void Dispose()
     {
@@ -121,6 +182,13 @@ public sealed class SqliteDatabase : Database, IDisposable
         }
 
         _idleSweep.Dispose();
+        _checkpoints?.Dispose();
+        lock (_checkpointGate)
+        {
+            _checkpointer?.Dispose();
+            _checkpointer = null;
+        }
+
         CloseIdle(long.MaxValue);
     }
 

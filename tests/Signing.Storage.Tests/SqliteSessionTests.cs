@@ -82,6 +82,39 @@ public sealed class SqliteSessionTests : IDisposable
         Assert.Empty(await NotesAsync());
     }
 
+    [Fact]
+    public async Task CommittedPages_ReachTheDatabaseFile_WhileItsConnectionsStayOpen_AndNoCommitCheckpointed()
+    {
+        await CreateNotesAsync();
+        var file = new FileInfo(Path.Combine(_directory, "session.db"));
+        var before = FileLength(file);
+
+        // A megabyte, about 260 pages: well below the 10,000-page log at which a commit would checkpoint by itself.
+        await using (var transaction = await _database.BeginWriteAsync("notes", default))
+        {
+            await transaction.Connection.ExecuteAsync("INSERT INTO notes (text) VALUES (@text)", new { text = new string('x', 1 << 20) },
+                transaction.Transaction);
+            await transaction.CommitAsync(default);
+        }
+
+        // The session's handle stays open in the pool, so only the database's checkpoint timer copies the pages over.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (FileLength(file) < before + (1 << 20) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(FileLength(file) >= before + (1 << 20),
+            $"the database file is {FileLength(file)} bytes, {before} before the write: the write-ahead log was not checkpointed");
+        Assert.Equal(1 << 20, (await NotesAsync()).Single().Length);
+    }
+
+    private static long FileLength(FileInfo file)
+    {
+        file.Refresh();
+        return file.Length;
+    }
+
     private async Task CreateNotesAsync()
     {
         await using var connection = await _database.OpenAsync(default);
