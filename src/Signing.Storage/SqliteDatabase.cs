@@ -160,10 +160,10 @@ public sealed class SqliteDatabase : Database, IDisposable
             checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
             checkpoint.ExecuteNonQuery();
         }
-        catch (SqliteException)
+        catch (Exception exception) when (exception is SqliteException or IOException or InvalidOperationException)
         {
             // The file is gone or unreadable: the commits' own checkpoints are still there as a backstop, and the next
-            // tick opens the database afresh.
+            // tick opens the database afresh. Thrown on, it would end the process from the timer's thread.
             _checkpointer?.Dispose();
             _checkpointer = null;
         }
