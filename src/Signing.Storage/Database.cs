@@ -46,6 +46,13 @@ public abstract class Database : IAsyncDisposable
         DbConnection connection, string lockName, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Starts a read transaction on <paramref name="connection"/> whose statements all see the database as one
+    /// snapshot, taken at its first statement, so that rows read by several queries agree. It takes no write lock and
+    /// waits for no writer.
+    /// </summary>
+    public abstract ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Opens a connection and begins a transaction exclusive for <paramref name="lockName"/> (see
     /// <see cref="BeginExclusiveAsync"/>): the unit of work for a workflow step, its events and its jobs.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Dapper;
 using Npgsql;
@@ -76,6 +77,14 @@ public sealed class PostgresDatabase : Database, IDisposable
             await transaction.DisposeAsync();
             throw;
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Repeatable read: every statement sees the snapshot its first statement took.</remarks>
+    public override async ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
     }
 
     /// <inheritdoc />

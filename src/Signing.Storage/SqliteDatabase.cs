@@ -238,6 +238,18 @@ public sealed class SqliteDatabase : Database, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A deferred <c>BEGIN</c>: in WAL mode its first read fixes the snapshot, and it never takes the write lock or the
+    /// process's write turn.
+    /// </remarks>
+    public override ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<DbTransaction>(((SqliteSession)connection).BeginDeferred());
+    }
+
+    /// <inheritdoc />
     public override Task LockAsync(StorageTransaction transaction, string lockName, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private void ReleaseOnClose(object? sender, StateChangeEventArgs change)

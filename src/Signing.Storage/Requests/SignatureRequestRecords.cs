@@ -97,6 +97,20 @@ public sealed record HistoryEntry(
     long Seq, string RequestId, string? StepId, long At, string Actor, string Action, string? Capacity, string? InputSha256,
     string? OutputSha256, string? Details);
 
+/// <summary>A request as one snapshot of the database saw it (see <see cref="SignatureRequestStore.SnapshotAsync"/>).</summary>
+/// <param name="Request">The request.</param>
+/// <param name="Steps">Its steps in route order.</param>
+/// <param name="Documents">Its documents' stored revisions, without their bytes.</param>
+/// <param name="History">Its history, oldest first.</param>
+/// <param name="Approvals">Who approved each review step, by step id, first approval first; a step nobody approved is absent.</param>
+public sealed record RequestSnapshot(
+    SignatureRequest Request, IReadOnlyList<RequestStep> Steps, IReadOnlyList<RequestDocument> Documents, IReadOnlyList<HistoryEntry> History,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Approvals)
+{
+    /// <summary>Who approved <paramref name="stepId"/>, first approval first.</summary>
+    public IReadOnlyList<string> ApprovalsOf(string stepId) => Approvals.TryGetValue(stepId, out var approvals) ? approvals : [];
+}
+
 /// <summary>Which requests a list shows, and how many.</summary>
 /// <param name="AgencyId">Only this agency's requests.</param>
 /// <param name="State">Only requests in this state.</param>

@@ -111,6 +111,41 @@ public sealed class SignatureRequestStore(Database database)
     public Task<IReadOnlyList<string>> ApprovalsAsync(string stepId, CancellationToken ct)
         => QueryAsync<string>("SELECT user_id FROM signature_request_approvals WHERE step_id = @stepId ORDER BY at", new { stepId }, ct);
 
+    /// <summary>
+    /// A request with its steps, document revisions (without their bytes), history and review approvals, read in one
+    /// snapshot so that they agree: a step shown completed has its revision among the documents. Null when there is no
+    /// such request.
+    /// </summary>
+    public async Task<RequestSnapshot?> SnapshotAsync(string id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await database.BeginSnapshotAsync(connection, ct);
+        var request = await connection.QuerySingleOrDefaultAsync<SignatureRequest>(new CommandDefinition(
+            $"SELECT {RequestColumns} FROM signature_requests WHERE id = @id", new { id }, transaction, cancellationToken: ct));
+        if (request is null)
+        {
+            return null;
+        }
+
+        var requestId = id;
+        var steps = (await connection.QueryAsync<RequestStep>(new CommandDefinition(
+            $"SELECT {StepColumns} FROM signature_request_steps WHERE request_id = @requestId ORDER BY ordinal",
+            new { requestId }, transaction, cancellationToken: ct))).AsList();
+        var documents = (await connection.QueryAsync<RequestDocument>(new CommandDefinition(
+            $"SELECT {DocumentColumns} FROM signature_request_documents WHERE request_id = @requestId ORDER BY document_index, revision",
+            new { requestId }, transaction, cancellationToken: ct))).AsList();
+        var history = (await connection.QueryAsync<HistoryEntry>(new CommandDefinition(
+            $"SELECT {HistoryColumns} FROM signature_request_history WHERE request_id = @requestId ORDER BY seq",
+            new { requestId }, transaction, cancellationToken: ct))).AsList();
+        var approvals = await connection.QueryAsync<StepApproval>(new CommandDefinition(
+            "SELECT a.step_id AS StepId, a.user_id AS UserId FROM signature_request_approvals a " +
+            "JOIN signature_request_steps s ON s.id = a.step_id WHERE s.request_id = @requestId ORDER BY a.at",
+            new { requestId }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        return new RequestSnapshot(request, steps, documents, history,
+            approvals.GroupBy(approval => approval.StepId).ToDictionary(group => group.Key, group => (IReadOnlyList<string>)[.. group.Select(a => a.UserId)]));
+    }
+
     /// <summary>Requests matching <paramref name="query"/>, newest first.</summary>
     public Task<IReadOnlyList<SignatureRequest>> ListAsync(RequestQuery query, CancellationToken ct)
     {
@@ -430,6 +465,8 @@ public sealed class SignatureRequestStore(Database database)
             new { stepId, previous, now }, ct) == 1;
 
     private sealed record StoredRevision(long Length, string Sha256);
+
+    private sealed record StepApproval(string StepId, string UserId);
 
     private sealed record StoredPart(long Revision, long? AppendsTo, long Length, byte[] Content);
 

@@ -70,6 +70,9 @@ internal sealed class SqliteSession : DbConnection
     protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel)
         => _transaction = Handle.Connection.BeginTransaction(isolationLevel);
 
+    /// <summary>Begins a deferred transaction, which takes a lock only when a statement needs one.</summary>
+    public SqliteTransaction BeginDeferred() => _transaction = Handle.Connection.BeginTransaction(deferred: true);
+
     protected override DbCommand CreateDbCommand() => new SqliteSessionCommand(this) { Transaction = ActiveTransaction };
 
     protected override void Dispose(bool disposing)

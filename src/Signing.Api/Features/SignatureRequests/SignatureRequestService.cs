@@ -188,19 +188,19 @@ public sealed partial class SignatureRequestService(
     /// <summary>A request with its route, revisions, history and what <paramref name="actor"/> may do, if they may see it.</summary>
     public async Task<Result<RequestView>> ViewAsync(Actor actor, string id, CancellationToken ct)
     {
-        var request = await requests.FindAsync(id, ct);
-        var steps = request is null ? [] : await requests.StepsAsync(id, ct);
-        if (request is null || !await CanSeeAsync(actor, request, steps, ct))
+        // One snapshot: read statement by statement, a view could show a step completed beside a head revision from
+        // before it, and the hash a client sends next would be refused.
+        var snapshot = await requests.SnapshotAsync(id, ct);
+        if (snapshot is null || !await CanSeeAsync(actor, snapshot.Request, snapshot.Steps, ct))
         {
             return NotFound(id);
         }
 
-        var stored = await requests.DocumentsAsync(id, ct);
-        var history = await requests.HistoryAsync(id, ct);
+        var (request, steps, stored, history) = (snapshot.Request, snapshot.Steps, snapshot.Documents, snapshot.History);
         var stepViews = new List<StepView>();
         foreach (var step in steps)
         {
-            var approvals = step.Kind == StepKinds.Review ? await requests.ApprovalsAsync(step.Id, ct) : [];
+            var approvals = step.Kind == StepKinds.Review ? snapshot.ApprovalsOf(step.Id) : [];
             stepViews.Add(new StepView(step.Id, step.Ordinal, step.Kind, step.State, step.AssigneeList, step.RequiredApprovals, approvals, step.Capacity,
                 step.CapacityTitle, step.DelegateUserId, step.InputSha256, step.OutputSha256, step.ActorName, step.KeyId, Time(step.StartedAt), Time(step.CompletedAt)));
         }
