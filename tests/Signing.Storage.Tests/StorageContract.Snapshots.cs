@@ -14,7 +14,7 @@ public abstract partial class StorageContract
         var store = new SignatureRequestStore(Db);
         await using (var tx = await Db.BeginWriteAsync("request:s1", default))
         {
-            await store.InsertAsync(tx, SnapshotRequest("s1", agency.Id), null, default);
+            await store.InsertAsync(tx, InProgressRequest("s1", agency.Id), null, default);
             await store.AppendHistoryAsync(tx, new HistoryEntry(0, "s1", null, 1, "user:u1", "submit", null, null, null, null), default);
             await tx.CommitAsync(default);
         }
@@ -46,7 +46,7 @@ public abstract partial class StorageContract
         var pdf = RandomNumberGenerator.GetBytes(2_000);
         await using (var tx = await Db.BeginWriteAsync("request:s2", default))
         {
-            await store.InsertAsync(tx, SnapshotRequest("s2", agency.Id), null, default);
+            await store.InsertAsync(tx, InProgressRequest("s2", agency.Id), null, default);
             await store.InsertStepAsync(tx, SnapshotStep("s2-review", "s2", 0, "review"), default);
             await store.InsertStepAsync(tx, SnapshotStep("s2-sign", "s2", 1, "sign"), default);
             await store.ApproveAsync(tx, "s2-review", "u2", 10, default);
@@ -72,10 +72,6 @@ public abstract partial class StorageContract
 
     private static async Task<long> HistoryCountAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction)
         => await connection.QuerySingleAsync<long>("SELECT COUNT(*) FROM signature_request_history WHERE request_id = 's1'", transaction: transaction);
-
-    private static SignatureRequest SnapshotRequest(string id, string agencyId)
-        => new(id, agencyId, "Về việc đọc một lần", "Công văn", "{số}/UBND-VP", "normal", "none", null, "user", "u1", "Văn thư", null, null,
-            "in_progress", null, "general", null, null, null, null, null, 0, 1, 1);
 
     private static RequestStep SnapshotStep(string id, string requestId, long ordinal, string kind)
         => new(id, requestId, ordinal, kind, ordinal == 0 ? "active" : "pending", "user:u2,user:u3", 2, null, null, null, null, null, null, null, null,
