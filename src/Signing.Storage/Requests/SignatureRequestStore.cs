@@ -38,9 +38,18 @@ public sealed class SignatureRequestStore(Database database)
         "seq AS Seq, request_id AS RequestId, step_id AS StepId, at AS At, actor AS Actor, action AS Action, capacity AS Capacity, " +
         "input_sha256 AS InputSha256, output_sha256 AS OutputSha256, details AS Details";
 
+    private const string RequestById = $"SELECT {RequestColumns} FROM signature_requests WHERE id = @id";
+
+    private const string StepsOfRequest = $"SELECT {StepColumns} FROM signature_request_steps WHERE request_id = @requestId ORDER BY ordinal";
+
+    private const string DocumentsOfRequest =
+        $"SELECT {DocumentColumns} FROM signature_request_documents WHERE request_id = @requestId ORDER BY document_index, revision";
+
+    private const string HistoryOfRequest = $"SELECT {HistoryColumns} FROM signature_request_history WHERE request_id = @requestId ORDER BY seq";
+
     /// <summary>A request by id.</summary>
     public Task<SignatureRequest?> FindAsync(string id, CancellationToken ct)
-        => QuerySingleAsync<SignatureRequest>($"SELECT {RequestColumns} FROM signature_requests WHERE id = @id", new { id }, ct);
+        => QuerySingleAsync<SignatureRequest>(RequestById, new { id }, ct);
 
     /// <summary>A request by its calling system's own reference.</summary>
     public Task<SignatureRequest?> FindByExternalRefAsync(string clientId, string externalRef, CancellationToken ct)
@@ -54,13 +63,11 @@ public sealed class SignatureRequestStore(Database database)
 
     /// <summary>A request's steps in route order.</summary>
     public Task<IReadOnlyList<RequestStep>> StepsAsync(string requestId, CancellationToken ct)
-        => QueryAsync<RequestStep>($"SELECT {StepColumns} FROM signature_request_steps WHERE request_id = @requestId ORDER BY ordinal", new { requestId }, ct);
+        => QueryAsync<RequestStep>(StepsOfRequest, new { requestId }, ct);
 
     /// <summary>The stored revisions of a request's documents, without their bytes.</summary>
     public Task<IReadOnlyList<RequestDocument>> DocumentsAsync(string requestId, CancellationToken ct)
-        => QueryAsync<RequestDocument>(
-            $"SELECT {DocumentColumns} FROM signature_request_documents WHERE request_id = @requestId ORDER BY document_index, revision",
-            new { requestId }, ct);
+        => QueryAsync<RequestDocument>(DocumentsOfRequest, new { requestId }, ct);
 
     /// <summary>The bytes of one revision, or null.</summary>
     /// <remarks>A revision stored as what it appends to an earlier one is put together from that chain of rows.</remarks>
@@ -105,7 +112,7 @@ public sealed class SignatureRequestStore(Database database)
 
     /// <summary>A request's history, oldest first.</summary>
     public Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string requestId, CancellationToken ct)
-        => QueryAsync<HistoryEntry>($"SELECT {HistoryColumns} FROM signature_request_history WHERE request_id = @requestId ORDER BY seq", new { requestId }, ct);
+        => QueryAsync<HistoryEntry>(HistoryOfRequest, new { requestId }, ct);
 
     /// <summary>Who approved a review step.</summary>
     public Task<IReadOnlyList<string>> ApprovalsAsync(string stepId, CancellationToken ct)
@@ -120,23 +127,17 @@ public sealed class SignatureRequestStore(Database database)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = await database.BeginSnapshotAsync(connection, ct);
-        var request = await connection.QuerySingleOrDefaultAsync<SignatureRequest>(new CommandDefinition(
-            $"SELECT {RequestColumns} FROM signature_requests WHERE id = @id", new { id }, transaction, cancellationToken: ct));
+        var request = await connection.QuerySingleOrDefaultAsync<SignatureRequest>(new CommandDefinition(RequestById, new { id }, transaction, cancellationToken: ct));
         if (request is null)
         {
             return null;
         }
 
         var requestId = id;
-        var steps = (await connection.QueryAsync<RequestStep>(new CommandDefinition(
-            $"SELECT {StepColumns} FROM signature_request_steps WHERE request_id = @requestId ORDER BY ordinal",
-            new { requestId }, transaction, cancellationToken: ct))).AsList();
-        var documents = (await connection.QueryAsync<RequestDocument>(new CommandDefinition(
-            $"SELECT {DocumentColumns} FROM signature_request_documents WHERE request_id = @requestId ORDER BY document_index, revision",
-            new { requestId }, transaction, cancellationToken: ct))).AsList();
-        var history = (await connection.QueryAsync<HistoryEntry>(new CommandDefinition(
-            $"SELECT {HistoryColumns} FROM signature_request_history WHERE request_id = @requestId ORDER BY seq",
-            new { requestId }, transaction, cancellationToken: ct))).AsList();
+        var steps = (await connection.QueryAsync<RequestStep>(new CommandDefinition(StepsOfRequest, new { requestId }, transaction, cancellationToken: ct))).AsList();
+        var documents = (await connection.QueryAsync<RequestDocument>(
+            new CommandDefinition(DocumentsOfRequest, new { requestId }, transaction, cancellationToken: ct))).AsList();
+        var history = (await connection.QueryAsync<HistoryEntry>(new CommandDefinition(HistoryOfRequest, new { requestId }, transaction, cancellationToken: ct))).AsList();
         var approvals = await connection.QueryAsync<StepApproval>(new CommandDefinition(
             "SELECT a.step_id AS StepId, a.user_id AS UserId FROM signature_request_approvals a " +
             "JOIN signature_request_steps s ON s.id = a.step_id WHERE s.request_id = @requestId ORDER BY a.at",
