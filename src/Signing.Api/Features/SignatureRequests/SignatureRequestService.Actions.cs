@@ -735,7 +735,7 @@ public sealed partial class SignatureRequestService
     {
         var request = await requests.FindAsync(id, ct);
         var steps = request is null ? [] : await requests.StepsAsync(id, ct);
-        if (request is null || !await CanSeeAsync(actor, request, steps, ct))
+        if (request is null || !await CanSeeAsync(actor, request, steps, null, ct))
         {
             return NotFound(id);
         }

@@ -191,7 +191,7 @@ public sealed partial class SignatureRequestService(
         // One snapshot: read statement by statement, a view could show a step completed beside a head revision from
         // before it, and the hash a client sends next would be refused.
         var snapshot = await requests.SnapshotAsync(id, ct);
-        if (snapshot is null || !await CanSeeAsync(actor, snapshot.Request, snapshot.Steps, ct))
+        if (snapshot is null || !await CanSeeAsync(actor, snapshot.Request, null, snapshot, ct))
         {
             return NotFound(id);
         }
@@ -526,14 +526,16 @@ public sealed partial class SignatureRequestService(
     }
 
     /// <summary>Whether <paramref name="actor"/> may see <paramref name="request"/>: only its own agency, and within it only those involved.</summary>
-    private Task<bool> CanSeeAsync(Actor actor, SignatureRequest request, CancellationToken ct) => CanSeeAsync(actor, request, null, ct);
+    private Task<bool> CanSeeAsync(Actor actor, SignatureRequest request, CancellationToken ct) => CanSeeAsync(actor, request, null, null, ct);
 
     /// <inheritdoc cref="CanSeeAsync(Actor, SignatureRequest, CancellationToken)" />
     /// <param name="actor">Who asks.</param>
     /// <param name="request">The request.</param>
     /// <param name="steps">The request's steps when the caller has loaded them already.</param>
+    /// <param name="snapshot">The request as read in one snapshot, whose steps and approvals are used instead of reading them.</param>
     /// <param name="ct">Cancels the lookups.</param>
-    private async Task<bool> CanSeeAsync(Actor actor, SignatureRequest request, IReadOnlyList<RequestStep>? steps, CancellationToken ct)
+    private async Task<bool> CanSeeAsync(
+        Actor actor, SignatureRequest request, IReadOnlyList<RequestStep>? steps, RequestSnapshot? snapshot, CancellationToken ct)
     {
         if (!actor.BelongsTo(request.AgencyId))
         {
@@ -550,9 +552,12 @@ public sealed partial class SignatureRequestService(
             return true;
         }
 
-        steps ??= await requests.StepsAsync(request.Id, ct);
+        steps ??= snapshot?.Steps ?? await requests.StepsAsync(request.Id, ct);
+        var reviews = steps.Where(s => s.Kind == StepKinds.Review).ToList();
         return steps.Any(step => step.ActorId == actor.Id || step.DelegateUserId == actor.Id || Names(actor, step))
-            || (await Task.WhenAll(steps.Where(s => s.Kind == StepKinds.Review).Select(s => requests.ApprovalsAsync(s.Id, ct)))).Any(a => a.Contains(actor.Id));
+            || (snapshot is not null
+                ? reviews.Any(s => snapshot.ApprovalsOf(s.Id).Contains(actor.Id))
+                : (await Task.WhenAll(reviews.Select(s => requests.ApprovalsAsync(s.Id, ct)))).Any(a => a.Contains(actor.Id)));
     }
 
     // The step names the actor, or one of their roles.
