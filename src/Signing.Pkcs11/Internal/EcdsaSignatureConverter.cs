@@ -10,7 +10,8 @@ namespace Signing.Pkcs11.Internal;
 //       r  INTEGER,
 //       s  INTEGER }
 //
-// This is the one place that conversion happens.
+// This is the one place in this library that conversion happens; Signing.Pki, which does not reference
+// PKCS#11, has its own DerSignatureConverter for r||s values that arrive from desk signers and CSC.
 internal static class EcdsaSignatureConverter
 {
     public static int MaxDerLength(int rawLength) => rawLength + 3 + 2 * 3 + 2;

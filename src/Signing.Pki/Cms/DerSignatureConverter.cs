@@ -21,9 +21,19 @@ public static class DerSignatureConverter
         var half = rawSignature.Length / 2;
         var writer = new AsnWriter(AsnEncodingRules.DER);
         writer.PushSequence();
-        writer.WriteIntegerUnsigned(rawSignature[..half]);
-        writer.WriteIntegerUnsigned(rawSignature[half..]);
+        writer.WriteIntegerUnsigned(Minimal(rawSignature[..half]));
+        writer.WriteIntegerUnsigned(Minimal(rawSignature[half..]));
         writer.PopSequence();
         return writer.Encode();
+    }
+
+    /// <summary>
+    /// Drops the leading zero bytes a fixed-width field carries when r or s is short (about one signature in 128),
+    /// because DER demands the minimal encoding and <see cref="AsnWriter"/> refuses anything else.
+    /// </summary>
+    private static ReadOnlySpan<byte> Minimal(ReadOnlySpan<byte> field)
+    {
+        var firstSignificant = field.IndexOfAnyExcept((byte)0);
+        return firstSignificant < 0 ? field[^1..] : field[firstSignificant..];
     }
 }
