@@ -155,7 +155,7 @@ public sealed partial class IdempotencyMiddleware(
         }
         else
         {
-            var resultId = FirstHeader(response, "X-Signature-Id", "X-Operation-Id") ?? Guid.CreateVersion7().ToString("N");
+            var resultId = FirstHeader(response, "X-Signature-Id", "X-Operation-Id") ?? TimeOrderedIds.New();
             buffer.Rewind();
             await results.SaveAsync(resultId, principal, response.ContentType, headers, buffer, CancellationToken.None);
             response.Headers.ContentLocation = ResultsPath + resultId;

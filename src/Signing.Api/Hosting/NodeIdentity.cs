@@ -1,3 +1,5 @@
+using Signing.Storage;
+
 namespace Signing.Api.Hosting;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Signing.Api.Hosting;
 public sealed class NodeIdentity
 {
     /// <summary>This process's id, new at every start.</summary>
-    public string Id { get; } = Guid.CreateVersion7().ToString("N");
+    public string Id { get; } = TimeOrderedIds.New();
 
     /// <summary>The host name and process id, for logs, checkpoints and operators.</summary>
     public string Name { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";

@@ -155,7 +155,7 @@ public sealed class AccountStore(Database database, TimeProvider clock)
     public Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(string clientId, CancellationToken ct)
         => QueryAsync<ApiKeyRecord>(
             "SELECT id AS Id, client_id AS ClientId, prefix AS Prefix, key_hash AS KeyHash, created_at AS CreatedAt, revoked_at AS RevokedAt " +
-            "FROM api_keys WHERE client_id = @clientId ORDER BY created_at", new { clientId }, ct);
+            "FROM api_keys WHERE client_id = @clientId ORDER BY created_at, id", new { clientId }, ct);
 
     /// <summary>Revokes an API key; returns false when it does not belong to the client or is already revoked.</summary>
     public async Task<bool> RevokeApiKeyAsync(string clientId, string keyId, CancellationToken ct)
@@ -167,7 +167,7 @@ public sealed class AccountStore(Database database, TimeProvider clock)
         return changed == 1;
     }
 
-    private static string NewId() => Guid.CreateVersion7().ToString("N");
+    private static string NewId() => TimeOrderedIds.New();
 
     // A principal without a role can do nothing but would still pass "authenticated" checks and clutter the lists.
     private static string Roles(IEnumerable<string> roles) => Accounts.Roles.Format(roles) is { Length: > 0 } formatted

@@ -97,7 +97,7 @@ public sealed class AgencyStore(Database database, TimeProvider clock)
         await tx.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO agency_versions (id, agency_id, code, name, province, parent_body, valid_from, valid_to, reason, changed_by) " +
             "VALUES (@id, @agencyId, @Code, @Name, @Province, @ParentBody, @since, @now, @reason, @changedBy)",
-            new { id = Guid.CreateVersion7().ToString("N"), agencyId, current.Code, current.Name, current.Province, current.ParentBody, since, now, reason, changedBy },
+            new { id = TimeOrderedIds.New(), agencyId, current.Code, current.Name, current.Province, current.ParentBody, since, now, reason, changedBy },
             tx.Transaction, cancellationToken: ct));
         return await tx.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE agencies SET code = @code, name = @name, province = @province, parent_body = @parentBody WHERE id = @agencyId AND code = @expectedCode",

@@ -33,7 +33,7 @@ public sealed class CertificateStore(Database database, TimeProvider clock)
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>A new inventory id (time-ordered, so lists sort by arrival).</summary>
-    public static string NewId() => Guid.CreateVersion7().ToString("N");
+    public static string NewId() => TimeOrderedIds.New();
 
     /// <summary>
     /// Adds a certificate inside <paramref name="tx"/>, with its first status change (none to its status); false when the

@@ -110,7 +110,7 @@ public sealed class EventOutbox(Database database, JobStore jobs, TimeProvider c
 
     /// <summary>A calling system's subscriptions.</summary>
     public Task<IReadOnlyList<WebhookSubscription>> SubscriptionsAsync(string clientId, CancellationToken ct)
-        => QueryAsync<WebhookSubscription>($"SELECT {SubscriptionColumns} FROM webhook_subscriptions WHERE client_id = @clientId ORDER BY created_at",
+        => QueryAsync<WebhookSubscription>($"SELECT {SubscriptionColumns} FROM webhook_subscriptions WHERE client_id = @clientId ORDER BY created_at, id",
             new { clientId }, ct);
 
     /// <summary>A subscription by id.</summary>
@@ -204,5 +204,5 @@ public sealed class EventOutbox(Database database, JobStore jobs, TimeProvider c
         return await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
     }
 
-    private static string NewId() => Guid.CreateVersion7().ToString("N");
+    private static string NewId() => TimeOrderedIds.New();
 }

@@ -175,5 +175,5 @@ public sealed class JobStore(Database database, TimeProvider clock)
 
     private static string Truncate(string text) => text.Length <= 2000 ? text : text[..2000];
 
-    private static string NewId() => Guid.CreateVersion7().ToString("N");
+    private static string NewId() => TimeOrderedIds.New();
 }

@@ -20,7 +20,7 @@ public sealed class SigningKeyStore(Database database, TimeProvider clock)
         X509Certificate2 certificate, string? chainPem, CancellationToken ct)
     {
         var key = new SigningKey(
-            Guid.CreateVersion7().ToString("N"), agencyId, ownerUserId, purpose, location, pkcs11Uri,
+            TimeOrderedIds.New(), agencyId, ownerUserId, purpose, location, pkcs11Uri,
             certificate.RawData, chainPem, certificate.Subject, CertificateThumbprint.Sha256Hex(certificate),
             new DateTimeOffset(certificate.NotBefore.ToUniversalTime()).ToUnixTimeMilliseconds(),
             new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeMilliseconds(),
@@ -73,16 +73,16 @@ public sealed class SigningKeyStore(Database database, TimeProvider clock)
 
     /// <summary>Every key of an agency.</summary>
     public Task<IReadOnlyList<SigningKey>> ListForAgencyAsync(string agencyId, CancellationToken ct)
-        => ListAsync($"SELECT {Columns} FROM signing_keys k WHERE k.agency_id = @agencyId ORDER BY k.created_at", new { agencyId }, ct);
+        => ListAsync($"SELECT {Columns} FROM signing_keys k WHERE k.agency_id = @agencyId ORDER BY k.created_at, k.id", new { agencyId }, ct);
 
     /// <summary>The keys a person owns.</summary>
     public Task<IReadOnlyList<SigningKey>> ListForOwnerAsync(string userId, CancellationToken ct)
-        => ListAsync($"SELECT {Columns} FROM signing_keys k WHERE k.owner_user_id = @userId ORDER BY k.created_at", new { userId }, ct);
+        => ListAsync($"SELECT {Columns} FROM signing_keys k WHERE k.owner_user_id = @userId ORDER BY k.created_at, k.id", new { userId }, ct);
 
     /// <summary>The keys a calling system has been granted.</summary>
     public Task<IReadOnlyList<SigningKey>> ListForClientAsync(string clientId, CancellationToken ct)
         => ListAsync(
-            $"SELECT {Columns} FROM signing_keys k JOIN signing_key_grants g ON g.key_id = k.id WHERE g.client_id = @clientId ORDER BY k.created_at",
+            $"SELECT {Columns} FROM signing_keys k JOIN signing_key_grants g ON g.key_id = k.id WHERE g.client_id = @clientId ORDER BY k.created_at, k.id",
             new { clientId }, ct);
 
     /// <summary>Lets a calling system use a key; granting twice is harmless.</summary>
@@ -161,7 +161,7 @@ public sealed class SigningKeyStore(Database database, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(certificate);
         var key = new SigningKey(
-            Guid.CreateVersion7().ToString("N"), agencyId, ownerUserId, purpose, location, pkcs11Uri,
+            TimeOrderedIds.New(), agencyId, ownerUserId, purpose, location, pkcs11Uri,
             certificate.RawData, chainPem, certificate.Subject, CertificateThumbprint.Sha256Hex(certificate),
             new DateTimeOffset(certificate.NotBefore.ToUniversalTime()).ToUnixTimeMilliseconds(),
             new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeMilliseconds(),

@@ -28,7 +28,7 @@ public sealed class NotificationStore(Database database, TimeProvider clock)
         StorageTransaction tx, string agencyId, string userId, string? subjectId, string kind, string title, string body, string? link, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        var notification = new Notification(Guid.CreateVersion7().ToString("N"), agencyId, userId, subjectId, kind, title, body, link,
+        var notification = new Notification(TimeOrderedIds.New(), agencyId, userId, subjectId, kind, title, body, link,
             clock.GetUtcNow().ToUnixTimeMilliseconds(), null);
         await tx.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO notifications (id, agency_id, user_id, subject_id, kind, title, body, link, created_at) " +

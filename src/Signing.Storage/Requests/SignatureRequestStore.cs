@@ -116,7 +116,7 @@ public sealed class SignatureRequestStore(Database database)
 
     /// <summary>Who approved a review step.</summary>
     public Task<IReadOnlyList<string>> ApprovalsAsync(string stepId, CancellationToken ct)
-        => QueryAsync<string>("SELECT user_id FROM signature_request_approvals WHERE step_id = @stepId ORDER BY at", new { stepId }, ct);
+        => QueryAsync<string>("SELECT user_id FROM signature_request_approvals WHERE step_id = @stepId ORDER BY at, user_id", new { stepId }, ct);
 
     /// <summary>
     /// A request with its steps, document revisions (without their bytes), history and review approvals, read in one
@@ -140,7 +140,7 @@ public sealed class SignatureRequestStore(Database database)
         var history = (await connection.QueryAsync<HistoryEntry>(new CommandDefinition(HistoryOfRequest, new { requestId }, transaction, cancellationToken: ct))).AsList();
         var approvals = await connection.QueryAsync<StepApproval>(new CommandDefinition(
             "SELECT a.step_id AS StepId, a.user_id AS UserId FROM signature_request_approvals a " +
-            "JOIN signature_request_steps s ON s.id = a.step_id WHERE s.request_id = @requestId ORDER BY a.at",
+            "JOIN signature_request_steps s ON s.id = a.step_id WHERE s.request_id = @requestId ORDER BY a.at, a.user_id",
             new { requestId }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
         return new RequestSnapshot(request, steps, documents, history,

@@ -263,7 +263,7 @@ public sealed partial class CertificateWatch(
             }
 
             flagged++;
-            var eventId = Guid.CreateVersion7().ToString("N");
+            var eventId = TimeOrderedIds.New();
             var payload = JsonSerializer.Serialize(new
             {
                 id = eventId,
@@ -291,7 +291,7 @@ public sealed partial class CertificateWatch(
 
     private async Task EmitAsync(StorageTransaction tx, CertificateRecord certificate, string type, object data, CancellationToken ct)
     {
-        var eventId = Guid.CreateVersion7().ToString("N");
+        var eventId = TimeOrderedIds.New();
         var payload = JsonSerializer.Serialize(new
         {
             id = eventId,

@@ -9,6 +9,7 @@ using Signing.Api.Features.Verification;
 using Signing.Api.Hosting;
 using Signing.Pdf;
 using Signing.Pdf.Validation;
+using Signing.Storage;
 using Signing.Storage.DeskSign;
 
 namespace Signing.Api.Features.DeskSign;
@@ -104,7 +105,7 @@ public static class DeskSignEndpoints
         }
 
         await using var input = upload.Value!;
-        trail.Target = Guid.CreateVersion7().ToString("N");
+        trail.Target = TimeOrderedIds.New();
         trail.Add("sha256", input.Sha256).Add("key", input.KeyId);
         var actor = context.User.ToActor();
         var key = await signing.ResolveKeyAsync(actor, input.KeyId, ct);

@@ -56,7 +56,7 @@ public sealed class DossierService(
 
         var agency = (await agencies.FindAsync(actor.AgencyId, ct))!;
         var now = Now;
-        var dossier = new Dossier(Guid.CreateVersion7().ToString("N"), actor.AgencyId,
+        var dossier = new Dossier(TimeOrderedIds.New(), actor.AgencyId,
             string.IsNullOrWhiteSpace(body.Title) ? $"Hồ sơ chứng thư số của {agency.Name} ngày {Today:dd/MM/yyyy}" : body.Title.Trim(),
             DossierStates.Draft, null, null, null, null, null, null, null, null, null, null, actor.AuditName, now, now);
         await using var tx = await database.BeginWriteAsync($"dossier:{dossier.Id}", ct);

@@ -8,6 +8,7 @@ using Signing.Api.Hosting;
 using Signing.Pkcs11;
 using Signing.Pki.Certificates;
 using Signing.Pki.Requests;
+using Signing.Storage;
 using Signing.Storage.Accounts;
 using Signing.Storage.Agencies;
 using Signing.Storage.Certificates;
@@ -40,7 +41,7 @@ public sealed class GccRequestService(
 
         var (draft, holder, certificateId) = drafted.Value;
         var now = Now;
-        var request = new GccRequest(Guid.CreateVersion7().ToString("N"), actor.AgencyId, draft.Kind, GccRequestStates.Draft, null, null, holder, certificateId,
+        var request = new GccRequest(TimeOrderedIds.New(), actor.AgencyId, draft.Kind, GccRequestStates.Draft, null, null, holder, certificateId,
             JsonSerializer.Serialize(draft.Fields, Json), draft.SubjectBefore, draft.SubjectAfter, draft.RevocationReason, null, null, draft.PublicKeySha256, null,
             null, actor.AuditName, now, now, null);
         await requests.InsertAsync(request, ct);

@@ -40,7 +40,7 @@ public sealed class MergerService(
         }
 
         var now = Now;
-        var merger = new Merger(Guid.CreateVersion7().ToString("N"), actor.AgencyId, MergerStates.Planned, JsonSerializer.Serialize(input, Json),
+        var merger = new Merger(TimeOrderedIds.New(), actor.AgencyId, MergerStates.Planned, JsonSerializer.Serialize(input, Json),
             JsonSerializer.Serialize(planned.Value!.Plan, Json), planned.Value.Plan.SurvivorAgencyId, null, actor.AuditName, now, now, null, null);
         await mergers.InsertAsync(merger, ct);
         await audit.AppendAsync(new AuditEntry(actor.AuditName, actor.AgencyId, "merger.plan", merger.Id, AuditOutcome.Success, null, Counts(planned.Value.Plan)), ct);
@@ -172,9 +172,9 @@ public sealed class MergerService(
         }
 
         var now = Now;
-        var dossier = new Dossier(Guid.CreateVersion7().ToString("N"), actor.AgencyId, $"Hồ sơ sáp nhập thành {plan.NewAgency.Name}", DossierStates.Draft, merger.Id,
+        var dossier = new Dossier(TimeOrderedIds.New(), actor.AgencyId, $"Hồ sơ sáp nhập thành {plan.NewAgency.Name}", DossierStates.Draft, merger.Id,
             null, null, null, null, null, null, null, null, null, actor.AuditName, now, now);
-        var items = drafts.Select(draft => new GccRequest(Guid.CreateVersion7().ToString("N"), actor.AgencyId, draft.Drafted.Kind, GccRequestStates.Queued,
+        var items = drafts.Select(draft => new GccRequest(TimeOrderedIds.New(), actor.AgencyId, draft.Drafted.Kind, GccRequestStates.Queued,
             dossier.Id, merger.Id, draft.Certificate.HolderUserId, draft.Certificate.Id, GccRequestService.Serialise(draft.Drafted.Fields), draft.Drafted.SubjectBefore,
             draft.Drafted.SubjectAfter, draft.Drafted.RevocationReason, null, null, draft.Drafted.PublicKeySha256, null, null, actor.AuditName, now, now, null)).ToList();
         await using var tx = await database.BeginWriteAsync($"merger:{merger.Id}", ct);

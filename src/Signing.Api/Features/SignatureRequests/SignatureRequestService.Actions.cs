@@ -513,7 +513,7 @@ public sealed partial class SignatureRequestService
 
         var context = loaded.Value!;
         var head = await ContentOf(context.Head, ct);
-        return await desk.CreateAsync(Guid.CreateVersion7().ToString("N"), actor.Id, key.Value!, head, context.Head.Sha256, (int)context.Head.Signatures,
+        return await desk.CreateAsync(TimeOrderedIds.New(), actor.Id, key.Value!, head, context.Head.Sha256, (int)context.Head.Signatures,
             context.Head.Name, stepId, baseUrl, ct);
     }
 

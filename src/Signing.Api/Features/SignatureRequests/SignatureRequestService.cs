@@ -143,7 +143,7 @@ public sealed partial class SignatureRequestService(
         }
 
         var now = Now;
-        var id = Guid.CreateVersion7().ToString("N");
+        var id = TimeOrderedIds.New();
         var request = new SignatureRequest(id, actor.AgencyId, metadata.Title!.Trim(), metadata.DocumentType!.Trim(), metadata.SymbolPattern!.Trim(),
             metadata.Urgency ?? Urgencies.Normal, metadata.Secrecy ?? Secrecies.None, metadata.Deadline?.ToUnixTimeMilliseconds(), actor.Kind, actor.Id,
             actor.Name, actor.IsClient ? actor.Id : null, metadata.ExternalRef, RequestStates.InProgress, superseded?.Id,
@@ -466,7 +466,7 @@ public sealed partial class SignatureRequestService(
                 return Failure.BadInput("Bad approval count", $"route[{i}].required is between 1 and the number of reviewers.", $"route[{i}].required");
             }
 
-            steps.Add(new RequestStep(Guid.CreateVersion7().ToString("N"), "", i + 1, kind, StepStates.Pending, string.Join(',', resolved.Distinct()),
+            steps.Add(new RequestStep(TimeOrderedIds.New(), "", i + 1, kind, StepStates.Pending, string.Join(',', resolved.Distinct()),
                 Math.Max(1, required), kind == StepKinds.Sign ? spec.Capacity ?? Capacities.Own : null, spec.CapacityTitle?.Trim(), null,
                 kind == StepKinds.Sign ? spec.Anchor?.Trim() : null, kind == StepKinds.Sign ? spec.Page : null, kind == StepKinds.Sign ? spec.Rect : null,
                 null, null, null, null, null, null, null, null, null, null));
@@ -608,7 +608,7 @@ public sealed partial class SignatureRequestService(
 
     private async Task EmitAsync(StorageTransaction tx, SignatureRequest request, string type, object data, CancellationToken ct)
     {
-        var eventId = Guid.CreateVersion7().ToString("N");
+        var eventId = TimeOrderedIds.New();
         var payload = JsonSerializer.Serialize(new
         {
             id = eventId,

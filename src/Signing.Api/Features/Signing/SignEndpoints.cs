@@ -4,6 +4,7 @@ using Signing.Api.Features.Audit;
 using Signing.Api.Features.Auth;
 using Signing.Api.Features.Limits;
 using Signing.Api.Hosting;
+using Signing.Storage;
 
 namespace Signing.Api.Features.Signing;
 
@@ -73,7 +74,7 @@ public static class SignEndpoints
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SignCmsAsync(
         SignCmsRequest request, HttpContext context, SigningService signing, AuditTrail trail, CancellationToken ct)
     {
-        trail.Target = Guid.CreateVersion7().ToString("N");
+        trail.Target = TimeOrderedIds.New();
         var digestAlgorithm = HashAlgorithms.Parse(request.HashAlgorithm);
         byte[]? data = null;
         byte[]? hash = null;
@@ -117,7 +118,7 @@ public static class SignEndpoints
     private static async Task<Results<Ok<SignHashResponse>, ProblemHttpResult>> SignHashAsync(
         SignHashRequest request, HttpContext context, SigningService signing, AuditTrail trail, CancellationToken ct)
     {
-        trail.Target = Guid.CreateVersion7().ToString("N");
+        trail.Target = TimeOrderedIds.New();
         var digestAlgorithm = HashAlgorithms.Parse(request.HashAlgorithm);
         var failure = digestAlgorithm.Failure;
         byte[] hash = [];

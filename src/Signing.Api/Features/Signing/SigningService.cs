@@ -10,6 +10,7 @@ using Signing.Pdf;
 using Signing.Pdf.Signatures;
 using Signing.Pkcs11;
 using Signing.Pki.Cms;
+using Signing.Storage;
 using Signing.Storage.Accounts;
 using Signing.Storage.Keys;
 using Signing.Storage.Operations;
@@ -181,7 +182,7 @@ public sealed partial class SigningService(
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(trail);
-        trail.Target = Guid.CreateVersion7().ToString("N");
+        trail.Target = TimeOrderedIds.New();
         trail.Add("sha256", input.Sha256).Add("key", input.KeyId).Add("level", input.Level);
         var key = await ResolveKeyAsync(actor, input.KeyId, ct);
         if (key.Failure is { } keyFailure)
@@ -232,7 +233,7 @@ public sealed partial class SigningService(
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(trail);
-        trail.Target = Guid.CreateVersion7().ToString("N");
+        trail.Target = TimeOrderedIds.New();
         trail.Add("sha256", input.Sha256).Add("key", input.KeyId).Add("level", input.Level);
         var key = await ResolveKeyAsync(actor, input.KeyId, ct);
         if (key.Failure is { } keyFailure)
@@ -267,7 +268,7 @@ public sealed partial class SigningService(
         ArgumentNullException.ThrowIfNull(request);
         return pdf.UnsupportedInTwoSteps(request.Level) is { } unsupported
             ? Task.FromResult<Result<PreparedPdf>>(LevelNotSupported(unsupported))
-            : PrepareAsync(actor, key, PdfBytes.Open(document), sha256, request, Guid.CreateVersion7().ToString("N"), ct);
+            : PrepareAsync(actor, key, PdfBytes.Open(document), sha256, request, TimeOrderedIds.New(), ct);
     }
 
     private async Task<Result<PreparedPdf>> PrepareAsync(
