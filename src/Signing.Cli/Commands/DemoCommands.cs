@@ -186,7 +186,21 @@ internal static class DemoCommands
         return credentials with { OfficialSigningPin = officialPin, ClerkSigningPin = clerkPin };
     }
 
-    private static string NewPin() => RandomNumberGenerator.GetString("0123456789", 8);
+    /// <summary>
+    /// Eight random digits, drawn again in the one case in ten thousand that has fewer than three different ones: the
+    /// service refuses such a PIN when a person sets it, so the demo does not hand one out.
+    /// </summary>
+    private static string NewPin()
+    {
+        while (true)
+        {
+            var pin = RandomNumberGenerator.GetString("0123456789", 8);
+            if (pin.Distinct().Count() >= 3)
+            {
+                return pin;
+            }
+        }
+    }
 
     /// <summary>Registers a token key for the demo agency once; a key whose certificate is already registered is returned as is.</summary>
     private static async Task<SigningKey> RegisterKeyAsync(

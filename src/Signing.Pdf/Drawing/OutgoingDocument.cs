@@ -26,6 +26,9 @@ public static class OutgoingDocument
     private const double Size = 13;
     private const double Leading = 17;
 
+    // The draft's year is Vietnam's: from 00:00 to 07:00 on 1 January, UTC is still in the old one.
+    private static readonly TimeSpan VietnamOffset = TimeSpan.FromHours(7);
+
     /// <summary>Writes the document as PDF.</summary>
     public static async Task WriteAsync(OutgoingDocumentContent content, Stream output, CancellationToken cancellationToken = default)
     {
@@ -46,7 +49,7 @@ public static class OutgoingDocument
         page.Text(right, y, "Độc lập - Tự do - Hạnh phúc", 13, bold: true, align: TextAlign.Center);
         y -= Leading * 1.6;
         page.Text(left, y, $"Số:        {content.SymbolPattern}", Size, align: TextAlign.Center);
-        page.Text(right, y, $"{content.Place}, ngày      tháng      năm {DateTime.UtcNow.Year}", Size, align: TextAlign.Center);
+        page.Text(right, y, $"{content.Place}, ngày      tháng      năm {DateTimeOffset.UtcNow.ToOffset(VietnamOffset).Year}", Size, align: TextAlign.Center);
         y -= Leading * 2.5;
         page.Text(page.Width / 2, y, content.DocumentType.ToUpperInvariant(), 14, bold: true, align: TextAlign.Center);
         y -= Leading;

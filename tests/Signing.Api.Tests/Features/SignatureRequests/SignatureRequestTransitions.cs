@@ -68,7 +68,9 @@ public sealed class SignatureRequestTransitions(TokenPki pki) : IAsyncLifetime
         recalled = await PostAsync(caller, recalled, "recall", new { reason = "Ban hành nhầm đối tượng" });
         Assert.Equal("recalled", recalled.GetProperty("state").GetString());
 
-        var expiring = await _workflow.SubmittedAsync(_workflow.Metadata(deadline: DateTimeOffset.UtcNow.AddSeconds(2)));
+        // The deadline has to be still ahead when the submission reaches the service, after the PDF is drawn and sent on a
+        // busy machine; 6 s leaves room for that, and the expiry scan is done a few seconds later.
+        var expiring = await _workflow.SubmittedAsync(_workflow.Metadata(deadline: DateTimeOffset.UtcNow.AddSeconds(6)));
 
         var expected = new (JsonElement Request, string Type)[]
         {
