@@ -5,7 +5,7 @@ namespace Signing.Storage;
 
 /// <summary>
 /// Record ids that sort in the order this process made them: UUIDv7 (RFC 9562 5.7) as 32 lowercase hex digits, the
-/// same text <c>TimeOrderedIds.New()</c> gives.
+/// same shape as <c>Guid.CreateVersion7().ToString("N")</c>.
 /// </summary>
 /// <remarks>
 /// <c>Guid.CreateVersion7</c> fills everything after the millisecond with random bits, so ids made in one millisecond
